@@ -1,0 +1,34 @@
+package io.closedloop;
+
+import io.closedloop.cli.RunCommand;
+import io.closedloop.cli.ValidateCommand;
+import io.closedloop.cli.VersionProvider;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: {@code java -jar closedloop.jar <command>}. */
+@Command(name = "closedloop",
+        description = "Syncs HubSpot marketing engagement into Salesforce and sales dispositions back to HubSpot.",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        subcommands = {RunCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+public class Closedloop implements Runnable {
+    /** Exit code for configuration problems. */
+    public static final int EXIT_CONFIG = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new Closedloop());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,0 +1,36 @@
+package io.closedloop.cli;
+
+import io.closedloop.Closedloop;
+import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.config.SettingsException;
+import io.closedloop.config.SettingsLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The {@code --config} option and settings loading shared by every command that needs settings. */
+public class ConfigOption {
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Settings file (default: config/application.properties). Environment variables override it.")
+    Path configFile;
+
+    /** Environment used for settings; tests replace it. */
+    static Map<String, String> environment = System.getenv();
+
+    /** Loads settings, or prints one line per problem and returns null. */
+    public ClosedloopSettings load(PrintWriter err) {
+        try {
+            return SettingsLoader.load(configFile, environment);
+        } catch (SettingsException e) {
+            err.println("Configuration is invalid (" + e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s") + "):");
+            e.problems().forEach(p -> err.println("  " + p));
+            err.flush();
+            return null;
+        }
+    }
+
+    public static int configExit() {
+        return Closedloop.EXIT_CONFIG;
+    }
+}

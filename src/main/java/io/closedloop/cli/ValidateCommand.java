@@ -1,0 +1,51 @@
+package io.closedloop.cli;
+
+import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.runtime.CredentialCheck;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Checks the configuration and, where the APIs are reachable, the credentials. */
+@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Check the configuration and, where reachable, the Salesforce and HubSpot credentials.",
+                "Exits 0 when everything is usable, 2 with one line per problem otherwise."})
+public class ValidateCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--offline", description = "Check the configuration only; do not contact Salesforce or HubSpot.")
+    boolean offline;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ClosedloopSettings settings = config.load(err);
+        if (settings == null) {
+            return ConfigOption.configExit();
+        }
+        out.println("ok: configuration" + (settings.configFile() == null ? "" : " (" + settings.configFile() + ")"));
+        if (offline) {
+            out.flush();
+            return 0;
+        }
+        CredentialCheck.Result result = new CredentialCheck(Clock.systemUTC()).check(settings);
+        result.notes().forEach(out::println);
+        out.flush();
+        if (!result.problems().isEmpty()) {
+            err.println("Credentials are invalid (" + result.problems().size() + " problem" + (result.problems().size() == 1 ? "" : "s") + "):");
+            result.problems().forEach(p -> err.println("  " + p));
+            err.flush();
+            return ConfigOption.configExit();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,36 @@
+package io.closedloop.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** All settings, parsed and validated once at startup. Secrets print as {@code ****}. */
+public record ClosedloopSettings(
+        URI hubspotBaseUrl,
+        Secret hubspotAccessToken,
+        URI salesforceLoginUrl,
+        SalesforceAuth salesforceAuth,
+        String salesforceApiVersion,
+        String dbUrl,
+        String dbUser,
+        Secret dbPassword,
+        int httpPort,
+        Duration pollInterval,
+        LogFormat logFormat,
+        Path configFile) {
+
+    public enum LogFormat { PLAIN, JSON }
+
+    /** Every secret value, so the log redaction layer can mask them wherever they appear. */
+    public List<String> secretValues() {
+        var values = new java.util.ArrayList<String>();
+        values.add(hubspotAccessToken.reveal());
+        values.add(dbPassword.reveal());
+        if (salesforceAuth instanceof SalesforceAuth.ClientCredentials cc) {
+            values.add(cc.clientSecret().reveal());
+        }
+        values.removeIf(v -> v == null || v.length() < 4);
+        return values;
+    }
+}

@@ -1,0 +1,64 @@
+package io.closedloop.config;
+
+import java.util.Locale;
+
+/**
+ * Every setting Closedloop reads: its public environment name, the matching key in
+ * {@code config/application.properties}, its default and what it means. The README table mirrors this.
+ */
+public enum SettingKey {
+    HUBSPOT_BASE_URL("https://api.hubapi.com", false, "HubSpot API base URL"),
+    HUBSPOT_ACCESS_TOKEN(null, true, "HubSpot private app access token"),
+    SALESFORCE_LOGIN_URL("https://login.salesforce.com", false,
+            "Salesforce login host (My Domain URL for the client-credentials flow)"),
+    SALESFORCE_CLIENT_ID(null, false, "Consumer key of the Salesforce connected app"),
+    SALESFORCE_CLIENT_SECRET(null, true, "Consumer secret, for the client-credentials flow"),
+    SALESFORCE_USERNAME(null, false, "Salesforce user to act as, for the JWT bearer flow"),
+    SALESFORCE_JWT_KEY_FILE(null, false, "PEM (PKCS#8) RSA private key file, for the JWT bearer flow"),
+    SALESFORCE_API_VERSION("62.0", false, "Salesforce REST API version"),
+    CLOSEDLOOP_DB_URL(SettingsLoader.DEFAULT_DB_URL, false, "JDBC URL of the state store (H2 or PostgreSQL)"),
+    CLOSEDLOOP_DB_USER("sa", false, "State store user"),
+    CLOSEDLOOP_DB_PASSWORD("", true, "State store password"),
+    CLOSEDLOOP_HTTP_PORT("8080", false, "Port of the ops HTTP server (/observe/health, /observe/metrics)"),
+    CLOSEDLOOP_POLL_INTERVAL("30s", false, "How often each source is polled (e.g. 30s, 5m, PT1M)"),
+    LOG_FORMAT("plain", false, "Log format: plain or json");
+
+    private final String defaultValue;
+    private final boolean secret;
+    private final String description;
+
+    SettingKey(String defaultValue, boolean secret, String description) {
+        this.defaultValue = defaultValue;
+        this.secret = secret;
+        this.description = description;
+    }
+
+    /** The environment variable name, which is the public contract. */
+    public String env() {
+        return name();
+    }
+
+    /** The environment variable that names a file holding the secret (Docker and Kubernetes secrets). */
+    public String fileEnv() {
+        return name() + "_FILE";
+    }
+
+    /** The key in the properties file: {@code HUBSPOT_BASE_URL} becomes {@code hubspot.base-url}. */
+    public String property() {
+        String lower = name().toLowerCase(Locale.ROOT);
+        int first = lower.indexOf('_');
+        return lower.substring(0, first) + "." + lower.substring(first + 1).replace('_', '-');
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public boolean secret() {
+        return secret;
+    }
+
+    public String description() {
+        return description;
+    }
+}

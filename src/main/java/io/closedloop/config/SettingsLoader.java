@@ -1,0 +1,330 @@
+package io.closedloop.config;
+
+import static io.closedloop.config.SettingKey.*;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads settings from the properties file, then the environment, then {@code NAME_FILE} secrets
+ * (each source overrides the one before), and validates them all at once so that every problem
+ * is reported in one go. Problem lines name the key and never contain a secret value.
+ */
+public final class SettingsLoader {
+    public static final Path DEFAULT_CONFIG_FILE = Path.of("config", "application.properties");
+    static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/closedloop;DB_CLOSE_ON_EXIT=FALSE";
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern API_VERSION = Pattern.compile("\\d{2,3}\\.0");
+    private static final Pattern TOKEN_CHARS = Pattern.compile("[\\x21-\\x7E]+");
+    private static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
+
+    private final Map<String, String> env;
+    private final List<String> problems = new ArrayList<>();
+    private final Properties file = new Properties();
+
+    private SettingsLoader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /**
+     * @param configFile the file given with {@code --config}, or null for the default
+     *                   {@code config/application.properties}, which may be absent
+     */
+    public static ClosedloopSettings load(Path configFile, Map<String, String> env) {
+        return new SettingsLoader(env).build(configFile);
+    }
+
+    private ClosedloopSettings build(Path explicitConfig) {
+        Path configFile = explicitConfig != null ? explicitConfig : DEFAULT_CONFIG_FILE;
+        readFile(configFile, explicitConfig != null);
+
+        URI hubspotBaseUrl = httpUrl(HUBSPOT_BASE_URL);
+        Secret hubspotToken = token(HUBSPOT_ACCESS_TOKEN, "HubSpot private app access token");
+        URI loginUrl = httpUrl(SALESFORCE_LOGIN_URL);
+        SalesforceAuth auth = salesforceAuth();
+        String apiVersion = matching(SALESFORCE_API_VERSION, API_VERSION, "an API version such as 62.0");
+        String dbUrl = dbUrl();
+        String dbUser = raw(CLOSEDLOOP_DB_USER);
+        Secret dbPassword = secret(CLOSEDLOOP_DB_PASSWORD);
+        int httpPort = port(CLOSEDLOOP_HTTP_PORT);
+        Duration pollInterval = duration(CLOSEDLOOP_POLL_INTERVAL);
+        ClosedloopSettings.LogFormat logFormat = logFormat();
+
+        if (!problems.isEmpty()) {
+            throw new SettingsException(problems);
+        }
+        return new ClosedloopSettings(hubspotBaseUrl, hubspotToken, loginUrl, auth, apiVersion, dbUrl, dbUser,
+                dbPassword == null ? Secret.of("") : dbPassword, httpPort, pollInterval, logFormat,
+                Files.isRegularFile(configFile) ? configFile : null);
+    }
+
+    private void readFile(Path path, boolean mustExist) {
+        if (!Files.exists(path)) {
+            if (mustExist) {
+                problems.add("--config: file not found: " + path);
+            }
+            return;
+        }
+        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            file.load(reader);
+        } catch (IOException | IllegalArgumentException e) {
+            problems.add("--config: cannot read " + path + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** The effective raw value: env NAME_FILE over env NAME over the properties file over the default. */
+    private String raw(SettingKey key) {
+        String fileEnv = key.secret() ? blankToNull(env.get(key.fileEnv())) : null;
+        String direct = blankToNull(env.get(key.env()));
+        if (fileEnv != null) {
+            if (direct != null) {
+                problems.add(key.env() + ": set either " + key.env() + " or " + key.fileEnv() + ", not both");
+                return null;
+            }
+            try {
+                return stripTrailingNewlines(Files.readString(Path.of(fileEnv), StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException e) {
+                problems.add(key.fileEnv() + ": cannot read secret file " + fileEnv + " (" + e.getClass().getSimpleName() + ")");
+                return null;
+            }
+        }
+        if (direct != null) {
+            return direct.trim();
+        }
+        String fromFile = blankToNull(file.getProperty(key.property()));
+        if (fromFile != null) {
+            return fromFile.trim();
+        }
+        return key.defaultValue();
+    }
+
+    private String required(SettingKey key, String meaning) {
+        String value = raw(key);
+        if (value == null || value.isBlank()) {
+            if (!alreadyReported(key)) {
+                String hint = key.secret() ? " (or " + key.fileEnv() + ")" : "";
+                problems.add(key.env() + ": required: " + meaning + hint);
+            }
+            return null;
+        }
+        return value;
+    }
+
+    private boolean alreadyReported(SettingKey key) {
+        return problems.stream().anyMatch(p -> p.startsWith(key.env() + ":") || p.startsWith(key.fileEnv() + ":"));
+    }
+
+    private URI httpUrl(SettingKey key) {
+        String value = required(key, key.description());
+        if (value == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        problems.add(key.env() + ": expected an http(s) URL such as " + key.defaultValue() + ", got \"" + value + "\"");
+        return null;
+    }
+
+    private Secret token(SettingKey key, String meaning) {
+        String value = required(key, meaning);
+        if (value == null) {
+            return null;
+        }
+        if (!TOKEN_CHARS.matcher(value).matches() || value.length() < 8) {
+            problems.add(key.env() + ": malformed: expected a " + meaning
+                    + " (at least 8 printable characters, no spaces or line breaks); value not shown");
+            return null;
+        }
+        return Secret.of(value);
+    }
+
+    private Secret secret(SettingKey key) {
+        String value = raw(key);
+        return value == null ? null : Secret.of(value);
+    }
+
+    private SalesforceAuth salesforceAuth() {
+        String clientId = required(SALESFORCE_CLIENT_ID, "consumer key of the Salesforce connected app");
+        if (clientId != null && !TOKEN_CHARS.matcher(clientId).matches()) {
+            problems.add(SALESFORCE_CLIENT_ID.env() + ": malformed: expected a consumer key with no spaces");
+            clientId = null;
+        }
+        String secret = raw(SALESFORCE_CLIENT_SECRET);
+        String username = raw(SALESFORCE_USERNAME);
+        String keyFile = raw(SALESFORCE_JWT_KEY_FILE);
+        boolean jwtWanted = username != null || keyFile != null;
+
+        if (secret != null && jwtWanted) {
+            problems.add(SALESFORCE_CLIENT_SECRET.env() + ": configure one Salesforce login flow: either "
+                    + "SALESFORCE_CLIENT_SECRET (client credentials) or SALESFORCE_USERNAME + SALESFORCE_JWT_KEY_FILE (JWT bearer)");
+            return null;
+        }
+        if (jwtWanted) {
+            if (username == null) {
+                problems.add(SALESFORCE_USERNAME.env() + ": required with SALESFORCE_JWT_KEY_FILE (JWT bearer flow): the Salesforce username to act as");
+            }
+            RSAPrivateKey key = null;
+            if (keyFile == null) {
+                problems.add(SALESFORCE_JWT_KEY_FILE.env() + ": required with SALESFORCE_USERNAME (JWT bearer flow): path to the connected app's PEM private key");
+            } else {
+                key = readPrivateKey(Path.of(keyFile));
+            }
+            return clientId == null || username == null || key == null ? null
+                    : new SalesforceAuth.JwtBearer(clientId, username, Path.of(keyFile), key);
+        }
+        if (secret == null) {
+            if (!alreadyReported(SALESFORCE_CLIENT_SECRET)) {
+                problems.add(SALESFORCE_CLIENT_SECRET.env() + ": required (or SALESFORCE_CLIENT_SECRET_FILE): consumer secret for the "
+                        + "client-credentials flow; for the JWT bearer flow set SALESFORCE_USERNAME and SALESFORCE_JWT_KEY_FILE instead");
+            }
+            return null;
+        }
+        if (!TOKEN_CHARS.matcher(secret).matches()) {
+            problems.add(SALESFORCE_CLIENT_SECRET.env() + ": malformed: expected a consumer secret with no spaces or line breaks; value not shown");
+            return null;
+        }
+        return clientId == null ? null : new SalesforceAuth.ClientCredentials(clientId, Secret.of(secret));
+    }
+
+    private RSAPrivateKey readPrivateKey(Path path) {
+        String pem;
+        try {
+            pem = Files.readString(path, StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            problems.add(SALESFORCE_JWT_KEY_FILE.env() + ": cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+            return null;
+        }
+        Matcher m = Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----").matcher(pem);
+        if (!m.find()) {
+            String hint = pem.contains("BEGIN RSA PRIVATE KEY")
+                    ? " (this is PKCS#1: convert it with 'openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem')" : "";
+            problems.add(SALESFORCE_JWT_KEY_FILE.env() + ": malformed: " + path + " is not a PEM PKCS#8 RSA private key" + hint + "; contents not shown");
+            return null;
+        }
+        try {
+            byte[] der = Base64.getMimeDecoder().decode(m.group(1));
+            return (RSAPrivateKey) KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+        } catch (Exception e) {
+            problems.add(SALESFORCE_JWT_KEY_FILE.env() + ": malformed: " + path + " does not hold a valid RSA private key; contents not shown");
+            return null;
+        }
+    }
+
+    private String matching(SettingKey key, Pattern pattern, String expected) {
+        String value = required(key, key.description());
+        if (value != null && !pattern.matcher(value).matches()) {
+            problems.add(key.env() + ": expected " + expected + ", got \"" + value + "\"");
+            return null;
+        }
+        return value;
+    }
+
+    private String dbUrl() {
+        String value = required(CLOSEDLOOP_DB_URL, CLOSEDLOOP_DB_URL.description());
+        if (value != null && !(value.startsWith("jdbc:h2:") || value.startsWith("jdbc:postgresql:"))) {
+            problems.add(CLOSEDLOOP_DB_URL.env() + ": expected a jdbc:h2: or jdbc:postgresql: URL, got \"" + redactUrl(value) + "\"");
+            return null;
+        }
+        return value;
+    }
+
+    /** JDBC URLs may carry a password parameter; never echo it back. */
+    private static String redactUrl(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+    }
+
+    private int port(SettingKey key) {
+        String value = required(key, key.description());
+        if (value == null) {
+            return 0;
+        }
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(key.env() + ": expected a port number from 1 to 65535, got \"" + value + "\"");
+        return 0;
+    }
+
+    private Duration duration(SettingKey key) {
+        String value = required(key, key.description());
+        if (value == null) {
+            return null;
+        }
+        Duration parsed = parseDuration(value);
+        if (parsed == null || parsed.compareTo(MIN_POLL_INTERVAL) < 0) {
+            problems.add(key.env() + ": expected a duration of at least 100ms such as 30s, 5m or PT1M, got \"" + value + "\"");
+            return null;
+        }
+        return parsed;
+    }
+
+    /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT30S}); null if neither. */
+    public static Duration parseDuration(String value) {
+        Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+        try {
+            return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private ClosedloopSettings.LogFormat logFormat() {
+        String value = required(LOG_FORMAT, LOG_FORMAT.description());
+        if (value == null) {
+            return null;
+        }
+        try {
+            return ClosedloopSettings.LogFormat.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problems.add(LOG_FORMAT.env() + ": expected plain or json, got \"" + value + "\"");
+            return null;
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static String stripTrailingNewlines(String s) {
+        return s.replaceAll("[\\r\\n]+$", "");
+    }
+}

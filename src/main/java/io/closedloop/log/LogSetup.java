@@ -1,0 +1,39 @@
+package io.closedloop.log;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
+import io.closedloop.config.ClosedloopSettings;
+import java.net.URL;
+import java.util.Locale;
+import org.slf4j.LoggerFactory;
+
+/** Switches logging to the configured format once settings are known, and registers secrets for redaction. */
+public final class LogSetup {
+    private LogSetup() {
+    }
+
+    public static void apply(ClosedloopSettings settings) {
+        Redactor.registerSecrets(settings.secretValues());
+        configure(settings.logFormat());
+    }
+
+    public static void configure(ClosedloopSettings.LogFormat format) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        URL config = LogSetup.class.getClassLoader().getResource("logback.xml");
+        if (config == null) {
+            return;
+        }
+        context.reset();
+        context.putProperty("LOG_FORMAT", format.name().toLowerCase(Locale.ROOT));
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        try {
+            configurator.doConfigure(config);
+        } catch (JoranException e) {
+            throw new IllegalStateException("logback configuration failed", e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.closedloop.ops;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/** Readiness: DOWN with the reason when a flow is stopped for a fatal error. */
+public class FlowHealthCheck extends AbstractHealthCheck {
+    private final FlowHealth flows;
+
+    public FlowHealthCheck(FlowHealth flows) {
+        super("closedloop", "flows");
+        this.flows = flows;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        // a stopped flow needs an operator, not a container restart
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        Map<String, FlowHealth.Stopped> stopped = flows.stoppedFlows();
+        if (stopped.isEmpty()) {
+            builder.up();
+            return;
+        }
+        String message = stopped.values().stream()
+                .map(s -> s.routeId() + " stopped: " + s.reason())
+                .collect(Collectors.joining("; "));
+        builder.message(message);
+        stopped.values().forEach(s -> builder.detail("flow." + s.routeId(), s.reason() + " (since " + s.at() + ")"));
+        builder.down();
+    }
+}

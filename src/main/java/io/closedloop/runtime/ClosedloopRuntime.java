@@ -1,0 +1,119 @@
+package io.closedloop.runtime;
+
+import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.ops.FlowHealth;
+import io.closedloop.ops.FlowHealthCheck;
+import io.closedloop.state.StateStore;
+import io.closedloop.sync.SyncFailureHandler;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+
+/**
+ * The daemon: Camel Main with the YAML routes, the state store and the ops server, wired from one
+ * settings object. {@link #run()} blocks until SIGTERM/Ctrl-C; tests use {@link #start()} and {@link #close()}.
+ */
+public final class ClosedloopRuntime implements AutoCloseable {
+    public static final String ROUTES = "classpath:routes/*.camel.yaml";
+
+    private final ClosedloopSettings settings;
+    private final Clock clock;
+    private final StateStore store;
+    private final FlowHealth flowHealth;
+    private final Main main;
+
+    public ClosedloopRuntime(ClosedloopSettings settings, Clock clock) {
+        this(settings, clock, ROUTES, Map.of());
+    }
+
+    /**
+     * @param routes         Camel routes include pattern (tests add their own routes)
+     * @param extraProperties Camel or Closedloop properties that override the defaults (tests shorten retry delays)
+     */
+    public ClosedloopRuntime(ClosedloopSettings settings, Clock clock, String routes, Map<String, String> extraProperties) {
+        this.settings = settings;
+        this.clock = clock;
+        this.store = StateStore.open(settings, clock);
+        this.flowHealth = new FlowHealth(clock);
+        this.main = new Main();
+        camelProperties(routes).forEach(main::addOverrideProperty);
+        extraProperties.forEach(main::addOverrideProperty);
+        main.bind("settings", settings);
+        main.bind("clock", clock);
+        main.bind("stateStore", store);
+        main.bind("flowHealth", flowHealth);
+        main.bind("syncFailureHandler", new SyncFailureHandler(store.parked(), flowHealth));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport support) {
+                CamelContext context = support.getCamelContext();
+                HealthCheckRegistry.get(context).register(new FlowHealthCheck(flowHealth));
+            }
+        });
+    }
+
+    private Map<String, String> camelProperties(String routes) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("camel.main.name", "closedloop");
+        p.put("camel.main.routes-include-pattern", routes);
+        p.put("camel.main.shutdown-timeout", "15");
+        p.put("camel.main.routes-reload-enabled", "false");
+        p.put("camel.management.enabled", "true");
+        p.put("camel.management.host", "0.0.0.0");
+        p.put("camel.management.port", Integer.toString(settings.httpPort()));
+        p.put("camel.management.health-check-enabled", "true");
+        p.put("camel.management.metrics-enabled", "true");
+        p.put("camel.metrics.enabled", "true");
+        p.put("camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,processor,uptime");
+        p.put("camel.health.enabled", "true");
+        p.put("camel.health.exposure-level", "full");
+        // one retry policy owns retries: HttpClient's silent 429/503 retry would double API calls
+        p.put("camel.component.http.automatic-retries-disabled", "true");
+        p.put("closedloop.poll-interval-ms", Long.toString(settings.pollInterval().toMillis()));
+        return p;
+    }
+
+    /** Starts the daemon and returns once every route is up. */
+    public void start() throws Exception {
+        main.start();
+    }
+
+    /** Starts the daemon and blocks until it is asked to shut down. */
+    public void run() throws Exception {
+        try {
+            main.run();
+        } finally {
+            store.close();
+        }
+    }
+
+    public CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
+    public StateStore store() {
+        return store;
+    }
+
+    public FlowHealth flowHealth() {
+        return flowHealth;
+    }
+
+    public ClosedloopSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            main.stop();
+        } finally {
+            store.close();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.closedloop.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.config.SalesforceAuth;
+import io.closedloop.salesforce.SalesforceJwtAssertion;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code validate} command's live checks: one Salesforce token grant and one cheap HubSpot read.
+ * A host that cannot be reached is a note, not a problem; rejected credentials are a problem.
+ */
+public final class CredentialCheck {
+    /** Outcome lines: problems fail validation, notes are informational. */
+    public record Result(List<String> problems, List<String> notes) {
+    }
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final Clock clock;
+
+    public CredentialCheck(Clock clock) {
+        this.clock = clock;
+    }
+
+    public Result check(ClosedloopSettings settings) {
+        List<String> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        checkSalesforce(settings, problems, notes);
+        checkHubSpot(settings, problems, notes);
+        return new Result(problems, notes);
+    }
+
+    private void checkSalesforce(ClosedloopSettings s, List<String> problems, List<String> notes) {
+        Map<String, String> form = new LinkedHashMap<>();
+        String key;
+        if (s.salesforceAuth() instanceof SalesforceAuth.ClientCredentials cc) {
+            form.put("grant_type", "client_credentials");
+            form.put("client_id", cc.clientId());
+            form.put("client_secret", cc.clientSecret().reveal());
+            key = "SALESFORCE_CLIENT_ID/SALESFORCE_CLIENT_SECRET";
+        } else {
+            SalesforceAuth.JwtBearer jwt = (SalesforceAuth.JwtBearer) s.salesforceAuth();
+            form.put("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
+            form.put("assertion", SalesforceJwtAssertion.create(jwt.clientId(), jwt.username(), s.salesforceLoginUrl(),
+                    jwt.privateKey(), clock.instant()));
+            key = "SALESFORCE_CLIENT_ID/SALESFORCE_USERNAME/SALESFORCE_JWT_KEY_FILE";
+        }
+        String body = form.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        URI tokenUrl = URI.create(s.salesforceLoginUrl() + "/services/oauth2/token");
+        HttpRequest request = HttpRequest.newBuilder(tokenUrl).timeout(TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode json = parse(response.body());
+            if (response.statusCode() == 200 && json.hasNonNull("access_token") && json.hasNonNull("instance_url")) {
+                notes.add("ok: Salesforce login succeeded at " + tokenUrl.getHost() + " (instance "
+                        + URI.create(json.get("instance_url").asText()).getHost() + ")");
+            } else if (response.statusCode() >= 500) {
+                notes.add("skipped: Salesforce login not checked: " + tokenUrl.getHost() + " answered HTTP " + response.statusCode());
+            } else {
+                problems.add(key + ": Salesforce rejected the login (HTTP " + response.statusCode() + " "
+                        + json.path("error").asText("") + ": " + json.path("error_description").asText("") + ")");
+            }
+        } catch (IOException e) {
+            notes.add(unreachable("Salesforce login", tokenUrl, e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void checkHubSpot(ClosedloopSettings s, List<String> problems, List<String> notes) {
+        URI url = URI.create(s.hubspotBaseUrl() + "/crm/v3/objects/contacts?limit=1");
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + s.hubspotAccessToken().reveal()).GET().build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            int status = response.statusCode();
+            JsonNode json = parse(response.body());
+            if (status == 200) {
+                notes.add("ok: HubSpot accepted the access token at " + url.getHost());
+            } else if (status == 401) {
+                problems.add("HUBSPOT_ACCESS_TOKEN: HubSpot rejected the token (HTTP 401 " + json.path("category").asText("") + ")");
+            } else if (status == 403) {
+                problems.add("HUBSPOT_ACCESS_TOKEN: the private app lacks a scope (HTTP 403 " + json.path("category").asText("")
+                        + "); Closedloop needs crm.objects.contacts.read/write, crm.schemas.contacts.read/write, content, forms, crm.lists.read");
+            } else {
+                notes.add("skipped: HubSpot token not checked: " + url.getHost() + " answered HTTP " + status);
+            }
+        } catch (IOException e) {
+            notes.add(unreachable("HubSpot token", url, e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String unreachable(String what, URI url, IOException e) {
+        String why = e instanceof HttpTimeoutException ? "timed out" : e.getClass().getSimpleName();
+        return "skipped: " + what + " not checked: " + url.getHost() + " is not reachable (" + why + ")";
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body == null || body.isBlank() ? "{}" : body);
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+}

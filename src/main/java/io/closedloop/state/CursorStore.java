@@ -1,0 +1,27 @@
+package io.closedloop.state;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/** One durable cursor per source, stored as the cursor's own serialized form. */
+public final class CursorStore {
+    private final Jdbc jdbc;
+    private final String upsert;
+    private final Clock clock;
+
+    CursorStore(Jdbc jdbc, Dialect dialect, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.upsert = dialect.upsert("source_cursor", List.of("source"), "source", "cursor_value", "updated_at");
+    }
+
+    public Optional<String> get(String source) {
+        return jdbc.queryOne("SELECT cursor_value FROM source_cursor WHERE source = ?", rs -> rs.getString(1), source);
+    }
+
+    /** Call only after everything the cursor covers is durably written (to the target or the parked store). */
+    public void put(String source, String value) {
+        jdbc.update(upsert, source, value, clock.instant());
+    }
+}

@@ -1,0 +1,38 @@
+package io.closedloop.state;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The few SQL statements that differ between H2 and PostgreSQL. */
+public enum Dialect {
+    H2, POSTGRES;
+
+    public static Dialect fromUrl(String jdbcUrl) {
+        if (jdbcUrl.startsWith("jdbc:h2:")) {
+            return H2;
+        }
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            return POSTGRES;
+        }
+        throw new IllegalArgumentException("unsupported JDBC URL (expected jdbc:h2: or jdbc:postgresql:)");
+    }
+
+    /** Column type for unbounded text, used as the Flyway {@code ${text}} placeholder. */
+    public String textType() {
+        return this == H2 ? "CLOB" : "TEXT";
+    }
+
+    /** An atomic insert-or-update keyed on {@code keys}; parameters bind in {@code columns} order. */
+    public String upsert(String table, List<String> keys, String... columns) {
+        String cols = String.join(", ", columns);
+        String marks = Arrays.stream(columns).map(c -> "?").collect(Collectors.joining(", "));
+        if (this == H2) {
+            return "MERGE INTO " + table + " (" + cols + ") KEY (" + String.join(", ", keys) + ") VALUES (" + marks + ")";
+        }
+        String updates = Arrays.stream(columns).filter(c -> !keys.contains(c))
+                .map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
+        return "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT ("
+                + String.join(", ", keys) + ") DO UPDATE SET " + updates;
+    }
+}

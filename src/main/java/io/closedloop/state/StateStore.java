@@ -1,0 +1,103 @@
+package io.closedloop.state;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.closedloop.config.ClosedloopSettings;
+import java.time.Clock;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/** The daemon's durable state: one JDBC database (H2 by default, PostgreSQL in production), migrated at open. */
+public final class StateStore implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Dialect dialect;
+    private final CursorStore cursors;
+    private final IdentityMap identities;
+    private final EventLedger ledger;
+    private final ParkedRecords parked;
+    private final SyncRuns runs;
+    private final SlaClocks slaClocks;
+
+    private StateStore(HikariDataSource dataSource, Dialect dialect, Clock clock) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        Jdbc jdbc = new Jdbc(dataSource);
+        this.cursors = new CursorStore(jdbc, dialect, clock);
+        this.identities = new IdentityMap(jdbc, dialect, clock);
+        this.ledger = new EventLedger(jdbc, clock);
+        this.parked = new ParkedRecords(jdbc, clock);
+        this.runs = new SyncRuns(jdbc, clock);
+        this.slaClocks = new SlaClocks(jdbc);
+    }
+
+    public static StateStore open(ClosedloopSettings settings, Clock clock) {
+        return open(settings.dbUrl(), settings.dbUser(), settings.dbPassword().reveal(), clock);
+    }
+
+    /** Opens a pool and brings the schema up to date; fails fast if the database is unreachable. */
+    public static StateStore open(String url, String user, String password, Clock clock) {
+        Dialect dialect = Dialect.fromUrl(url);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setPoolName("closedloop-state");
+        config.setMaximumPoolSize(8);
+        config.setConnectionTimeout(10_000);
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            migrate(dataSource, dialect);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return new StateStore(dataSource, dialect, clock);
+    }
+
+    static void migrate(DataSource dataSource, Dialect dialect) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .placeholders(Map.of("text", dialect.textType()))
+                .load()
+                .migrate();
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public CursorStore cursors() {
+        return cursors;
+    }
+
+    public IdentityMap identities() {
+        return identities;
+    }
+
+    public EventLedger ledger() {
+        return ledger;
+    }
+
+    public ParkedRecords parked() {
+        return parked;
+    }
+
+    public SyncRuns runs() {
+        return runs;
+    }
+
+    public SlaClocks slaClocks() {
+        return slaClocks;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

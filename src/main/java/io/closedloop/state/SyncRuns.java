@@ -1,0 +1,53 @@
+package io.closedloop.state;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/** One row per run of a route: when, how it ended, what it moved and how many API calls it spent. */
+public final class SyncRuns {
+    public enum Status { RUNNING, SUCCEEDED, FAILED }
+
+    public record Counts(int read, int written, int parked, int hubspotCalls, int salesforceCalls) {
+        public static final Counts NONE = new Counts(0, 0, 0, 0, 0);
+    }
+
+    public record SyncRun(long id, String routeId, Instant startedAt, Instant finishedAt, Status status,
+                          Counts counts, String error) {
+    }
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+
+    SyncRuns(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public long start(String routeId) {
+        return jdbc.insertReturningId("INSERT INTO sync_run (route_id, started_at, status) VALUES (?, ?, ?)",
+                routeId, clock.instant(), Status.RUNNING);
+    }
+
+    public void finish(long runId, Status status, Counts counts, String error) {
+        jdbc.update("UPDATE sync_run SET finished_at = ?, status = ?, records_read = ?, records_written = ?, "
+                        + "records_parked = ?, hubspot_api_calls = ?, salesforce_api_calls = ?, error = ? WHERE id = ?",
+                clock.instant(), status, counts.read(), counts.written(), counts.parked(), counts.hubspotCalls(),
+                counts.salesforceCalls(), error == null ? null : error.substring(0, Math.min(error.length(), 2000)), runId);
+    }
+
+    public List<SyncRun> recent(String routeId, int limit) {
+        return jdbc.query("SELECT * FROM sync_run WHERE route_id = ? ORDER BY id DESC LIMIT " + Math.max(1, limit),
+                SyncRuns::map, routeId);
+    }
+
+    private static SyncRun map(ResultSet rs) throws SQLException {
+        return new SyncRun(rs.getLong("id"), rs.getString("route_id"), Jdbc.instant(rs, "started_at"),
+                Jdbc.instant(rs, "finished_at"), Status.valueOf(rs.getString("status")),
+                new Counts(rs.getInt("records_read"), rs.getInt("records_written"), rs.getInt("records_parked"),
+                        rs.getInt("hubspot_api_calls"), rs.getInt("salesforce_api_calls")),
+                rs.getString("error"));
+    }
+}

@@ -1,0 +1,215 @@
+package io.closedloop.cli;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.closedloop.testsupport.TestSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the shaded jar as a user would: {@code java -jar target/closedloop.jar ...} in an empty directory. */
+class CliIT {
+    private static final String TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555";
+
+    @TempDir
+    Path workDir;
+
+    private WireMockServer apis;
+
+    record Result(int exit, String out, String err) {
+    }
+
+    @BeforeEach
+    void startApis() {
+        apis = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        apis.start();
+    }
+
+    @AfterEach
+    void stopApis() {
+        apis.stop();
+    }
+
+    private Process start(Map<String, String> env, String... args) throws IOException {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String jar = System.getProperty("closedloop.jar", "target/closedloop.jar");
+        var command = new java.util.ArrayList<String>(java.util.List.of(javaBin, "-jar", Path.of(jar).toAbsolutePath().toString()));
+        command.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(workDir.resolve("out.txt").toFile()).redirectError(workDir.resolve("err.txt").toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    private Result run(Map<String, String> env, String... args) throws Exception {
+        Process p = start(env, args);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("process finished").isTrue();
+        return result(p);
+    }
+
+    private Result result(Process p) throws IOException {
+        return new Result(p.exitValue(), Files.readString(workDir.resolve("out.txt"), StandardCharsets.UTF_8),
+                Files.readString(workDir.resolve("err.txt"), StandardCharsets.UTF_8));
+    }
+
+    private Map<String, String> validEnv() {
+        Map<String, String> env = new HashMap<>();
+        env.put("HUBSPOT_ACCESS_TOKEN", TOKEN);
+        env.put("HUBSPOT_BASE_URL", apis.baseUrl());
+        env.put("SALESFORCE_LOGIN_URL", apis.baseUrl());
+        env.put("SALESFORCE_CLIENT_ID", "3MVG9consumerkey");
+        env.put("SALESFORCE_CLIENT_SECRET", "8A4BE6secretvalue");
+        return env;
+    }
+
+    @Test
+    void validateWithAnEmptyEnvironmentExits2AndNamesEveryMissingKey() throws Exception {
+        Result r = run(Map.of(), "validate");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("HUBSPOT_ACCESS_TOKEN: required", "SALESFORCE_CLIENT_ID: required",
+                "SALESFORCE_CLIENT_SECRET: required");
+    }
+
+    @Test
+    void validateNamesANonNumericHttpPort() throws Exception {
+        Map<String, String> env = validEnv();
+        env.put("CLOSEDLOOP_HTTP_PORT", "abc");
+        Result r = run(env, "validate", "--offline");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("CLOSEDLOOP_HTTP_PORT: expected a port number from 1 to 65535, got \"abc\"");
+    }
+
+    @Test
+    void validateReportsAMalformedSecretWithoutItsValue() throws Exception {
+        Map<String, String> env = validEnv();
+        env.put("HUBSPOT_ACCESS_TOKEN", "pat-na1 leaked-part-31337");
+        Result r = run(env, "validate");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("HUBSPOT_ACCESS_TOKEN: malformed");
+        assertThat(r.out() + r.err()).doesNotContain("leaked-part", "31337");
+    }
+
+    @Test
+    void validateChecksCredentialsWhereTheApisAreReachable() throws Exception {
+        // token response shape: shared/reference/salesforce-api.md §1.1
+        apis.stubFor(post(urlPathEqualTo("/services/oauth2/token"))
+                .withRequestBody(containing("grant_type=client_credentials"))
+                .withRequestBody(containing("client_secret=8A4BE6secretvalue"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"access_token\":\"00Dx0000000BV7z!AR8AQ\",\"instance_url\":\"" + apis.baseUrl()
+                                + "\",\"id\":\"" + apis.baseUrl() + "/id/00Dx0000000BV7zEAG/005x00000012Q9PAAU\","
+                                + "\"token_type\":\"Bearer\",\"issued_at\":\"1717409211042\"}")));
+        apis.stubFor(get(urlPathEqualTo("/crm/v3/objects/contacts")).withHeader("Authorization", equalTo("Bearer " + TOKEN))
+                .willReturn(aResponse().withStatus(200).withBody("{\"results\":[]}")));
+
+        Result r = run(validEnv(), "validate");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("ok: configuration", "ok: Salesforce login succeeded", "ok: HubSpot accepted the access token");
+    }
+
+    @Test
+    void validateFailsWhenCredentialsAreRejected() throws Exception {
+        // error bodies: salesforce-api.md §1.4 and hubspot-api.md §1.3
+        apis.stubFor(post(urlPathEqualTo("/services/oauth2/token")).willReturn(aResponse().withStatus(400)
+                .withBody("{\"error\":\"invalid_client\",\"error_description\":\"invalid client credentials\"}")));
+        apis.stubFor(get(urlPathEqualTo("/crm/v3/objects/contacts")).willReturn(aResponse().withStatus(401)
+                .withBody("{\"status\":\"error\",\"message\":\"Authentication credentials not found.\","
+                        + "\"correlationId\":\"019f601e-af3d-7912-b920-31130b6240c9\",\"category\":\"INVALID_AUTHENTICATION\"}")));
+
+        Result r = run(validEnv(), "validate");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("Salesforce rejected the login (HTTP 400 invalid_client: invalid client credentials)",
+                "HUBSPOT_ACCESS_TOKEN: HubSpot rejected the token (HTTP 401 INVALID_AUTHENTICATION)");
+        assertThat(r.out() + r.err()).doesNotContain("8A4BE6secretvalue", TOKEN);
+    }
+
+    @Test
+    void validateOnlyNotesHostsItCannotReach() throws Exception {
+        Map<String, String> env = validEnv();
+        int closed = TestSettings.freePort();
+        env.put("HUBSPOT_BASE_URL", "http://127.0.0.1:" + closed);
+        env.put("SALESFORCE_LOGIN_URL", "http://127.0.0.1:" + closed);
+        Result r = run(env, "validate");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("skipped: Salesforce login not checked", "skipped: HubSpot token not checked");
+    }
+
+    @Test
+    void versionAndHelpWorkOnEveryCommand() throws Exception {
+        Result version = run(Map.of(), "--version");
+        assertThat(version.exit()).isZero();
+        assertThat(version.out()).startsWith("closedloop 0.1.0");
+        for (String[] args : new String[][] {{"--help"}, {"run", "--help"}, {"validate", "--help"}, {"help", "validate"}}) {
+            Result help = run(Map.of(), args);
+            assertThat(help.exit()).as(String.join(" ", args)).isZero();
+            assertThat(help.out()).as(String.join(" ", args)).contains("Usage: closedloop");
+        }
+        Result validateVersion = run(Map.of(), "validate", "--version");
+        assertThat(validateVersion.out()).startsWith("closedloop 0.1.0");
+    }
+
+    @Test
+    void runWithInvalidConfigurationExits2BeforeStartingAnything() throws Exception {
+        Result r = run(Map.of("CLOSEDLOOP_HTTP_PORT", "abc"), "run");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("CLOSEDLOOP_HTTP_PORT", "HUBSPOT_ACCESS_TOKEN: required");
+    }
+
+    @Test
+    void runServesHealthAndMetricsAndStopsCleanlyOnSigterm() throws Exception {
+        Map<String, String> env = validEnv();
+        int port = TestSettings.freePort();
+        env.put("CLOSEDLOOP_HTTP_PORT", Integer.toString(port));
+        env.put("LOG_FORMAT", "json");
+        Process daemon = start(env, "run");
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> health = null;
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline) && daemon.isAlive()) {
+            try {
+                health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                break;
+            } catch (IOException notYet) {
+                Thread.sleep(250);
+            }
+        }
+        assertThat(health).as("daemon answered /observe/health; stderr: %s", Files.readString(workDir.resolve("err.txt"))).isNotNull();
+        assertThat(health.statusCode()).isEqualTo(200);
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+        // the default H2 state store lives under ./data
+        assertThat(workDir.resolve("data")).isDirectory();
+
+        daemon.destroy(); // SIGTERM
+        assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Result r = result(daemon);
+        // JSON log lines, no secrets
+        assertThat(r.out().lines().filter(l -> !l.isBlank())).allSatisfy(l -> assertThat(l).startsWith("{"));
+        assertThat(r.out() + r.err()).doesNotContain(TOKEN, "8A4BE6secretvalue");
+    }
+}

@@ -1,0 +1,234 @@
+package io.closedloop.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsLoaderTest {
+    @TempDir
+    Path dir;
+
+    /** An empty settings file, so only the environment counts. */
+    private Path noConfig() {
+        try {
+            return Files.writeString(dir.resolve("empty.properties"), "");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, String> valid() {
+        Map<String, String> env = new HashMap<>();
+        env.put("HUBSPOT_ACCESS_TOKEN", "pat-na1-11111111-2222-3333-4444-555555555555");
+        env.put("SALESFORCE_CLIENT_ID", "3MVG9consumerkey");
+        env.put("SALESFORCE_CLIENT_SECRET", "8A4BE6secretvalue");
+        return env;
+    }
+
+    private List<String> problems(Path config, Map<String, String> env) {
+        try {
+            SettingsLoader.load(config, env);
+        } catch (SettingsException e) {
+            return e.problems();
+        }
+        throw new AssertionError("expected configuration problems");
+    }
+
+    private ClosedloopSettings load(Map<String, String> env) throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.properties"), "");
+        return SettingsLoader.load(empty, env);
+    }
+
+    @Test
+    void emptyEnvironmentNamesEveryMissingRequiredKey() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.properties"), "");
+        List<String> problems = problems(empty, Map.of());
+        assertThat(problems).hasSize(3);
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("HUBSPOT_ACCESS_TOKEN: required"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("SALESFORCE_CLIENT_ID: required"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("SALESFORCE_CLIENT_SECRET: required")
+                .contains("SALESFORCE_JWT_KEY_FILE"));
+    }
+
+    @Test
+    void defaultsApplyWhenOnlyRequiredKeysAreSet() throws Exception {
+        ClosedloopSettings s = load(valid());
+        assertThat(s.hubspotBaseUrl()).hasToString("https://api.hubapi.com");
+        assertThat(s.salesforceLoginUrl()).hasToString("https://login.salesforce.com");
+        assertThat(s.salesforceApiVersion()).isEqualTo("62.0");
+        assertThat(s.dbUrl()).startsWith("jdbc:h2:file:./data/closedloop");
+        assertThat(s.httpPort()).isEqualTo(8080);
+        assertThat(s.pollInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.logFormat()).isEqualTo(ClosedloopSettings.LogFormat.PLAIN);
+        assertThat(s.salesforceAuth()).isInstanceOf(SalesforceAuth.ClientCredentials.class);
+    }
+
+    @Test
+    void nonNumericHttpPortIsNamedWithWhatIsExpected() throws Exception {
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_HTTP_PORT", "abc");
+        assertThat(problems(noConfig(), env)).containsExactly(
+                "CLOSEDLOOP_HTTP_PORT: expected a port number from 1 to 65535, got \"abc\"");
+    }
+
+    @Test
+    void everyMalformedSettingIsReportedAtOnce() {
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_HTTP_PORT", "70000");
+        env.put("CLOSEDLOOP_POLL_INTERVAL", "soon");
+        env.put("LOG_FORMAT", "xml");
+        env.put("SALESFORCE_API_VERSION", "v62");
+        env.put("HUBSPOT_BASE_URL", "ftp://example.com");
+        env.put("CLOSEDLOOP_DB_URL", "jdbc:mysql://db/x?password=hunter2");
+        List<String> problems = problems(noConfig(), env);
+        assertThat(problems).extracting(p -> p.substring(0, p.indexOf(':'))).containsExactlyInAnyOrder(
+                "CLOSEDLOOP_HTTP_PORT", "CLOSEDLOOP_POLL_INTERVAL", "LOG_FORMAT", "SALESFORCE_API_VERSION",
+                "HUBSPOT_BASE_URL", "CLOSEDLOOP_DB_URL");
+        assertThat(String.join("\n", problems)).doesNotContain("hunter2");
+    }
+
+    @Test
+    void malformedSecretIsReportedWithoutItsValue() {
+        Map<String, String> env = valid();
+        env.put("HUBSPOT_ACCESS_TOKEN", "pat-na1 has-a-space-in-it-9f8e7d");
+        env.put("SALESFORCE_CLIENT_SECRET", "line\nbreak-secret-4711");
+        List<String> problems = problems(noConfig(), env);
+        assertThat(problems).hasSize(2);
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("HUBSPOT_ACCESS_TOKEN: malformed"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("SALESFORCE_CLIENT_SECRET: malformed"));
+        String all = String.join("\n", problems);
+        assertThat(all).doesNotContain("has-a-space", "9f8e7d", "break-secret", "4711");
+    }
+
+    @Test
+    void environmentOverridesTheFileAndSecretFilesOverrideNothingTheyConflictWith() throws Exception {
+        Path config = Files.writeString(dir.resolve("app.properties"),
+                "closedloop.http-port=9000\nclosedloop.poll-interval=5m\nhubspot.base-url=http://localhost:1234/\n");
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_HTTP_PORT", "9100");
+        ClosedloopSettings s = SettingsLoader.load(config, env);
+        assertThat(s.httpPort()).isEqualTo(9100);
+        assertThat(s.pollInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.hubspotBaseUrl()).hasToString("http://localhost:1234");
+        assertThat(s.configFile()).isEqualTo(config);
+    }
+
+    @Test
+    void secretsAreReadFromNameFileVariants() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "pat-eu1-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\n");
+        Path dbPassword = Files.writeString(dir.resolve("dbpw"), "s3cret pass\n");
+        Map<String, String> env = valid();
+        env.remove("HUBSPOT_ACCESS_TOKEN");
+        env.put("HUBSPOT_ACCESS_TOKEN_FILE", token.toString());
+        env.put("CLOSEDLOOP_DB_PASSWORD_FILE", dbPassword.toString());
+        ClosedloopSettings s = SettingsLoader.load(noConfig(), env);
+        assertThat(s.hubspotAccessToken().reveal()).isEqualTo("pat-eu1-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
+        assertThat(s.dbPassword().reveal()).isEqualTo("s3cret pass");
+        assertThat(s.toString()).doesNotContain("pat-eu1", "s3cret", "8A4BE6secretvalue");
+    }
+
+    @Test
+    void secretSetBothDirectlyAndAsFileIsRejected() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "pat-eu1-aaaaaaaa");
+        Map<String, String> env = valid();
+        env.put("HUBSPOT_ACCESS_TOKEN_FILE", token.toString());
+        assertThat(problems(noConfig(), env)).containsExactly(
+                "HUBSPOT_ACCESS_TOKEN: set either HUBSPOT_ACCESS_TOKEN or HUBSPOT_ACCESS_TOKEN_FILE, not both");
+    }
+
+    @Test
+    void unreadableSecretFileIsNamed() {
+        Map<String, String> env = valid();
+        env.remove("SALESFORCE_CLIENT_SECRET");
+        env.put("SALESFORCE_CLIENT_SECRET_FILE", dir.resolve("missing").toString());
+        assertThat(problems(noConfig(), env)).singleElement().asString()
+                .startsWith("SALESFORCE_CLIENT_SECRET_FILE: cannot read secret file");
+    }
+
+    @Test
+    void missingExplicitConfigFileIsAProblem() {
+        assertThat(problems(dir.resolve("nope.properties"), valid())).singleElement().asString()
+                .startsWith("--config: file not found");
+    }
+
+    @Test
+    void jwtBearerFlowLoadsAPkcs8Key() throws Exception {
+        var pair = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        Path key = Files.writeString(dir.resolve("key.pem"), pem);
+        Map<String, String> env = valid();
+        env.remove("SALESFORCE_CLIENT_SECRET");
+        env.put("SALESFORCE_USERNAME", "integration@acme.example");
+        env.put("SALESFORCE_JWT_KEY_FILE", key.toString());
+        ClosedloopSettings s = SettingsLoader.load(noConfig(), env);
+        assertThat(s.salesforceAuth()).isInstanceOfSatisfying(SalesforceAuth.JwtBearer.class, jwt -> {
+            assertThat(jwt.username()).isEqualTo("integration@acme.example");
+            assertThat(jwt.privateKey().getModulus()).isEqualTo(((java.security.interfaces.RSAPrivateKey) pair.getPrivate()).getModulus());
+        });
+        assertThat(s.salesforceAuth().toString()).doesNotContain("BEGIN", "privateKey");
+    }
+
+    @Test
+    void malformedJwtKeyIsReportedWithoutItsContents() throws Exception {
+        Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN RSA PRIVATE KEY-----\nMIIEsecretsecret\n-----END RSA PRIVATE KEY-----\n");
+        Map<String, String> env = valid();
+        env.remove("SALESFORCE_CLIENT_SECRET");
+        env.put("SALESFORCE_USERNAME", "integration@acme.example");
+        env.put("SALESFORCE_JWT_KEY_FILE", key.toString());
+        assertThat(problems(noConfig(), env)).singleElement().asString()
+                .startsWith("SALESFORCE_JWT_KEY_FILE: malformed")
+                .contains("PKCS#1", "openssl pkcs8")
+                .doesNotContain("MIIEsecretsecret");
+    }
+
+    @Test
+    void halfConfiguredJwtFlowNamesTheMissingKey() {
+        Map<String, String> env = valid();
+        env.remove("SALESFORCE_CLIENT_SECRET");
+        env.put("SALESFORCE_USERNAME", "integration@acme.example");
+        assertThat(problems(noConfig(), env)).singleElement().asString().startsWith("SALESFORCE_JWT_KEY_FILE: required");
+    }
+
+    @Test
+    void twoLoginFlowsAtOnceAreAmbiguous() {
+        Map<String, String> env = valid();
+        env.put("SALESFORCE_USERNAME", "integration@acme.example");
+        assertThat(problems(noConfig(), env)).singleElement().asString()
+                .startsWith("SALESFORCE_CLIENT_SECRET: configure one Salesforce login flow");
+    }
+
+    @Test
+    void pollIntervalAcceptsShortAndIsoForms() {
+        assertThat(SettingsLoader.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(SettingsLoader.parseDuration("45s")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(SettingsLoader.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(SettingsLoader.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(SettingsLoader.parseDuration("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(SettingsLoader.parseDuration("often")).isNull();
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_POLL_INTERVAL", "10ms");
+        assertThat(problems(noConfig(), env)).singleElement().asString().startsWith("CLOSEDLOOP_POLL_INTERVAL: expected a duration of at least 100ms");
+    }
+
+    @Test
+    void propertyNamesFollowTheEnvironmentNames() {
+        assertThat(SettingKey.HUBSPOT_BASE_URL.property()).isEqualTo("hubspot.base-url");
+        assertThat(SettingKey.SALESFORCE_JWT_KEY_FILE.property()).isEqualTo("salesforce.jwt-key-file");
+        assertThat(SettingKey.CLOSEDLOOP_DB_URL.property()).isEqualTo("closedloop.db-url");
+        assertThat(SettingKey.LOG_FORMAT.property()).isEqualTo("log.format");
+        assertThatThrownBy(() -> SettingsLoader.load(noConfig(), Map.of())).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("3 configuration problem(s)");
+    }
+}

@@ -1,0 +1,123 @@
+package io.closedloop.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.closedloop.runtime.ClosedloopRuntime;
+import io.closedloop.state.ParkedRecords;
+import io.closedloop.sync.ErrorKind;
+import io.closedloop.testsupport.TestSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Boots the real daemon (Camel Main, YAML routes, state store, ops server) with test flows that fail. */
+class OpsEndpointsRouteTest {
+    @TempDir
+    Path dir;
+
+    private ClosedloopRuntime runtime;
+    private int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        var settings = TestSettings.settings(dir, TestSettings.env(dir));
+        port = settings.httpPort();
+        runtime = new ClosedloopRuntime(settings, Clock.systemUTC(),
+                ClosedloopRuntime.ROUTES + ",classpath:test-routes/*.camel.yaml",
+                Map.of("closedloop.retry.max-redeliveries", "2", "closedloop.retry.initial-delay-ms", "10"));
+        runtime.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        runtime.close();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthIsUpWhenEveryFlowRuns() throws Exception {
+        HttpResponse<String> health = get("/observe/health");
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+        assertThat(health.body()).startsWith("{\"status\":\"UP\"");
+    }
+
+    @Test
+    void fatalErrorStopsTheFlowAndHealthGoesDownWithTheReason() throws Exception {
+        runtime.camelContext().createProducerTemplate().sendBody("direct:fatal", "x");
+
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                runtime.camelContext().getRouteController().getRouteStatus("test-fatal-flow") == ServiceStatus.Stopped);
+        HttpResponse<String> health = get("/observe/health");
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(health.body()).startsWith("{\"status\":\"DOWN\"")
+                .contains("test-fatal-flow stopped: Salesforce rejected the login: invalid_client_id");
+        HttpResponse<String> ready = get("/observe/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        // other flows keep running
+        assertThat(runtime.camelContext().getRouteController().getRouteStatus("test-skippable-flow")).isEqualTo(ServiceStatus.Started);
+    }
+
+    @Test
+    void skippableErrorParksTheRecordWithItsReasonRedacted() {
+        runtime.camelContext().createProducerTemplate().sendBodyAndHeader("direct:skippable", "{\"event\":1}",
+                "ClosedloopRecordKey", "evt-42");
+
+        var parked = runtime.store().parked().find("test-skippable-flow", "evt-42").orElseThrow();
+        assertThat(parked.errorKind()).isEqualTo(ErrorKind.SKIPPABLE);
+        assertThat(parked.payload()).isEqualTo("{\"event\":1}");
+        assertThat(parked.reason()).isEqualTo("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: bad value for [email]");
+        assertThat(parked.status()).isEqualTo(ParkedRecords.Status.PARKED);
+    }
+
+    @Test
+    void retriableErrorIsRedeliveredABoundedNumberOfTimesThenParked() throws Exception {
+        MockEndpoint attempts = runtime.camelContext().getEndpoint("mock:attempt", MockEndpoint.class);
+        AtomicInteger redeliveries = new AtomicInteger();
+        runtime.camelContext().getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.ExchangeRedeliveryEvent) {
+                    redeliveries.incrementAndGet();
+                }
+            }
+        });
+        runtime.camelContext().createProducerTemplate().sendBodyAndHeader("direct:retriable", "{}",
+                "ClosedloopRecordKey", "evt-7");
+
+        // two redeliveries as configured; redelivery repeats only the failing step, so the step before it ran once
+        assertThat(redeliveries).hasValue(2);
+        assertThat(attempts.getReceivedCounter()).isEqualTo(1);
+        var parked = runtime.store().parked().find("test-retriable-flow", "evt-7").orElseThrow();
+        assertThat(parked.errorKind()).isEqualTo(ErrorKind.RETRIABLE);
+        assertThat(parked.reason()).isEqualTo("HTTP 503 SERVER_UNAVAILABLE");
+    }
+
+    @Test
+    void metricsArePrometheusText() throws Exception {
+        runtime.camelContext().createProducerTemplate().sendBodyAndHeader("direct:skippable", "{}", "ClosedloopRecordKey", "m1");
+        HttpResponse<String> metrics = get("/observe/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("# TYPE").contains("jvm_memory_used_bytes");
+        assertThat(metrics.body()).contains("camel_exchanges_total{camelContext=\"closedloop\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"test-skippable-flow\"} 1.0");
+    }
+}

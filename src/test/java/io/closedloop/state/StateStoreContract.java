@@ -1,0 +1,205 @@
+package io.closedloop.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.closedloop.sync.ErrorKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The state store's behaviour, run unchanged against H2 and against a real PostgreSQL. */
+abstract class StateStoreContract {
+    static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+
+    protected final MutableClock clock = new MutableClock(T0);
+
+    /** A fresh, migrated store on an empty database. */
+    protected abstract StateStore store();
+
+    @Test
+    void migrationsCreateEveryTable() throws Exception {
+        try (var c = store().dataSource().getConnection()) {
+            for (String table : List.of("source_cursor", "identity_map", "event_ledger", "parked_record", "sync_run", "sla_clock")) {
+                try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
+                    assertThat(rs.next()).as(table).isTrue();
+                    assertThat(rs.getLong(1)).as(table).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
+    void cursorRoundTripsAndMovesForward() {
+        CursorStore cursors = store().cursors();
+        assertThat(cursors.get("hubspot-email-events")).isEmpty();
+        cursors.put("hubspot-email-events", "{\"watermark\":1717405261123}");
+        cursors.put("hubspot-email-events", "{\"watermark\":1717405299999}");
+        cursors.put("hubspot-forms", "{\"after\":\"abc\"}");
+        assertThat(cursors.get("hubspot-email-events")).contains("{\"watermark\":1717405299999}");
+        assertThat(cursors.get("hubspot-forms")).contains("{\"after\":\"abc\"}");
+    }
+
+    @Test
+    void identityMapFindsByContactEmailDomainAndSalesforceId() {
+        IdentityMap ids = store().identities();
+        ids.put(IdentityMap.Identity.of("101", "O'Brien@Example.com", "00Q000000000001AAA", null, null, T0));
+        ids.put(IdentityMap.Identity.of("102", "ada@example.com", null, "003000000000001AAA", "001000000000001AAA", T0));
+        ids.put(IdentityMap.Identity.of("103", "bob@other.org", "00Q000000000002AAA", null, null, T0));
+        // a converted lead: the same contact id now maps to a Contact too
+        ids.put(IdentityMap.Identity.of("101", "o'brien@example.com", "00Q000000000001AAA", "003000000000009AAA",
+                "001000000000001AAA", T0.plusSeconds(60)));
+
+        assertThat(ids.byContactId("101")).hasValueSatisfying(id -> {
+            assertThat(id.email()).isEqualTo("o'brien@example.com");
+            assertThat(id.emailDomain()).isEqualTo("example.com");
+            assertThat(id.sfContactId()).isEqualTo("003000000000009AAA");
+            assertThat(id.resolvedAt()).isEqualTo(T0.plusSeconds(60));
+        });
+        assertThat(ids.byEmail("O'BRIEN@example.com")).extracting(IdentityMap.Identity::hubspotContactId).containsExactly("101");
+        assertThat(ids.byDomain("Example.com")).extracting(IdentityMap.Identity::hubspotContactId).containsExactly("101", "102");
+        assertThat(ids.bySalesforceId("001000000000001AAA")).extracting(IdentityMap.Identity::hubspotContactId)
+                .containsExactly("101", "102");
+        assertThat(ids.byContactId("999")).isEmpty();
+    }
+
+    @Test
+    void ledgerRecordsAnEventOnlyOnce() {
+        EventLedger ledger = store().ledger();
+        assertThat(ledger.record("email:abc:1717405261123", "hubspot-engagement", "Marketing_Activity__c", "a00000000000001AAA")).isTrue();
+        assertThat(ledger.record("email:abc:1717405261123", "hubspot-engagement", "Marketing_Activity__c", "a00000000000002AAA")).isFalse();
+        assertThat(ledger.find("email:abc:1717405261123")).hasValueSatisfying(e -> {
+            assertThat(e.targetId()).isEqualTo("a00000000000001AAA");
+            assertThat(e.writtenAt()).isEqualTo(T0);
+        });
+        assertThat(ledger.count("hubspot-engagement")).isEqualTo(1);
+    }
+
+    @Test
+    void ledgerReportsWhichIdsOfALargeBatchExist() {
+        EventLedger ledger = store().ledger();
+        for (int i = 0; i < 1200; i += 3) {
+            ledger.record("evt-" + i, "f", "Task", null);
+        }
+        List<String> batch = java.util.stream.IntStream.range(0, 1200).mapToObj(i -> "evt-" + i).toList();
+        assertThat(ledger.existing(batch)).hasSize(400).contains("evt-0", "evt-3", "evt-1197").doesNotContain("evt-1");
+    }
+
+    @Test
+    void parkingTheSameRecordAgainCountsAttemptsAndKeepsFirstSeen() {
+        ParkedRecords parked = store().parked();
+        var first = parked.park("salesforce-activity-sink", "evt-1", "{\"id\":1}", "INVALID_FIELD: bad", ErrorKind.SKIPPABLE, "INVALID_FIELD");
+        clock.advance(Duration.ofMinutes(5));
+        var second = parked.park("salesforce-activity-sink", "evt-1", "{\"id\":1,\"v\":2}", "still bad", ErrorKind.SKIPPABLE, "INVALID_FIELD");
+        parked.park("hubspot-feedback-sink", "lead-9", "{}", "no contact", ErrorKind.SKIPPABLE, "OBJECT_NOT_FOUND");
+
+        assertThat(second.id()).isEqualTo(first.id());
+        assertThat(second.attempts()).isEqualTo(2);
+        assertThat(second.firstSeen()).isEqualTo(T0);
+        assertThat(second.lastSeen()).isEqualTo(T0.plus(Duration.ofMinutes(5)));
+        assertThat(second.payload()).isEqualTo("{\"id\":1,\"v\":2}");
+        assertThat(second.reason()).isEqualTo("still bad");
+        assertThat(parked.countParked()).isEqualTo(2);
+        assertThat(parked.summary()).containsExactly(
+                new ParkedRecords.Count("hubspot-feedback-sink", ErrorKind.SKIPPABLE, "OBJECT_NOT_FOUND", 1),
+                new ParkedRecords.Count("salesforce-activity-sink", ErrorKind.SKIPPABLE, "INVALID_FIELD", 1));
+    }
+
+    @Test
+    void parkedRecordsFilterByFlowCodeReasonTimeAndStatus() {
+        ParkedRecords parked = store().parked();
+        var a = parked.park("flow-a", "k1", "p", "Bad picklist value 100%_off", ErrorKind.SKIPPABLE, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST");
+        clock.advance(Duration.ofHours(1));
+        parked.park("flow-a", "k2", "p", "timeout", ErrorKind.RETRIABLE, "SocketTimeoutException");
+        parked.park("flow-b", "k3", "p", "Bad picklist value", ErrorKind.SKIPPABLE, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST");
+
+        assertThat(parked.list(new ParkedRecords.Filter("flow-a", null, null, null, null, null), 10)).hasSize(2);
+        assertThat(parked.list(new ParkedRecords.Filter(null, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", null, null, null, null), 10))
+                .extracting(ParkedRecords.ParkedRecord::recordKey).containsExactly("k1", "k3");
+        // LIKE wildcards in the search text are matched literally
+        assertThat(parked.list(new ParkedRecords.Filter(null, null, "100%_OFF", null, null, null), 10))
+                .extracting(ParkedRecords.ParkedRecord::recordKey).containsExactly("k1");
+        assertThat(parked.list(new ParkedRecords.Filter(null, null, null, T0.plusSeconds(1), null, null), 10))
+                .extracting(ParkedRecords.ParkedRecord::recordKey).containsExactly("k2", "k3");
+
+        parked.markResolved(a.id());
+        assertThat(parked.list(ParkedRecords.Filter.parkedIn("flow-a"), 10)).extracting(ParkedRecords.ParkedRecord::recordKey).containsExactly("k2");
+        assertThat(parked.byId(a.id())).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(ParkedRecords.Status.RESOLVED));
+        assertThat(parked.list(ParkedRecords.Filter.all(), 2)).hasSize(2);
+    }
+
+    @Test
+    void parkedPayloadOfAnySizeAndUnicodeSurvives() {
+        String payload = "{\"name\":\"\u05e9\u05dc\u05d5\u05dd \uD83D\uDE80 Zo\u00eb\",\"blob\":\"" + "x".repeat(2_000_000) + "\"}";
+        var r = store().parked().park("flow", "big", payload, "r".repeat(5000), ErrorKind.SKIPPABLE, "STRING_TOO_LONG");
+        assertThat(r.payload()).isEqualTo(payload);
+        assertThat(r.reason()).hasSize(ParkedRecords.MAX_REASON);
+    }
+
+    @Test
+    void retentionDeletesRecordsLastSeenBeforeTheCutoff() {
+        ParkedRecords parked = store().parked();
+        parked.park("f", "old", "p", "r", ErrorKind.SKIPPABLE, null);
+        clock.advance(Duration.ofDays(31));
+        parked.park("f", "new", "p", "r", ErrorKind.SKIPPABLE, null);
+        assertThat(parked.deleteLastSeenBefore(clock.instant().minus(Duration.ofDays(30)))).isEqualTo(1);
+        assertThat(parked.list(ParkedRecords.Filter.all(), 10)).extracting(ParkedRecords.ParkedRecord::recordKey).containsExactly("new");
+    }
+
+    @Test
+    void syncRunsRecordCountsAndApiCalls() {
+        SyncRuns runs = store().runs();
+        long id = runs.start("hubspot-email-events");
+        clock.advance(Duration.ofSeconds(3));
+        runs.finish(id, SyncRuns.Status.SUCCEEDED, new SyncRuns.Counts(1000, 990, 10, 2, 3), null);
+        long failed = runs.start("hubspot-email-events");
+        runs.finish(failed, SyncRuns.Status.FAILED, SyncRuns.Counts.NONE, "boom");
+
+        List<SyncRuns.SyncRun> recent = runs.recent("hubspot-email-events", 10);
+        assertThat(recent).extracting(SyncRuns.SyncRun::id).containsExactly(failed, id);
+        SyncRuns.SyncRun ok = recent.get(1);
+        assertThat(ok.status()).isEqualTo(SyncRuns.Status.SUCCEEDED);
+        assertThat(ok.counts()).isEqualTo(new SyncRuns.Counts(1000, 990, 10, 2, 3));
+        assertThat(Duration.between(ok.startedAt(), ok.finishedAt())).isEqualTo(Duration.ofSeconds(3));
+        assertThat(recent.get(0).error()).isEqualTo("boom");
+    }
+
+    @Test
+    void slaClockStartsOnceStopsAtFirstActionAndReportsBreaches() {
+        SlaClocks clocks = store().slaClocks();
+        assertThat(clocks.start("201", "00Q000000000001AAA", "005000000000001AAA", T0, T0.plus(Duration.ofHours(4)))).isTrue();
+        assertThat(clocks.start("201", "00Q000000000001AAA", "005000000000001AAA", T0.plusSeconds(9), T0.plusSeconds(99))).isFalse();
+        clocks.start("202", "00Q000000000002AAA", "005000000000001AAA", T0, T0.plus(Duration.ofHours(1)));
+
+        assertThat(clocks.overdue(T0.plus(Duration.ofHours(2)))).extracting(SlaClocks.SlaClock::hubspotContactId).containsExactly("202");
+        assertThat(clocks.markBreached("202", T0.plus(Duration.ofHours(2)))).isTrue();
+        assertThat(clocks.markBreached("202", T0.plus(Duration.ofHours(3)))).isFalse();
+        assertThat(clocks.overdue(T0.plus(Duration.ofHours(5)))).extracting(SlaClocks.SlaClock::hubspotContactId).containsExactly("201");
+
+        assertThat(clocks.stop("201", T0.plus(Duration.ofHours(1)), "Status changed to Working")).isTrue();
+        assertThat(clocks.stop("201", T0.plus(Duration.ofHours(2)), "again")).isFalse();
+        assertThat(clocks.find("201")).hasValueSatisfying(c -> {
+            assertThat(c.status()).isEqualTo(SlaClocks.Status.MET);
+            assertThat(c.dueAt()).isEqualTo(T0.plus(Duration.ofHours(4)));
+            assertThat(c.stopReason()).isEqualTo("Status changed to Working");
+        });
+        assertThat(clocks.overdue(T0.plus(Duration.ofHours(5)))).isEmpty();
+        // a breached clock still records when sales finally acted, and stays BREACHED
+        assertThat(clocks.stop("202", T0.plus(Duration.ofHours(6)), "Task logged")).isTrue();
+        assertThat(clocks.find("202").orElseThrow().status()).isEqualTo(SlaClocks.Status.BREACHED);
+    }
+
+    @Test
+    void reopeningAMigratedDatabaseKeepsItsData() {
+        store().cursors().put("s", "v1");
+        StateStore again = reopen();
+        try {
+            assertThat(again.cursors().get("s")).contains("v1");
+        } finally {
+            again.close();
+        }
+    }
+
+    /** Opens a second store on the same database (migrations must be a no-op the second time). */
+    protected abstract StateStore reopen();
+}

@@ -1,0 +1,45 @@
+package io.closedloop.testsupport;
+
+import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.config.SettingsLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Settings for a daemon under test: a free port, an H2 database in a temp dir, placeholder credentials. */
+public final class TestSettings {
+    private TestSettings() {
+    }
+
+    public static Map<String, String> env(Path dir) {
+        Map<String, String> env = new HashMap<>();
+        env.put("HUBSPOT_ACCESS_TOKEN", "pat-na1-00000000-test-0000-0000-000000000000");
+        env.put("SALESFORCE_CLIENT_ID", "3MVG9testclient");
+        env.put("SALESFORCE_CLIENT_SECRET", "testsecret123");
+        env.put("CLOSEDLOOP_DB_URL", "jdbc:h2:file:" + dir.resolve("state") + ";DB_CLOSE_ON_EXIT=FALSE");
+        env.put("CLOSEDLOOP_HTTP_PORT", Integer.toString(freePort()));
+        env.put("CLOSEDLOOP_POLL_INTERVAL", "1s");
+        return env;
+    }
+
+    public static ClosedloopSettings settings(Path dir, Map<String, String> env) {
+        try {
+            Path empty = Files.writeString(dir.resolve("empty.properties"), "");
+            return SettingsLoader.load(empty, env);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
