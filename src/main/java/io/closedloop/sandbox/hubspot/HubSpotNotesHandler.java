@@ -1,0 +1,136 @@
+package io.closedloop.sandbox.hubspot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.closedloop.sandbox.http.EmulatorException;
+import io.closedloop.sandbox.http.EmulatorRequest;
+import io.closedloop.sandbox.http.EmulatorResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+
+/** Notes on the contact timeline (§7): single and batch create, hs_timestamp required, associations kept for assertions. */
+final class HubSpotNotesHandler {
+    static final int NOTE_TO_CONTACT = 202;
+    static final int MAX_BODY_CHARS = 65_536;
+    static final Set<String> NOTE_PROPERTIES = Set.of("hs_timestamp", "hs_note_body", "hubspot_owner_id", "hs_attachment_ids");
+
+    private final HubSpotPortal portal;
+    private final HubSpotErrors errors;
+    private final HubSpotBatchHandler batch;
+
+    HubSpotNotesHandler(HubSpotPortal portal, HubSpotErrors errors, HubSpotBatchHandler batch) {
+        this.portal = portal;
+        this.errors = errors;
+        this.batch = batch;
+    }
+
+    /** A note that passed validation and waits to be stored. */
+    private record Draft(Map<String, String> properties, List<String> contactIds) {
+    }
+
+    EmulatorResponse create(EmulatorRequest request, Matcher path) {
+        Draft draft = validate(HubSpotJson.body(request.body(), errors));
+        return EmulatorResponse.json(201, store(draft));
+    }
+
+    EmulatorResponse batchCreate(EmulatorRequest request, Matcher path) {
+        Instant startedAt = portal.clock().instant();
+        JsonNode inputs = HubSpotJson.path(HubSpotJson.body(request.body(), errors), "inputs");
+        if (!inputs.isArray()) {
+            throw errors.validation("inputs is required");
+        }
+        if (inputs.size() > HubSpotBatchHandler.MAX_INPUTS) {
+            throw errors.validation("Batch input limit is " + HubSpotBatchHandler.MAX_INPUTS + " inputs, got " + inputs.size());
+        }
+        List<Draft> drafts = new ArrayList<>();
+        List<Map<String, Object>> failures = new ArrayList<>();
+        for (JsonNode input : inputs) {
+            String trace = HubSpotJson.text(HubSpotJson.path(input, "objectWriteTraceId"));
+            try {
+                drafts.add(validate(input));
+            } catch (EmulatorException e) {
+                // without an objectWriteTraceId one bad input fails the whole request (§7.1)
+                if (trace == null) {
+                    throw e;
+                }
+                Map<String, Object> body = readBody(e);
+                failures.add(HubSpotJson.obj("status", "error", "category", body.get("category"), "message", body.get("message"),
+                        "context", Map.of("objectWriteTraceId", List.of(trace))));
+            }
+        }
+        List<Map<String, Object>> results = new ArrayList<>();
+        drafts.forEach(d -> results.add(store(d)));
+        return batch.batchResponse(results, failures, startedAt, 201);
+    }
+
+    private Draft validate(JsonNode input) {
+        Map<String, String> props = new LinkedHashMap<>();
+        HubSpotJson.path(input, "properties").fields().forEachRemaining(e -> props.put(e.getKey(), HubSpotJson.text(e.getValue())));
+        List<Map<String, Object>> problems = new ArrayList<>();
+        props.keySet().stream().filter(k -> !NOTE_PROPERTIES.contains(k)).forEach(k -> problems.add(problem(k,
+                "Property \"" + k + "\" does not exist", "PROPERTY_DOESNT_EXIST")));
+        String ts = props.get("hs_timestamp");
+        if (ts == null || ts.isEmpty()) {
+            problems.add(problem("hs_timestamp", "hs_timestamp is required", "REQUIRED_PROPERTY"));
+        } else if (HubSpotJson.parseTime(ts, true) == null) {
+            problems.add(problem("hs_timestamp", ts + " is not a valid datetime", "INVALID_DATE"));
+        }
+        String bodyText = props.get("hs_note_body");
+        if (bodyText != null && bodyText.length() > MAX_BODY_CHARS) {
+            problems.add(problem("hs_note_body", "hs_note_body is longer than " + MAX_BODY_CHARS + " characters", "INVALID_STRING"));
+        }
+        if (!problems.isEmpty()) {
+            throw errors.invalidProperties(problems);
+        }
+        List<String> contactIds = new ArrayList<>();
+        for (JsonNode a : HubSpotJson.path(input, "associations")) {
+            String to = HubSpotJson.text(HubSpotJson.path(HubSpotJson.path(a, "to"), "id"));
+            boolean contactType = false;
+            for (JsonNode t : HubSpotJson.path(a, "types")) {
+                contactType |= "HUBSPOT_DEFINED".equals(HubSpotJson.text(HubSpotJson.path(t, "associationCategory")))
+                        && HubSpotJson.path(t, "associationTypeId").asInt() == NOTE_TO_CONTACT;
+            }
+            if (!contactType) {
+                throw errors.validation("Unsupported association type for note " + to + ": use HUBSPOT_DEFINED " + NOTE_TO_CONTACT
+                        + " (note to contact)");
+            }
+            Long id = HubSpotPortal.parseId(to);
+            if (id == null || portal.contactById(id) == null) {
+                throw errors.validation("Could not find contact " + to + " to associate the note with");
+            }
+            contactIds.add(to);
+        }
+        props.put("hs_timestamp", HubSpotJson.iso(HubSpotJson.parseTime(ts, true)));
+        return new Draft(props, contactIds);
+    }
+
+    private Map<String, Object> store(Draft draft) {
+        String id = portal.nextNoteId();
+        String now = HubSpotJson.iso(portal.clock().instant());
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("hs_createdate", now);
+        props.put("hs_lastmodifieddate", now);
+        props.putAll(draft.properties());
+        props.put("hs_object_id", id);
+        portal.addNote(new Note(id, props, draft.contactIds()));
+        return HubSpotJson.obj("id", id, "properties", new java.util.TreeMap<>(props), "createdAt", now, "updatedAt", now,
+                "archived", false);
+    }
+
+    private Map<String, Object> problem(String name, String message, String code) {
+        return HubSpotJson.obj("isValid", false, "message", message, "error", code, "name", name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readBody(EmulatorException e) {
+        try {
+            return EmulatorResponse.JSON.readValue(e.response().body(), Map.class);
+        } catch (java.io.IOException io) {
+            throw new IllegalStateException(io);
+        }
+    }
+}
