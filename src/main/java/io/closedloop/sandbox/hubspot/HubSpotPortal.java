@@ -172,7 +172,7 @@ public final class HubSpotPortal {
         }
     }
 
-    /** Applies property changes (an empty string clears a value) and returns the new version; caller holds no lock. */
+    /** Applies property changes (an empty string clears a value) and returns the new version. */
     HubSpotContact applyUpdate(long id, Map<String, String> changes) {
         synchronized (contactLock) {
             HubSpotContact old = contacts.get(id);
