@@ -174,6 +174,7 @@ final class HubSpotEmailEventsHandler {
         out.put("emailCampaignId", e.emailCampaignId());
         if (!"SENT".equals(e.type()) && !e.extras().containsKey("sentBy")) {
             EmailEvent sent = portal.sentEventFor(e);
+            // without a recorded SENT event, a stable synthetic id keeps the field present and repeatable
             out.put("sentBy", sent != null ? HubSpotJson.obj("id", sent.id(), "created", sent.created())
                     : HubSpotJson.obj("id", UUID.nameUUIDFromBytes((e.emailCampaignId() + "|" + e.recipient()).getBytes()).toString(),
                             "created", e.created()));
