@@ -118,11 +118,17 @@ public final class SalesforceOrg {
         }
     }
 
-    /** Runs SOQL; each row is a flat map keyed by canonical paths such as {@code Owner.Name}. */
+    /**
+     * Runs SOQL; each row is a flat map keyed by canonical paths such as {@code Owner.Name}. {@code SELECT COUNT()}
+     * gives one row {@code {"count": n}}.
+     */
     public List<Map<String, Object>> query(String soql) {
         store.lock();
         try {
             SoqlResult result = evaluator.execute(soql);
+            if (result.count()) {
+                return List.of(Map.of("count", result.totalSize()));
+            }
             List<Map<String, Object>> out = new ArrayList<>();
             for (Map<String, Object> r : result.records()) {
                 Map<String, Object> row = new LinkedHashMap<>();
