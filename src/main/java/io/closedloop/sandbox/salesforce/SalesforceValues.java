@@ -3,6 +3,7 @@ package io.closedloop.sandbox.salesforce;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -42,7 +43,12 @@ public final class SalesforceValues {
         try {
             return OffsetDateTime.parse(t, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
-            return null;
+            // a datetime without an offset is taken as UTC, the zone SOQL and the API work in
+            try {
+                return LocalDateTime.parse(t, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException again) {
+                return null;
+            }
         }
     }
 

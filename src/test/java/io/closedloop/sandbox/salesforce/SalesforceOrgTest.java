@@ -146,6 +146,34 @@ class SalesforceOrgTest {
     }
 
     @Test
+    void inputValuesOfEveryAcceptedShapeAreNormalized() {
+        String id = org.insert("Lead", Map.of("LastName", "A", "Company", "C", "Marketing_Engagement_Score__c", 12L,
+                "MQL_At__c", "2024-06-03T11:14:11+02:00", "Last_Marketing_Activity_At__c", "2024-06-03T09:14:11"));
+        org.update("Lead", id, Map.of("Marketing_Activity_7d__c", 2.5d));
+        Map<String, Object> lead = org.get("Lead", id);
+        assertThat(lead.get("Marketing_Engagement_Score__c")).isEqualTo(new BigDecimal(12));
+        assertThat(lead.get("Marketing_Activity_7d__c")).isEqualTo(new BigDecimal("2.5"));
+        assertThat(lead.get("MQL_At__c")).isEqualTo(Instant.parse("2024-06-03T09:14:11Z"));
+        assertThat(lead.get("Last_Marketing_Activity_At__c")).isEqualTo(Instant.parse("2024-06-03T09:14:11Z"));
+    }
+
+    @Test
+    void externalIdLookupsStayIndexedAtTenThousandRecords() {
+        for (int i = 0; i < 10_000; i++) {
+            org.insert("Lead", Map.of("LastName", "L" + i, "Company", "C", "HubSpot_Contact_Id__c", "HS-" + i));
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < 2_000; i++) {
+            assertThat(org.query("SELECT Id, HubSpot_Contact_Id__c FROM Lead WHERE HubSpot_Contact_Id__c IN ('hs-" + i
+                    + "', 'HS-" + (i + 1) + "')")).hasSize(2);
+        }
+        // 2,000 lookups over 10,000 rows: the external-id index answers each without a scan
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(org.query("SELECT Id FROM Lead WHERE SystemModstamp >= 2024-06-03T09:00:00Z ORDER BY SystemModstamp, Id"
+                + " LIMIT 3")).hasSize(3);
+    }
+
+    @Test
     void opportunityAndTaskFlagsAreDerived() {
         String opp = org.insert("Opportunity", Map.of("Name", "Deal", "StageName", "Closed Won", "CloseDate", "2024-07-01",
                 "Amount", 1200.5));
