@@ -38,9 +38,9 @@ final class SalesforceCollectionsHandler {
         }
         SalesforceField field = type.field(path.group(3));
         if (field == null || !(field.externalId() || field.type() == SalesforceFieldType.ID)) {
-            // the exact code for a field that is not an External ID is UNCONFIRMED (reference §3.3)
-            throw SalesforceErrors.fail(400, "INVALID_FIELD", "Field name provided, " + path.group(3) + " is not an External"
-                    + " ID or indexed field for " + type.name());
+            // code UNCONFIRMED (reference §3.3); wording as Bulk API answers it (observed, thinbug.com/q/59282347)
+            throw SalesforceErrors.fail(400, "INVALID_FIELD", "Field name provided, " + path.group(3) + " does not match an"
+                    + " External ID, Salesforce Id, or indexed field for " + type.name());
         }
         return run(request, Op.UPSERT, type, field);
     }
@@ -51,6 +51,7 @@ final class SalesforceCollectionsHandler {
         if (!(body.get("records") instanceof List<?> records)) {
             throw SalesforceErrors.fail(400, "JSON_PARSER_ERROR", "The request body must have a records array.");
         }
+        // wording observed in client issues (restforce, superfell/Beatbox#3, Chrome-Salesforce-inspector#134)
         if (records.size() > MAX_RECORDS) {
             throw SalesforceErrors.fail(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than "
                     + MAX_RECORDS + " records into this call");
@@ -91,6 +92,7 @@ final class SalesforceCollectionsHandler {
         Object typeName = attributes instanceof Map<?, ?> a ? a.get("type") : null;
         SalesforceObjectType type = typeName == null ? null : org.schema().object(typeName.toString());
         if (type == null) {
+            // "Must send a concrete entity type." is the observed answer to a record without a type (sfdcian.com)
             throw new ValidationException("INVALID_TYPE", typeName == null ? "Must send a concrete entity type."
                     : "sObject type '" + typeName + "' is not supported.", List.of());
         }
