@@ -39,6 +39,11 @@ class SalesforceCamelComponentTest {
             assertThat(raw).contains("\"totalSize\":1").contains("\"Email\":\"ada@example.com\"")
                     .contains("\"Owner\":{\"attributes\"");
 
+            Object typed = producer.requestBody("salesforce:query?sObjectClass=java.util.LinkedHashMap&sObjectQuery="
+                    + "SELECT Id, Email FROM Lead", (Object) null);
+            assertThat(typed).isInstanceOf(Map.class);
+            assertThat(((Map<?, ?>) typed).get("totalSize")).isEqualTo(1);
+
             List<Map<String, Object>> records = List.of(
                     lead("100451", "Lovelace", "ada@example.com"), lead("100977", "Hopper", "grace@example.com"));
             @SuppressWarnings("unchecked")
@@ -53,9 +58,9 @@ class SalesforceCamelComponentTest {
                     .hasSize(2);
 
             assertThat(emulator.journal().count("salesforce.token", "POST")).isEqualTo(1);
-            assertThat(emulator.journal().count("salesforce.query", "GET")).isEqualTo(1);
+            assertThat(emulator.journal().count("salesforce.query", "GET")).isEqualTo(2);
             assertThat(emulator.journal().count("salesforce.collections.upsert", "PATCH")).isEqualTo(1);
-            assertThat(emulator.org().apiCallsToday()).isEqualTo(2);
+            assertThat(emulator.org().apiCallsToday()).isEqualTo(3);
         }
     }
 
