@@ -81,6 +81,10 @@ final class SalesforceCollectionsHandler {
                     }
                 }
             }
+        } catch (RuntimeException e) {
+            // an unexpected failure answers 500; leave no half-applied request behind
+            store.rollback(mark);
+            throw e;
         } finally {
             store.end();
         }
