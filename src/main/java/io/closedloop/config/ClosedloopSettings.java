@@ -18,9 +18,15 @@ public record ClosedloopSettings(
         int httpPort,
         Duration pollInterval,
         LogFormat logFormat,
-        Path configFile) {
+        Path configFile,
+        boolean preferContact,
+        DuplicatePolicy duplicatePolicy,
+        FieldMapping fieldMapping) {
 
     public enum LogFormat { PLAIN, JSON }
+
+    /** When several records of one kind share an email. */
+    public enum DuplicatePolicy { MOST_RECENTLY_MODIFIED, OLDEST, PARK }
 
     /** Every secret value, so the log redaction layer can mask them wherever they appear. */
     public List<String> secretValues() {

@@ -21,7 +21,12 @@ public enum SettingKey {
     CLOSEDLOOP_DB_PASSWORD("", true, "State store password"),
     CLOSEDLOOP_HTTP_PORT("8080", false, "Port of the ops HTTP server (/observe/health, /observe/metrics)"),
     CLOSEDLOOP_POLL_INTERVAL("30s", false, "How often each source is polled (e.g. 30s, 5m, PT1M)"),
-    LOG_FORMAT("plain", false, "Log format: plain or json");
+    LOG_FORMAT("plain", false, "Log format: plain or json"),
+    CLOSEDLOOP_IDENTITY_PREFER("contact", false, "When an email matches both a Contact and a Lead, which wins: contact or lead"),
+    CLOSEDLOOP_DUPLICATE_POLICY("most-recently-modified", false,
+            "When several records of one kind share an email: most-recently-modified, oldest, or park"),
+    CLOSEDLOOP_FIELD_MAPPING_FILE("config/salesforce-fields.properties", false,
+            "Which Salesforce summary fields are written and their overwrite rule");
 
     private final String defaultValue;
     private final boolean secret;

@@ -53,9 +53,20 @@ public final class SettingsLoader {
         return new SettingsLoader(env).build(configFile);
     }
 
+    /** Settings from the environment map alone (the sandbox builds its own, like a deployment's env). */
+    public static ClosedloopSettings loadEnvironmentOnly(Map<String, String> env) {
+        return new SettingsLoader(env).build(null, false);
+    }
+
     private ClosedloopSettings build(Path explicitConfig) {
+        return build(explicitConfig, true);
+    }
+
+    private ClosedloopSettings build(Path explicitConfig, boolean useFile) {
         Path configFile = explicitConfig != null ? explicitConfig : DEFAULT_CONFIG_FILE;
-        readFile(configFile, explicitConfig != null);
+        if (useFile) {
+            readFile(configFile, explicitConfig != null);
+        }
 
         URI hubspotBaseUrl = httpUrl(HUBSPOT_BASE_URL);
         Secret hubspotToken = token(HUBSPOT_ACCESS_TOKEN, "HubSpot private app access token");
@@ -68,13 +79,17 @@ public final class SettingsLoader {
         int httpPort = port(CLOSEDLOOP_HTTP_PORT);
         Duration pollInterval = duration(CLOSEDLOOP_POLL_INTERVAL);
         ClosedloopSettings.LogFormat logFormat = logFormat();
+        String prefer = oneOf(CLOSEDLOOP_IDENTITY_PREFER, "contact", "lead");
+        String duplicates = oneOf(CLOSEDLOOP_DUPLICATE_POLICY, "most-recently-modified", "oldest", "park");
+        FieldMapping fieldMapping = fieldMapping();
 
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
         }
         return new ClosedloopSettings(hubspotBaseUrl, hubspotToken, loginUrl, auth, apiVersion, dbUrl, dbUser,
                 dbPassword == null ? Secret.of("") : dbPassword, httpPort, pollInterval, logFormat,
-                Files.isRegularFile(configFile) ? configFile : null);
+                useFile && Files.isRegularFile(configFile) ? configFile : null, !"lead".equals(prefer),
+                ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping);
     }
 
     private void readFile(Path path, boolean mustExist) {
@@ -317,6 +332,35 @@ public final class SettingsLoader {
         } catch (IllegalArgumentException e) {
             problems.add(LOG_FORMAT.env() + ": expected plain or json, got \"" + value + "\"");
             return null;
+        }
+    }
+
+    private String oneOf(SettingKey key, String... allowed) {
+        String value = required(key, key.description());
+        if (value == null) {
+            return allowed[0];
+        }
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (!java.util.Arrays.asList(allowed).contains(lower)) {
+            problems.add(key.env() + ": expected one of " + String.join(", ", allowed) + ", got \"" + value + "\"");
+            return allowed[0];
+        }
+        return lower;
+    }
+
+    private FieldMapping fieldMapping() {
+        String value = raw(CLOSEDLOOP_FIELD_MAPPING_FILE);
+        Path path = Path.of(value == null ? CLOSEDLOOP_FIELD_MAPPING_FILE.defaultValue() : value);
+        boolean explicit = value != null && !value.equals(CLOSEDLOOP_FIELD_MAPPING_FILE.defaultValue());
+        if (explicit && !Files.exists(path)) {
+            problems.add(CLOSEDLOOP_FIELD_MAPPING_FILE.env() + ": file not found: " + path);
+            return FieldMapping.defaults();
+        }
+        try {
+            return FieldMapping.load(path);
+        } catch (SettingsException e) {
+            e.problems().forEach(p -> problems.add(CLOSEDLOOP_FIELD_MAPPING_FILE.env() + ": " + p));
+            return FieldMapping.defaults();
         }
     }
 

@@ -5,7 +5,20 @@ import io.closedloop.ops.FlowHealth;
 import io.closedloop.ops.FlowHealthCheck;
 import io.closedloop.state.StateStore;
 import io.closedloop.sync.SyncFailureHandler;
+import io.closedloop.config.SalesforceAuth;
+import io.closedloop.hubspot.HubSpotClient;
+import io.closedloop.hubspot.HubSpotEmailEventReader;
+import io.closedloop.hubspot.HubSpotFormSubmissionReader;
+import io.closedloop.salesforce.SalesforceActivitySink;
+import io.closedloop.salesforce.SalesforceClient;
+import io.closedloop.salesforce.SalesforceIdentityResolver;
+import io.closedloop.salesforce.SalesforceJwtKeystore;
+import io.closedloop.sync.SyncCheckpoint;
 import java.time.Clock;
+import java.time.Duration;
+import org.apache.camel.component.salesforce.AuthenticationType;
+import org.apache.camel.component.salesforce.SalesforceComponent;
+import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.CamelContext;
@@ -50,11 +63,53 @@ public final class ClosedloopRuntime implements AutoCloseable {
         main.bind("syncFailureHandler", new SyncFailureHandler(store.parked(), flowHealth));
         main.addMainListener(new MainListenerSupport() {
             @Override
+            public void beforeConfigure(BaseMainSupport support) {
+                bindFlows(support.getCamelContext());
+            }
+
+            @Override
             public void afterConfigure(BaseMainSupport support) {
                 CamelContext context = support.getCamelContext();
                 HealthCheckRegistry.get(context).register(new FlowHealthCheck(flowHealth));
             }
         });
+    }
+
+    /** The flows' beans, which need the Camel context for their HTTP and Salesforce endpoints. */
+    private void bindFlows(CamelContext context) {
+        context.addComponent("salesforce", salesforceComponent());
+        var registry = context.getRegistry();
+        HubSpotClient hubspot = new HubSpotClient(context, settings);
+        SalesforceClient salesforce = new SalesforceClient(context, settings);
+        registry.bind("hubSpotClient", hubspot);
+        registry.bind("salesforceClient", salesforce);
+        registry.bind("syncCheckpoint", new SyncCheckpoint(store));
+        registry.bind("hubSpotEmailEventReader", new HubSpotEmailEventReader(hubspot, store, clock, HubSpotEmailEventReader.Window.defaults()));
+        registry.bind("hubSpotFormSubmissionReader", new HubSpotFormSubmissionReader(hubspot, store, clock, Duration.ofHours(1),
+                Duration.ofSeconds(5)));
+        SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(salesforce, settings.preferContact(), settings.duplicatePolicy());
+        registry.bind("salesforceActivitySink", new SalesforceActivitySink(salesforce, resolver, store, settings.fieldMapping(), clock,
+                settings.salesforceApiVersion(), Duration.ofMillis(500)));
+    }
+
+    /** camel-salesforce, logging in lazily so that bad credentials stop the flows (health DOWN) rather than startup. */
+    private SalesforceComponent salesforceComponent() {
+        SalesforceComponent component = new SalesforceComponent();
+        component.setLoginUrl(settings.salesforceLoginUrl().toString());
+        component.setClientId(settings.salesforceAuth().clientId());
+        if (settings.salesforceAuth() instanceof SalesforceAuth.ClientCredentials cc) {
+            component.setAuthenticationType(AuthenticationType.CLIENT_CREDENTIALS);
+            component.setClientSecret(cc.clientSecret().reveal());
+        } else if (settings.salesforceAuth() instanceof SalesforceAuth.JwtBearer jwt) {
+            component.setAuthenticationType(AuthenticationType.JWT);
+            component.setUserName(jwt.username());
+            component.setKeystore(SalesforceJwtKeystore.of(jwt));
+        }
+        component.setLazyLogin(true);
+        SalesforceEndpointConfig config = new SalesforceEndpointConfig();
+        config.setApiVersion(settings.salesforceApiVersion());
+        component.setConfig(config);
+        return component;
     }
 
     private Map<String, String> camelProperties(String routes) {
@@ -70,6 +125,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
         p.put("camel.management.metrics-enabled", "true");
         p.put("camel.metrics.enabled", "true");
         p.put("camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,processor,uptime");
+        // per-route policies already count exchanges; the event notifier clashes on shared direct endpoints
+        p.put("camel.metrics.enable-exchange-event-notifier", "false");
         p.put("camel.health.enabled", "true");
         p.put("camel.health.exposure-level", "full");
         // one retry policy owns retries: HttpClient's silent 429/503 retry would double API calls

@@ -23,6 +23,19 @@ public enum Dialect {
         return this == H2 ? "CLOB" : "TEXT";
     }
 
+    /** Inserts a row unless one with the same key exists (then nothing changes). */
+    public String insertIgnore(String table, List<String> keys, String... columns) {
+        String cols = String.join(", ", columns);
+        String marks = Arrays.stream(columns).map(c -> "?").collect(Collectors.joining(", "));
+        if (this == H2) {
+            String on = keys.stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
+            String sourceCols = Arrays.stream(columns).map(c -> "s." + c).collect(Collectors.joining(", "));
+            return "MERGE INTO " + table + " t USING (VALUES (" + marks + ")) s (" + cols + ") ON " + on
+                    + " WHEN NOT MATCHED THEN INSERT (" + cols + ") VALUES (" + sourceCols + ")";
+        }
+        return "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT (" + String.join(", ", keys) + ") DO NOTHING";
+    }
+
     /** An atomic insert-or-update keyed on {@code keys}; parameters bind in {@code columns} order. */
     public String upsert(String table, List<String> keys, String... columns) {
         String cols = String.join(", ", columns);

@@ -17,15 +17,89 @@ public final class EventLedger {
     public record Entry(String eventId, String flow, String targetType, String targetId, Instant writtenAt) {
     }
 
+    /**
+     * A written marketing activity: the event, the Salesforce record it became ({@code targetId}), the Lead or
+     * Contact it is about ({@code subjectId}) and that person's Account, for summaries and roll-ups.
+     */
+    public record Activity(String eventId, String flow, String targetId, String subjectId, String accountId,
+                           String activityType, String assetName, Instant occurredAt) {
+    }
+
     /** Keeps IN lists well under every driver's parameter limit. */
     private static final int CHUNK = 500;
 
+    private static final String ACTIVITY_COLUMNS =
+            "event_id, flow, target_type, target_id, subject_id, account_id, activity_type, asset_name, occurred_at, written_at";
+
     private final Jdbc jdbc;
     private final Clock clock;
+    private final String insertActivity;
 
-    EventLedger(Jdbc jdbc, Clock clock) {
+    EventLedger(Jdbc jdbc, Dialect dialect, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.insertActivity = dialect.insertIgnore("event_ledger", List.of("event_id"), ACTIVITY_COLUMNS.split(", "));
+    }
+
+    /** Records written activities in one batch; ids already present are left as they are. */
+    public void recordActivities(List<Activity> activities) {
+        Instant now = clock.instant();
+        List<Object[]> rows = activities.stream().map(a -> new Object[] {a.eventId(), a.flow(), "Marketing_Activity__c",
+                a.targetId(), a.subjectId(), a.accountId(), a.activityType(), truncate(a.assetName(), 255), a.occurredAt(), now})
+                .toList();
+        for (int from = 0; from < rows.size(); from += CHUNK) {
+            jdbc.batch(insertActivity, rows.subList(from, Math.min(rows.size(), from + CHUNK)));
+        }
+    }
+
+    /** Activities about these Leads/Contacts since the instant, newest first. */
+    public List<Activity> activitiesOfSubjects(Collection<String> subjectIds, Instant since) {
+        return activitiesWhere("subject_id", subjectIds, since);
+    }
+
+    /** Activities of everyone at these Accounts since the instant, newest first. */
+    public List<Activity> activitiesOfAccounts(Collection<String> accountIds, Instant since) {
+        return activitiesWhere("account_id", accountIds, since);
+    }
+
+    /** The newest activity time of each subject (or account, with column "account_id"), all time. */
+    public java.util.Map<String, Instant> lastActivity(String column, Collection<String> ids) {
+        if (!column.equals("subject_id") && !column.equals("account_id")) {
+            throw new IllegalArgumentException(column);
+        }
+        java.util.Map<String, Instant> out = new java.util.HashMap<>();
+        List<String> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+            String marks = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
+            jdbc.query("SELECT " + column + " AS k, MAX(occurred_at) AS t FROM event_ledger WHERE " + column + " IN (" + marks
+                    + ") GROUP BY " + column, rs -> java.util.Map.entry(rs.getString("k"), Jdbc.instant(rs, "t")), chunk.toArray())
+                    .forEach(e -> out.put(e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+
+    private List<Activity> activitiesWhere(String column, Collection<String> ids, Instant since) {
+        List<Activity> out = new ArrayList<>();
+        List<String> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+            Object[] params = new Object[chunk.size() + 1];
+            for (int i = 0; i < chunk.size(); i++) {
+                params[i] = chunk.get(i);
+            }
+            params[chunk.size()] = since;
+            String marks = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
+            out.addAll(jdbc.query("SELECT " + ACTIVITY_COLUMNS + " FROM event_ledger WHERE " + column + " IN (" + marks
+                    + ") AND occurred_at >= ? ORDER BY occurred_at DESC, event_id", rs -> new Activity(rs.getString("event_id"),
+                    rs.getString("flow"), rs.getString("target_id"), rs.getString("subject_id"), rs.getString("account_id"),
+                    rs.getString("activity_type"), rs.getString("asset_name"), Jdbc.instant(rs, "occurred_at")), params));
+        }
+        return out;
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
     /** Records that the event was written; returns false (and changes nothing) if it already was. */

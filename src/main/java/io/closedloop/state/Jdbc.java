@@ -38,6 +38,22 @@ final class Jdbc {
         }
     }
 
+    /** One statement, many parameter rows, one round trip per batch; returns the update counts. */
+    int[] batch(String sql, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return new int[0];
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                bind(ps, row);
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        } catch (SQLException e) {
+            throw new StateStoreException(sql, e);
+        }
+    }
+
     long insertReturningId(String sql, Object... params) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {

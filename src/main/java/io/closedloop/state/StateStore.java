@@ -18,6 +18,9 @@ public final class StateStore implements AutoCloseable {
     private final ParkedRecords parked;
     private final SyncRuns runs;
     private final SlaClocks slaClocks;
+    private final SummaryQueue summaryQueue;
+    private final DomainAccounts domainAccounts;
+    private final SubjectProfiles profiles;
 
     private StateStore(HikariDataSource dataSource, Dialect dialect, Clock clock) {
         this.dataSource = dataSource;
@@ -25,10 +28,13 @@ public final class StateStore implements AutoCloseable {
         Jdbc jdbc = new Jdbc(dataSource);
         this.cursors = new CursorStore(jdbc, dialect, clock);
         this.identities = new IdentityMap(jdbc, dialect, clock);
-        this.ledger = new EventLedger(jdbc, clock);
+        this.ledger = new EventLedger(jdbc, dialect, clock);
         this.parked = new ParkedRecords(jdbc, clock);
         this.runs = new SyncRuns(jdbc, clock);
         this.slaClocks = new SlaClocks(jdbc);
+        this.summaryQueue = new SummaryQueue(jdbc, dialect, clock);
+        this.domainAccounts = new DomainAccounts(jdbc, dialect, clock);
+        this.profiles = new SubjectProfiles(jdbc, dialect, clock);
     }
 
     public static StateStore open(ClosedloopSettings settings, Clock clock) {
@@ -94,6 +100,18 @@ public final class StateStore implements AutoCloseable {
 
     public SlaClocks slaClocks() {
         return slaClocks;
+    }
+
+    public SummaryQueue summaryQueue() {
+        return summaryQueue;
+    }
+
+    public DomainAccounts domainAccounts() {
+        return domainAccounts;
+    }
+
+    public SubjectProfiles profiles() {
+        return profiles;
     }
 
     @Override

@@ -43,6 +43,15 @@ public final class SyncRuns {
                 SyncRuns::map, routeId);
     }
 
+    /** Sums over every run of every route: what the daemon has moved since the store was created. */
+    public Counts totals() {
+        return jdbc.queryOne("SELECT COALESCE(SUM(records_read), 0) AS r, COALESCE(SUM(records_written), 0) AS w, "
+                        + "COALESCE(SUM(records_parked), 0) AS p, COALESCE(SUM(hubspot_api_calls), 0) AS h, "
+                        + "COALESCE(SUM(salesforce_api_calls), 0) AS s FROM sync_run",
+                rs -> new Counts(rs.getInt("r"), rs.getInt("w"), rs.getInt("p"), rs.getInt("h"), rs.getInt("s")))
+                .orElse(Counts.NONE);
+    }
+
     private static SyncRun map(ResultSet rs) throws SQLException {
         return new SyncRun(rs.getLong("id"), rs.getString("route_id"), Jdbc.instant(rs, "started_at"),
                 Jdbc.instant(rs, "finished_at"), Status.valueOf(rs.getString("status")),

@@ -86,6 +86,24 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void ledgerKeepsActivityDetailsForSummariesAndRollUps() {
+        EventLedger ledger = store().ledger();
+        ledger.recordActivities(List.of(
+                new EventLedger.Activity("e1", "f", "a01", "00QA", "001X", "Email Click", "Pricing update", T0.minus(Duration.ofDays(1))),
+                new EventLedger.Activity("e2", "f", "a02", "003B", "001X", "Form Submission", "Demo request", T0.minus(Duration.ofDays(10))),
+                new EventLedger.Activity("e3", "f", "a03", "00QA", null, "Email Open", "Q4 newsletter", T0.minus(Duration.ofHours(2)))));
+        // recording the same event again changes nothing
+        ledger.recordActivities(List.of(new EventLedger.Activity("e1", "f", "zzz", "00QA", "001X", "Email Click", "other", T0)));
+
+        assertThat(ledger.activitiesOfSubjects(List.of("00QA"), T0.minus(Duration.ofDays(7))))
+                .extracting(EventLedger.Activity::eventId).containsExactly("e3", "e1");
+        assertThat(ledger.activitiesOfAccounts(List.of("001X"), T0.minus(Duration.ofDays(30))))
+                .extracting(EventLedger.Activity::eventId).containsExactly("e1", "e2");
+        assertThat(ledger.find("e1")).hasValueSatisfying(e -> assertThat(e.targetId()).isEqualTo("a01"));
+        assertThat(ledger.existing(List.of("e1", "e2", "e4"))).containsExactlyInAnyOrder("e1", "e2");
+    }
+
+    @Test
     void parkingTheSameRecordAgainCountsAttemptsAndKeepsFirstSeen() {
         ParkedRecords parked = store().parked();
         var first = parked.park("salesforce-activity-sink", "evt-1", "{\"id\":1}", "INVALID_FIELD: bad", ErrorKind.SKIPPABLE, "INVALID_FIELD");

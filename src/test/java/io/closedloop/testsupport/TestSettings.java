@@ -23,6 +23,10 @@ public final class TestSettings {
         env.put("CLOSEDLOOP_DB_URL", "jdbc:h2:file:" + dir.resolve("state") + ";DB_CLOSE_ON_EXIT=FALSE");
         env.put("CLOSEDLOOP_HTTP_PORT", Integer.toString(freePort()));
         env.put("CLOSEDLOOP_POLL_INTERVAL", "1s");
+        // never the real APIs: a closed loopback port unless a test points these at an emulator
+        int closed = freePort();
+        env.put("HUBSPOT_BASE_URL", "http://127.0.0.1:" + closed);
+        env.put("SALESFORCE_LOGIN_URL", "http://127.0.0.1:" + closed);
         return env;
     }
 

@@ -1,0 +1,266 @@
+package io.closedloop.salesforce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.closedloop.config.FieldMapping;
+import io.closedloop.state.EventLedger;
+import io.closedloop.state.StateStore;
+import io.closedloop.state.SummaryQueue;
+import io.closedloop.sync.Classification;
+import io.closedloop.sync.EngagementEvent;
+import io.closedloop.sync.EngagementEventCodec;
+import io.closedloop.sync.ErrorKind;
+import io.closedloop.sync.FatalSyncException;
+import io.closedloop.sync.RetriableSyncException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes engagement into Salesforce at the API-call floor: events already in the ledger are dropped,
+ * people are resolved in batched SOQL, activities are upserted by their event id in Composite calls of five
+ * 200-record collections, and every per-record result is read. Records that cannot be written are parked
+ * with their reason; only failed records are retried. Summary fields follow through a durable queue.
+ */
+public class SalesforceActivitySink {
+    /** What one batch came to. */
+    public record Outcome(int received, int alreadyWritten, int written, int parked, long salesforceCalls) {
+    }
+
+    public static final String ACTIVITY = "Marketing_Activity__c";
+    public static final String EVENT_ID = "Closedloop_Event_Id__c";
+    /** Retry rounds for per-record retriable failures (row locks) within one batch. */
+    static final int RECORD_RETRIES = 3;
+    /** Free-mail domains never roll up to an account. */
+    static final Set<String> FREE_MAIL = Set.of("gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com",
+            "live.com", "msn.com", "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.de",
+            "mail.com", "yandex.com", "yandex.ru", "qq.com", "163.com", "web.de");
+
+    private static final Logger LOG = LoggerFactory.getLogger(SalesforceActivitySink.class);
+
+    private final SalesforceClient client;
+    private final SalesforceIdentityResolver resolver;
+    private final StateStore store;
+    private final SalesforceSummaryWriter summaries;
+    private final Clock clock;
+    private final String apiVersion;
+    private final Duration retryBackoff;
+
+    public SalesforceActivitySink(SalesforceClient client, SalesforceIdentityResolver resolver, StateStore store,
+                                  FieldMapping mapping, Clock clock, String apiVersion, Duration retryBackoff) {
+        this.client = client;
+        this.resolver = resolver;
+        this.store = store;
+        this.clock = clock;
+        this.apiVersion = apiVersion;
+        this.retryBackoff = retryBackoff;
+        this.summaries = new SalesforceSummaryWriter(client, store, mapping, clock, apiVersion);
+    }
+
+    /** Route step: writes the batch's events and keeps the outcome on the batch for the checkpoint. */
+    public io.closedloop.sync.EngagementBatch writeBatch(io.closedloop.sync.EngagementBatch batch) {
+        batch.outcome(write(batch.source(), batch.events()));
+        return batch;
+    }
+
+    public Outcome write(String flow, List<EngagementEvent> events) {
+        long callsBefore = client.calls();
+        Map<String, EngagementEvent> unique = new LinkedHashMap<>();
+        events.forEach(e -> unique.putIfAbsent(e.id(), e));
+        Set<String> known = store.ledger().existing(unique.keySet());
+        known.forEach(unique::remove);
+        int parked = 0;
+        int written = 0;
+        if (!unique.isEmpty()) {
+            Set<String> emails = unique.values().stream().map(EngagementEvent::email).filter(e -> e != null)
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
+            SalesforceIdentityResolver.Resolution resolution = resolver.resolve(emails, List.of());
+            Map<String, String> leadAccounts = accountsForLeads(resolution);
+
+            List<SalesforceWrite> writes = new ArrayList<>();
+            Map<String, EngagementEvent> byKey = new HashMap<>();
+            Map<String, SalesforceIdentityResolver.Target> targetOf = new HashMap<>();
+            for (EngagementEvent e : unique.values()) {
+                String why = unwritable(e, resolution);
+                if (why != null) {
+                    park(flow, e, why.substring(why.indexOf(':') + 1).trim(), why.substring(0, why.indexOf(':')));
+                    parked++;
+                    continue;
+                }
+                SalesforceIdentityResolver.Target t = resolution.byEmail().get(e.email());
+                String account = t.lead() ? leadAccounts.get(e.emailDomain()) : t.accountId();
+                writes.add(new SalesforceWrite(e.id(), ACTIVITY, EVENT_ID, SalesforceActivityRecord.fields(e, t, account)));
+                byKey.put(e.id(), e);
+                targetOf.put(e.id(), t);
+            }
+            int[] counts = execute(flow, writes, byKey, targetOf, leadAccounts);
+            written = counts[0];
+            parked += counts[1];
+        }
+        summaries.flush();
+        return new Outcome(events.size(), known.size(), written, parked, client.calls() - callsBefore);
+    }
+
+    /** Null if the event can be written, else "CODE: reason". */
+    private static String unwritable(EngagementEvent e, SalesforceIdentityResolver.Resolution r) {
+        if (e.email() == null || r.invalid().contains(e.email()) || !SalesforceIdentityResolver.validEmail(e.email())) {
+            return "INVALID_EMAIL: the event has no valid email address, so no Salesforce record can be matched";
+        }
+        if (r.duplicates().containsKey(e.email())) {
+            return "DUPLICATE_EMAIL: several Salesforce records share this email: "
+                    + r.duplicates().get(e.email()).stream().map(t -> t.sobject() + " " + t.id()).collect(Collectors.joining(", "));
+        }
+        if (!r.byEmail().containsKey(e.email())) {
+            return "UNMATCHED: no Salesforce Lead or Contact has this email yet";
+        }
+        return null;
+    }
+
+    /** Writes, retries per-record retriable failures, records successes, parks the rest; returns {written, parked}. */
+    private int[] execute(String flow, List<SalesforceWrite> writes, Map<String, EngagementEvent> byKey,
+                          Map<String, SalesforceIdentityResolver.Target> targetOf, Map<String, String> leadAccounts) {
+        int written = 0;
+        int parked = 0;
+        List<SalesforceWrite> pending = writes;
+        for (int round = 0; round <= RECORD_RETRIES && !pending.isEmpty(); round++) {
+            if (round > 0) {
+                sleep(retryBackoff.multipliedBy(round));
+            }
+            List<SalesforceWrite> retry = new ArrayList<>();
+            List<EventLedger.Activity> done = new ArrayList<>();
+            Set<SummaryQueue.Pending> dirty = new LinkedHashSet<>();
+            for (SalesforceCompositePlanner.CompositeCall call : SalesforceCompositePlanner.plan(apiVersion, pending)) {
+                JsonNode response = client.composite(call.body());
+                for (SalesforceWriteResult r : SalesforceCompositePlanner.results(call, response)) {
+                    EngagementEvent e = byKey.get(r.write().key());
+                    if (r.success()) {
+                        SalesforceIdentityResolver.Target t = targetOf.get(e.id());
+                        String account = t.lead() ? leadAccounts.get(e.emailDomain()) : t.accountId();
+                        done.add(new EventLedger.Activity(e.id(), flow, r.id(), t.id(), account, e.type().label(),
+                                e.assetName(), e.occurredAt()));
+                        dirty.add(new SummaryQueue.Pending(t.id(), t.sobject()));
+                        if (account != null) {
+                            dirty.add(new SummaryQueue.Pending(account, "Account"));
+                        }
+                        continue;
+                    }
+                    Classification c = r.failure();
+                    if (c.kind() == ErrorKind.FATAL) {
+                        throw new FatalSyncException(c.code(), c.message(), null);
+                    }
+                    if (c.kind() == ErrorKind.RETRIABLE && round < RECORD_RETRIES) {
+                        retry.add(r.write());
+                    } else {
+                        park(flow, e, c.message(), c.code());
+                        parked++;
+                    }
+                }
+            }
+            // the ledger and the summary queue move together, after Salesforce confirmed the records
+            store.ledger().recordActivities(done);
+            store.summaryQueue().add(dirty);
+            written += done.size();
+            pending = retry;
+        }
+        return new int[] {written, parked};
+    }
+
+    /** Accounts of unconverted Leads, by their email domain: from Contacts at that domain, then by Website. */
+    private Map<String, String> accountsForLeads(SalesforceIdentityResolver.Resolution resolution) {
+        Set<String> domains = new LinkedHashSet<>();
+        Map<String, String> found = new HashMap<>();
+        resolution.byEmail().forEach((email, t) -> {
+            String domain = email.substring(email.lastIndexOf('@') + 1);
+            if (FREE_MAIL.contains(domain)) {
+                return;
+            }
+            if (t.lead()) {
+                domains.add(domain);
+            } else if (t.accountId() != null) {
+                found.putIfAbsent(domain, t.accountId());
+            }
+        });
+        domains.removeAll(found.keySet());
+        Map<String, Optional<String>> cached = store.domainAccounts().find(domains, clock.instant().minus(Duration.ofDays(1)));
+        cached.forEach((d, acc) -> acc.ifPresent(a -> found.put(d, a)));
+        domains.removeAll(cached.keySet());
+        if (!domains.isEmpty()) {
+            Map<String, String> byWebsite = accountsByWebsite(domains);
+            Map<String, String> remember = new HashMap<>();
+            for (String d : domains) {
+                remember.put(d, byWebsite.get(d));
+                if (byWebsite.get(d) != null) {
+                    found.put(d, byWebsite.get(d));
+                }
+            }
+            store.domainAccounts().put(remember);
+        }
+        return found;
+    }
+
+    private Map<String, String> accountsByWebsite(Set<String> domains) {
+        List<String> soqls = new ArrayList<>();
+        StringBuilder where = new StringBuilder();
+        for (String d : domains) {
+            String clause = "Website LIKE " + SalesforceSoql.literal("%" + d.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%"));
+            if (where.length() > 0 && where.length() + clause.length() > SalesforceSoql.MAX_IN_CLAUSE_CHARS) {
+                soqls.add("SELECT Id, Website FROM Account WHERE " + where + " ORDER BY CreatedDate, Id");
+                where.setLength(0);
+            }
+            where.append(where.length() > 0 ? " OR " : "").append(clause);
+        }
+        if (where.length() > 0) {
+            soqls.add("SELECT Id, Website FROM Account WHERE " + where + " ORDER BY CreatedDate, Id");
+        }
+        Map<String, String> out = new HashMap<>();
+        for (List<JsonNode> rows : client.queries(soqls)) {
+            for (JsonNode a : rows) {
+                String host = hostOf(a.path("Website").asText(""));
+                if (host != null && domains.contains(host)) {
+                    out.putIfAbsent(host, a.path("Id").asText());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** "https://www.acme.com/about" -> "acme.com". */
+    static String hostOf(String website) {
+        String w = website.trim().toLowerCase(java.util.Locale.ROOT).replaceFirst("^[a-z]+://", "");
+        int slash = w.indexOf('/');
+        w = slash < 0 ? w : w.substring(0, slash);
+        w = w.startsWith("www.") ? w.substring(4) : w;
+        return w.isEmpty() ? null : w;
+    }
+
+    private void park(String flow, EngagementEvent e, String reason, String code) {
+        ErrorKind kind = "UNABLE_TO_LOCK_ROW".equals(code) ? ErrorKind.RETRIABLE : ErrorKind.SKIPPABLE;
+        store.parked().park(flow, e.id(), EngagementEventCodec.toJson(e), reason, kind, code);
+        // one line per batch comes from the checkpoint; per-record detail is for debugging
+        LOG.debug("parked event {} of flow {}: {} {}", e.id(), flow, code, reason);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetriableSyncException("INTERRUPTED", "interrupted while backing off", e);
+        }
+    }
+
+    /** Last activity per subject, for callers that show it. */
+    public Map<String, Instant> lastActivity(List<String> subjectIds) {
+        return store.ledger().lastActivity("subject_id", subjectIds);
+    }
+}

@@ -1,0 +1,186 @@
+package io.closedloop.salesforce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.sync.Classification;
+import io.closedloop.sync.ErrorKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.salesforce.api.SalesforceException;
+import org.apache.camel.component.salesforce.api.dto.RestError;
+
+/**
+ * Every Salesforce call goes through here, on camel-salesforce's raw operation (no generated DTOs): one place
+ * that counts API calls and turns failures into classified exceptions.
+ */
+public class SalesforceClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RAW = "salesforce:raw?format=JSON";
+
+    private final ProducerTemplate template;
+    private final String dataPath;
+    private final AtomicLong calls = new AtomicLong();
+
+    public SalesforceClient(CamelContext context, ClosedloopSettings settings) {
+        this.template = context.createProducerTemplate();
+        this.dataPath = "/services/data/v" + settings.salesforceApiVersion();
+    }
+
+    public String dataPath() {
+        return dataPath;
+    }
+
+    /** Runs a query and follows nextRecordsUrl to the last page (salesforce-api.md §2.1, §2.2). */
+    public List<JsonNode> query(String soql) {
+        List<JsonNode> records = new ArrayList<>();
+        JsonNode page = call("GET", dataPath + "/query", soql, null);
+        while (true) {
+            page.path("records").forEach(records::add);
+            String next = page.path("nextRecordsUrl").asText("");
+            if (page.path("done").asBoolean(true) || next.isEmpty()) {
+                return records;
+            }
+            page = call("GET", next, null, null);
+        }
+    }
+
+    /**
+     * Runs several queries in as few calls as possible: five per Composite request (§4), following
+     * nextRecordsUrl for any result longer than one page. Results come back in the order of {@code soqls}.
+     */
+    public List<List<JsonNode>> queries(List<String> soqls) {
+        List<List<JsonNode>> results = new ArrayList<>();
+        for (int from = 0; from < soqls.size(); from += 5) {
+            List<String> chunk = soqls.subList(from, Math.min(soqls.size(), from + 5));
+            com.fasterxml.jackson.databind.node.ObjectNode root = JSON.createObjectNode();
+            root.put("allOrNone", false);
+            root.put("collateSubrequests", false);
+            var subrequests = root.putArray("compositeRequest");
+            for (int i = 0; i < chunk.size(); i++) {
+                subrequests.addObject().put("method", "GET").put("referenceId", "q" + i)
+                        .put("url", dataPath + "/query/?q=" + java.net.URLEncoder.encode(chunk.get(i), StandardCharsets.UTF_8));
+            }
+            JsonNode response = composite(root.toString());
+            java.util.Map<String, JsonNode> byRef = new java.util.HashMap<>();
+            response.path("compositeResponse").forEach(sub -> byRef.put(sub.path("referenceId").asText(), sub));
+            for (int i = 0; i < chunk.size(); i++) {
+                JsonNode sub = byRef.get("q" + i);
+                if (sub == null) {
+                    throw new io.closedloop.sync.RetriableSyncException("MISSING_SUBRESPONSE", "Salesforce returned no result for a query", null);
+                }
+                if (sub.path("httpStatusCode").asInt() != 200) {
+                    throw SalesforceErrorClassifier.classify(sub.path("httpStatusCode").asInt(), sub.path("body").toString()).toException();
+                }
+                List<JsonNode> records = new ArrayList<>();
+                JsonNode page = sub.path("body");
+                while (true) {
+                    page.path("records").forEach(records::add);
+                    String next = page.path("nextRecordsUrl").asText("");
+                    if (page.path("done").asBoolean(true) || next.isEmpty()) {
+                        break;
+                    }
+                    page = call("GET", next, null, null);
+                }
+                results.add(records);
+            }
+        }
+        return results;
+    }
+
+    /** One Composite request (§4); the caller reads every subresponse. */
+    public JsonNode composite(String body) {
+        return call("POST", dataPath + "/composite", null, body);
+    }
+
+    public JsonNode describe(String sobject) {
+        return call("GET", dataPath + "/sobjects/" + sobject + "/describe", null, null);
+    }
+
+    /** API calls made so far (each composite counts one, like Salesforce's own allocation). */
+    public long calls() {
+        return calls.get();
+    }
+
+    private JsonNode call(String method, String path, String soql, String body) {
+        calls.incrementAndGet();
+        Exchange exchange = template.request(RAW, e -> {
+            e.getIn().setHeader("rawMethod", method);
+            e.getIn().setHeader("rawPath", path);
+            if (soql != null) {
+                e.getIn().setHeader("q", soql);
+                e.getIn().setHeader("rawQueryParameters", "q");
+            }
+            e.getIn().setBody(body);
+        });
+        Exception failure = exchange.getException();
+        if (failure != null) {
+            throw classify(failure).toException();
+        }
+        String text = exchange.getMessage().getBody(String.class);
+        try {
+            return text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+        } catch (IOException e) {
+            throw SalesforceErrorClassifier.classify(e).toException();
+        }
+    }
+
+    static Classification classify(Throwable failure) {
+        SalesforceException sf = find(failure, SalesforceException.class);
+        if (sf != null) {
+            List<RestError> errors = sf.getErrors();
+            if (errors != null && !errors.isEmpty()) {
+                RestError first = errors.get(0);
+                return SalesforceErrorClassifier.classifyCode(first.getErrorCode(), first.getMessage());
+            }
+            String content = read(sf.getResponseContent());
+            if (!content.isBlank()) {
+                return SalesforceErrorClassifier.classify(sf.getStatusCode(), content);
+            }
+            String message = String.valueOf(sf.getMessage());
+            // a failed login carries the OAuth error in its message, not in a REST error list
+            for (String oauth : List.of("invalid_grant", "invalid_client_id", "invalid_client", "unsupported_grant_type")) {
+                if (message.contains(oauth)) {
+                    return new Classification(ErrorKind.FATAL, oauth, Duration.ZERO, "Salesforce login failed: " + message);
+                }
+            }
+            if (sf.getStatusCode() > 0) {
+                return SalesforceErrorClassifier.classify(sf.getStatusCode(), "");
+            }
+        }
+        IOException io = find(failure, IOException.class);
+        if (io != null) {
+            return SalesforceErrorClassifier.classify(io);
+        }
+        return new Classification(ErrorKind.RETRIABLE, failure.getClass().getSimpleName(), Duration.ofSeconds(1),
+                "Salesforce call failed: " + failure.getMessage());
+    }
+
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    private static String read(InputStream in) {
+        if (in == null) {
+            return "";
+        }
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

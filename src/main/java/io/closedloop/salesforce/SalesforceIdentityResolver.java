@@ -1,0 +1,132 @@
+package io.closedloop.salesforce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.closedloop.config.ClosedloopSettings.DuplicatePolicy;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the Salesforce person behind each email: the Contact, or the unconverted Lead, in batched SOQL
+ * (escaped, IN lists chunked by length, five queries per API call). When several records share an email
+ * the configured policy decides, never an arbitrary pick.
+ */
+public class SalesforceIdentityResolver {
+    /** A Lead or Contact, with the fields the flow reads. */
+    public record Target(String sobject, String id, String accountId, String ownerId, Instant lastModified,
+                         Map<String, JsonNode> fields) {
+        public boolean lead() {
+            return "Lead".equals(sobject);
+        }
+    }
+
+    /** Resolved emails, emails that matched several records under the PARK policy, and emails nobody has. */
+    public record Resolution(Map<String, Target> byEmail, Map<String, List<Target>> duplicates, Set<String> unmatched,
+                             Set<String> invalid) {
+    }
+
+    /** Deliberately loose: one @, something before it, a dotted domain after it, no spaces or quotes that break mail. */
+    static final Pattern EMAIL = Pattern.compile("^[^@\\s\"<>()\\[\\],;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$");
+    private static final DateTimeFormatter SF_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXX");
+
+    private final SalesforceClient client;
+    private final boolean preferContact;
+    private final DuplicatePolicy policy;
+
+    public SalesforceIdentityResolver(SalesforceClient client, boolean preferContact, DuplicatePolicy policy) {
+        this.client = client;
+        this.preferContact = preferContact;
+        this.policy = policy;
+    }
+
+    public static boolean validEmail(String email) {
+        return email != null && email.length() <= 254 && EMAIL.matcher(email).matches();
+    }
+
+    /** @param extraFields summary fields whose current values the caller needs (for "only if blank" rules) */
+    public Resolution resolve(Collection<String> emails, Collection<String> extraFields) {
+        Set<String> invalid = new LinkedHashSet<>();
+        Set<String> wanted = new LinkedHashSet<>();
+        for (String e : emails) {
+            String email = e == null ? null : e.trim().toLowerCase(Locale.ROOT);
+            if (validEmail(email)) {
+                wanted.add(email);
+            } else {
+                invalid.add(e);
+            }
+        }
+        String extra = extraFields.isEmpty() ? "" : ", " + String.join(", ", new LinkedHashSet<>(extraFields));
+        List<String> soqls = new ArrayList<>();
+        List<String> chunks = SalesforceSoql.inLists(wanted, SalesforceSoql.MAX_IN_CLAUSE_CHARS);
+        for (String in : chunks) {
+            soqls.add("SELECT Id, Email, AccountId, OwnerId, LastModifiedDate" + extra + " FROM Contact WHERE Email IN (" + in + ")");
+            soqls.add("SELECT Id, Email, OwnerId, LastModifiedDate" + extra + " FROM Lead WHERE IsConverted = false AND Email IN (" + in + ")");
+        }
+        Map<String, List<Target>> candidates = new HashMap<>();
+        List<List<JsonNode>> results = soqls.isEmpty() ? List.of() : client.queries(soqls);
+        for (int i = 0; i < results.size(); i++) {
+            String sobject = i % 2 == 0 ? "Contact" : "Lead";
+            for (JsonNode r : results.get(i)) {
+                String email = r.path("Email").asText("").toLowerCase(Locale.ROOT);
+                Map<String, JsonNode> fields = new LinkedHashMap<>();
+                extraFields.forEach(f -> fields.put(f, r.get(f)));
+                candidates.computeIfAbsent(email, k -> new ArrayList<>()).add(new Target(sobject, r.path("Id").asText(),
+                        text(r, "AccountId"), text(r, "OwnerId"), instant(text(r, "LastModifiedDate")), fields));
+            }
+        }
+        Map<String, Target> byEmail = new LinkedHashMap<>();
+        Map<String, List<Target>> duplicates = new LinkedHashMap<>();
+        Set<String> unmatched = new LinkedHashSet<>();
+        for (String email : wanted) {
+            List<Target> found = candidates.getOrDefault(email, List.of());
+            if (found.isEmpty()) {
+                unmatched.add(email);
+                continue;
+            }
+            List<Target> pool = found;
+            if (preferContact && found.stream().anyMatch(t -> !t.lead())) {
+                pool = found.stream().filter(t -> !t.lead()).toList();
+            }
+            if (pool.size() > 1 && policy == DuplicatePolicy.PARK) {
+                duplicates.put(email, pool);
+                continue;
+            }
+            byEmail.put(email, pick(pool));
+        }
+        return new Resolution(byEmail, duplicates, unmatched, invalid);
+    }
+
+    private Target pick(List<Target> pool) {
+        // ties broken by id, so the same data always gives the same answer
+        Comparator<Target> byAge = Comparator.comparing((Target t) -> t.lastModified() == null ? Instant.EPOCH : t.lastModified())
+                .thenComparing(Target::id);
+        return policy == DuplicatePolicy.OLDEST ? pool.stream().min(byAge).orElseThrow() : pool.stream().max(byAge).orElseThrow();
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    static Instant instant(String sfDateTime) {
+        if (sfDateTime == null || sfDateTime.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(sfDateTime, SF_DATETIME).toInstant();
+        } catch (RuntimeException e) {
+            return OffsetDateTime.parse(sfDateTime).toInstant();
+        }
+    }
+}

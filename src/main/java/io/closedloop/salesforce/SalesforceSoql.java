@@ -1,0 +1,70 @@
+package io.closedloop.salesforce;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** Builds SOQL safely: every value is escaped (salesforce-api.md §2.3), IN lists are chunked by length. */
+public final class SalesforceSoql {
+    /** Keeps each query well under the SOQL statement limit and any proxy's URL limit. */
+    public static final int MAX_IN_CLAUSE_CHARS = 8_000;
+
+    private SalesforceSoql() {
+    }
+
+    /** A quoted string literal: backslash and quote escaped, control characters as escapes. */
+    public static String literal(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 2).append('\'');
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\'' -> out.append("\\'");
+                case '"' -> out.append("\\\"");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('\'').toString();
+    }
+
+    /** An unquoted datetime literal, truncated to whole seconds (fractions are not in the documented formats). */
+    public static String dateTime(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /**
+     * Splits values into IN lists ({@code 'a','b'}) that each stay under {@code maxChars}, so one query per
+     * chunk can never exceed the statement limit whatever the values are.
+     */
+    public static List<String> inLists(Collection<String> values, int maxChars) {
+        List<String> chunks = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String v : values) {
+            String lit = literal(v);
+            if (current.length() > 0 && current.length() + 1 + lit.length() > maxChars) {
+                chunks.add(current.toString());
+                current.setLength(0);
+            }
+            if (current.length() > 0) {
+                current.append(',');
+            }
+            current.append(lit);
+        }
+        if (current.length() > 0) {
+            chunks.add(current.toString());
+        }
+        return chunks;
+    }
+}

@@ -1,0 +1,176 @@
+package io.closedloop.salesforce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.closedloop.config.FieldMapping;
+import io.closedloop.state.EventLedger;
+import io.closedloop.state.StateStore;
+import io.closedloop.state.SubjectProfiles;
+import io.closedloop.state.SummaryQueue;
+import io.closedloop.sync.Classification;
+import io.closedloop.sync.ErrorKind;
+import io.closedloop.sync.FatalSyncException;
+import io.closedloop.sync.MarketingSummary;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Recomputes the summary fields of every queued Lead, Contact and Account from the local ledger and writes
+ * them in Composite calls, honouring each field's overwrite rule. Entries leave the queue only once written.
+ */
+public class SalesforceSummaryWriter {
+    public static final String FLOW = "salesforce-summary";
+    static final int PERSON_DAYS = 7;
+    static final int ACCOUNT_DAYS = 30;
+    private static final int BATCH = 2_000;
+
+    private final SalesforceClient client;
+    private final StateStore store;
+    private final FieldMapping mapping;
+    private final Clock clock;
+    private final String apiVersion;
+
+    public SalesforceSummaryWriter(SalesforceClient client, StateStore store, FieldMapping mapping, Clock clock, String apiVersion) {
+        this.client = client;
+        this.store = store;
+        this.mapping = mapping;
+        this.clock = clock;
+        this.apiVersion = apiVersion;
+    }
+
+    /** Writes queued summaries until the queue is empty or Salesforce asks to back off. */
+    public int flush() {
+        int written = 0;
+        while (true) {
+            List<SummaryQueue.Pending> pending = store.summaryQueue().next(BATCH);
+            if (pending.isEmpty()) {
+                return written;
+            }
+            Instant now = clock.instant();
+            Map<String, List<SummaryQueue.Pending>> byObject = pending.stream().collect(Collectors.groupingBy(SummaryQueue.Pending::sobject));
+            Map<String, Map<String, Map<String, Object>>> computed = new LinkedHashMap<>();
+            for (var entry : byObject.entrySet()) {
+                computed.put(entry.getKey(), compute(entry.getKey(), entry.getValue().stream().map(SummaryQueue.Pending::sfId).toList(), now));
+            }
+            Map<String, Map<String, JsonNode>> current = currentValues(computed);
+            List<SalesforceWrite> writes = new ArrayList<>();
+            computed.forEach((object, byId) -> byId.forEach((id, values) -> {
+                Map<String, Object> fields = applyRules(object, id, values, current.getOrDefault(id, Map.of()));
+                if (fields.size() > 1) {
+                    writes.add(new SalesforceWrite(id, object, null, fields));
+                }
+            }));
+            Set<String> done = new java.util.HashSet<>(pending.stream().map(SummaryQueue.Pending::sfId).toList());
+            boolean backOff = false;
+            for (SalesforceCompositePlanner.CompositeCall call : SalesforceCompositePlanner.plan(apiVersion, writes)) {
+                for (SalesforceWriteResult r : SalesforceCompositePlanner.results(call, client.composite(call.body()))) {
+                    if (r.success()) {
+                        written++;
+                        continue;
+                    }
+                    Classification c = r.failure();
+                    if (c.kind() == ErrorKind.FATAL) {
+                        throw new FatalSyncException(c.code(), c.message(), null);
+                    }
+                    if (c.kind() == ErrorKind.RETRIABLE) {
+                        // stays queued for the next run
+                        done.remove(r.write().key());
+                        backOff = true;
+                    } else {
+                        store.parked().park(FLOW, r.write().key(), r.write().fields().toString(), c.message(), ErrorKind.SKIPPABLE, c.code());
+                    }
+                }
+            }
+            store.summaryQueue().remove(done);
+            if (backOff) {
+                return written;
+            }
+        }
+    }
+
+    /** Keeps only the fields the mapping writes; IF_BLANK fields only where the current value is empty. */
+    private Map<String, Object> applyRules(String object, String id, Map<String, Object> values, Map<String, JsonNode> current) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Id", id);
+        values.forEach((field, value) -> {
+            FieldMapping.Rule rule = mapping.rule(object, field);
+            JsonNode now = current.get(field);
+            boolean blank = now == null || now.isNull() || now.asText().isBlank();
+            if (rule == FieldMapping.Rule.ALWAYS || (rule == FieldMapping.Rule.IF_BLANK && blank)) {
+                out.put(field, value);
+            }
+        });
+        return out;
+    }
+
+    /** The summary values of each record, from the local ledger and the marketing profile of each person. */
+    private Map<String, Map<String, Object>> compute(String object, List<String> ids, Instant now) {
+        boolean account = "Account".equals(object);
+        Map<String, List<EventLedger.Activity>> recent = (account
+                ? store.ledger().activitiesOfAccounts(ids, now.minus(Duration.ofDays(ACCOUNT_DAYS)))
+                : store.ledger().activitiesOfSubjects(ids, now.minus(Duration.ofDays(PERSON_DAYS))))
+                .stream().collect(Collectors.groupingBy(a -> account ? a.accountId() : a.subjectId()));
+        Map<String, Instant> last = store.ledger().lastActivity(account ? "account_id" : "subject_id", ids);
+        Map<String, SubjectProfiles.Profile> profiles = account ? Map.of() : store.profiles().find(ids);
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        for (String id : ids) {
+            List<EventLedger.Activity> acts = recent.getOrDefault(id, List.of());
+            Map<String, Object> values = new LinkedHashMap<>();
+            if (last.get(id) != null) {
+                values.put("Last_Marketing_Activity_At__c", SalesforceActivityRecord.dateTime(last.get(id)));
+            }
+            if (account) {
+                values.put("Marketing_Activity_30d__c", acts.size());
+                values.put("Marketing_Engaged_People__c", acts.stream().map(EventLedger.Activity::subjectId).distinct().count());
+                values.put("Marketing_Summary__c", MarketingSummary.forAccount(acts, ACCOUNT_DAYS));
+            } else {
+                values.put("Marketing_Activity_7d__c", acts.size());
+                values.put("Marketing_Summary__c", MarketingSummary.forPerson(acts, PERSON_DAYS));
+                SubjectProfiles.Profile profile = profiles.get(id);
+                if (profile != null && profile.score() != null) {
+                    values.put("Marketing_Engagement_Score__c", profile.score());
+                }
+                if (profile != null && profile.mqlAt() != null) {
+                    values.put("MQL_At__c", SalesforceActivityRecord.dateTime(profile.mqlAt()));
+                }
+            }
+            out.put(id, values);
+        }
+        return out;
+    }
+
+    /** Current values of the IF_BLANK fields about to be written, read in packed queries; none when no rule needs them. */
+    private Map<String, Map<String, JsonNode>> currentValues(Map<String, Map<String, Map<String, Object>>> computed) {
+        Map<String, Map<String, JsonNode>> out = new HashMap<>();
+        List<String> soqls = new ArrayList<>();
+        List<List<String>> fieldsOf = new ArrayList<>();
+        computed.forEach((object, byId) -> {
+            List<String> readFirst = mapping.readFirst(object);
+            List<String> ids = byId.entrySet().stream().filter(e -> readFirst.stream().anyMatch(e.getValue()::containsKey))
+                    .map(Map.Entry::getKey).toList();
+            if (ids.isEmpty()) {
+                return;
+            }
+            for (String in : SalesforceSoql.inLists(ids, SalesforceSoql.MAX_IN_CLAUSE_CHARS)) {
+                soqls.add("SELECT Id, " + String.join(", ", readFirst) + " FROM " + object + " WHERE Id IN (" + in + ")");
+                fieldsOf.add(readFirst);
+            }
+        });
+        List<List<JsonNode>> results = soqls.isEmpty() ? List.of() : client.queries(soqls);
+        for (int i = 0; i < results.size(); i++) {
+            for (JsonNode r : results.get(i)) {
+                Map<String, JsonNode> values = new HashMap<>();
+                fieldsOf.get(i).forEach(f -> values.put(f, r.get(f)));
+                out.put(r.path("Id").asText(), values);
+            }
+        }
+        return out;
+    }
+}

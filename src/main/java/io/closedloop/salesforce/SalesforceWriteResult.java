@@ -1,0 +1,10 @@
+package io.closedloop.salesforce;
+
+import io.closedloop.sync.Classification;
+
+/** What Salesforce said about one record: its id, or the classified reason it failed. */
+public record SalesforceWriteResult(SalesforceWrite write, String id, Boolean created, Classification failure) {
+    public boolean success() {
+        return failure == null;
+    }
+}

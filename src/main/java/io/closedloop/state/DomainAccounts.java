@@ -1,0 +1,37 @@
+package io.closedloop.state;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Company email domain to Salesforce Account (or to none, remembered so it is not looked up again soon). */
+public final class DomainAccounts {
+    private final Jdbc jdbc;
+    private final Clock clock;
+    private final String upsert;
+
+    DomainAccounts(Jdbc jdbc, Dialect dialect, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.upsert = dialect.upsert("domain_account", List.of("domain"), "domain", "sf_account_id", "resolved_at");
+    }
+
+    /** Known domains resolved since {@code freshSince}: the account id, or an empty Optional for "no account". */
+    public Map<String, Optional<String>> find(Collection<String> domains, Instant freshSince) {
+        Map<String, Optional<String>> out = new HashMap<>();
+        for (String d : domains) {
+            jdbc.queryOne("SELECT sf_account_id FROM domain_account WHERE domain = ? AND resolved_at >= ?",
+                    rs -> Optional.ofNullable(rs.getString(1)), d, freshSince).ifPresent(v -> out.put(d, v));
+        }
+        return out;
+    }
+
+    public void put(Map<String, String> accountByDomain) {
+        Instant now = clock.instant();
+        jdbc.batch(upsert, accountByDomain.entrySet().stream().map(e -> new Object[] {e.getKey(), e.getValue(), now}).toList());
+    }
+}

@@ -1,0 +1,39 @@
+package io.closedloop.state;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+
+/** Leads, Contacts and Accounts whose summary fields must be recomputed; an entry leaves once written. */
+public final class SummaryQueue {
+    public record Pending(String sfId, String sobject) {
+    }
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+    private final String insert;
+
+    SummaryQueue(Jdbc jdbc, Dialect dialect, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.insert = dialect.insertIgnore("summary_pending", List.of("sf_id"), "sf_id", "sobject", "queued_at");
+    }
+
+    public void add(Collection<Pending> pending) {
+        var now = clock.instant();
+        jdbc.batch(insert, pending.stream().map(p -> new Object[] {p.sfId(), p.sobject(), now}).toList());
+    }
+
+    public List<Pending> next(int limit) {
+        return jdbc.query("SELECT sf_id, sobject FROM summary_pending ORDER BY queued_at, sf_id LIMIT " + Math.max(1, limit),
+                rs -> new Pending(rs.getString(1), rs.getString(2)));
+    }
+
+    public void remove(Collection<String> sfIds) {
+        jdbc.batch("DELETE FROM summary_pending WHERE sf_id = ?", sfIds.stream().map(id -> new Object[] {id}).toList());
+    }
+
+    public long size() {
+        return jdbc.queryOne("SELECT COUNT(*) FROM summary_pending", rs -> rs.getLong(1)).orElse(0L);
+    }
+}

@@ -1,0 +1,69 @@
+package io.closedloop.salesforce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.closedloop.sync.ErrorKind;
+import io.closedloop.sync.FatalSyncException;
+import io.closedloop.sync.RetriableSyncException;
+import io.closedloop.sync.SkippableSyncException;
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** One row per code of shared/reference/salesforce-api.md §6.3 and §1.4. */
+class SalesforceErrorClassifierTest {
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "UNABLE_TO_LOCK_ROW, RETRIABLE",
+            "REQUEST_LIMIT_EXCEEDED, RETRIABLE",
+            "SERVER_UNAVAILABLE, RETRIABLE",
+            "ALL_OR_NONE_OPERATION_ROLLED_BACK, RETRIABLE",
+            "PROCESSING_HALTED, RETRIABLE",
+            "INVALID_SESSION_ID, FATAL",
+            "INVALID_FIELD, FATAL",
+            "MALFORMED_QUERY, FATAL",
+            "INVALID_TYPE, FATAL",
+            "invalid_grant, FATAL",
+            "invalid_client_id, FATAL",
+            "invalid_client, FATAL",
+            "STRING_TOO_LONG, SKIPPABLE",
+            "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST, SKIPPABLE",
+            "REQUIRED_FIELD_MISSING, SKIPPABLE",
+            "DUPLICATE_VALUE, SKIPPABLE",
+            "DUPLICATES_DETECTED, SKIPPABLE",
+            "FIELD_CUSTOM_VALIDATION_EXCEPTION, SKIPPABLE",
+            "CANNOT_UPDATE_CONVERTED_LEAD, SKIPPABLE",
+            "ENTITY_IS_DELETED, SKIPPABLE",
+            "MALFORMED_ID, SKIPPABLE",
+            "INVALID_CROSS_REFERENCE_KEY, SKIPPABLE",
+            "SOME_FUTURE_CODE, SKIPPABLE"})
+    void classifiesEachPerRecordCode(String code, ErrorKind kind) {
+        assertThat(SalesforceErrorClassifier.classifyCode(code, "m").kind()).isEqualTo(kind);
+    }
+
+    @Test
+    void topLevelErrorArraysAreClassifiedByTheirFirstCode() {
+        // §6.3 shape: [{"message": ..., "errorCode": ...}]
+        var limit = SalesforceErrorClassifier.classify(403, "[{\"message\":\"TotalRequests Limit exceeded.\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]");
+        assertThat(limit.kind()).isEqualTo(ErrorKind.RETRIABLE);
+        assertThat(limit.retryAfter()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(limit.toException()).isInstanceOf(RetriableSyncException.class);
+        var session = SalesforceErrorClassifier.classify(401, "[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"}]");
+        assertThat(session.toException()).isInstanceOf(FatalSyncException.class).hasMessageContaining("Session expired or invalid");
+        // §1.4 OAuth errors
+        var oauth = SalesforceErrorClassifier.classify(400, "{\"error\":\"invalid_grant\",\"error_description\":\"authentication failure\"}");
+        assertThat(oauth.kind()).isEqualTo(ErrorKind.FATAL);
+        assertThat(oauth.message()).contains("authentication failure");
+    }
+
+    @Test
+    void statusAloneDecidesWhenTheBodyHasNoCode() {
+        assertThat(SalesforceErrorClassifier.classify(503, "<html>down</html>").kind()).isEqualTo(ErrorKind.RETRIABLE);
+        assertThat(SalesforceErrorClassifier.classify(500, "").kind()).isEqualTo(ErrorKind.RETRIABLE);
+        assertThat(SalesforceErrorClassifier.classify(401, "").kind()).isEqualTo(ErrorKind.FATAL);
+        assertThat(SalesforceErrorClassifier.classify(400, "{}").toException()).isInstanceOf(SkippableSyncException.class);
+        assertThat(SalesforceErrorClassifier.classify(new IOException("Connection reset")).kind()).isEqualTo(ErrorKind.RETRIABLE);
+    }
+}

@@ -1,0 +1,41 @@
+package io.closedloop.salesforce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class SalesforceSoqlTest {
+    @Test
+    void escapesQuotesAndBackslashesPerTheSoqlRules() {
+        // salesforce-api.md §2.3 example
+        assertThat(SalesforceSoql.literal("o'brien@example.com")).isEqualTo("'o\\'brien@example.com'");
+        assertThat(SalesforceSoql.literal("a\\b")).isEqualTo("'a\\\\b'");
+        assertThat(SalesforceSoql.literal("line\nbreak\ttab\"q")).isEqualTo("'line\\nbreak\\ttab\\\"q'");
+    }
+
+    @Test
+    void anInjectionAttemptStaysInsideItsLiteral() {
+        String attack = "x' OR Name != '";
+        String lit = SalesforceSoql.literal(attack);
+        assertThat(lit).isEqualTo("'x\\' OR Name != \\''");
+        // every quote inside is escaped, so the literal ends only at its final quote
+        assertThat(lit.substring(1, lit.length() - 1).replace("\\'", "")).doesNotContain("'");
+    }
+
+    @Test
+    void inListsAreChunkedByLengthAndKeepEveryValue() {
+        List<String> emails = IntStream.range(0, 1000).mapToObj(i -> "person" + i + "@company" + i + ".example").toList();
+        List<String> chunks = SalesforceSoql.inLists(emails, 2_000);
+        assertThat(chunks).hasSizeGreaterThan(10).allSatisfy(c -> assertThat(c.length()).isLessThanOrEqualTo(2_000));
+        assertThat(String.join(",", chunks).split(",")).hasSize(1000);
+        assertThat(SalesforceSoql.inLists(List.of(), 100)).isEmpty();
+    }
+
+    @Test
+    void dateTimesAreUnquotedUtcWholeSeconds() {
+        assertThat(SalesforceSoql.dateTime(Instant.parse("2024-06-03T09:20:40.987Z"))).isEqualTo("2024-06-03T09:20:40Z");
+    }
+}

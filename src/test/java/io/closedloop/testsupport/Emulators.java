@@ -1,0 +1,86 @@
+package io.closedloop.testsupport;
+
+import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.runtime.ClosedloopRuntime;
+import io.closedloop.sandbox.hubspot.HubSpotEmulator;
+import io.closedloop.sandbox.salesforce.SalesforceEmulator;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * Both emulators plus the real daemon pointed at them through ordinary settings, with the scheduled
+ * triggers off so that a test polls each source exactly when it wants.
+ */
+public final class Emulators implements AutoCloseable {
+    public final SalesforceEmulator salesforce;
+    public final HubSpotEmulator hubspot;
+    private final Path dir;
+    private final Clock clock;
+    private ClosedloopRuntime runtime;
+
+    public Emulators(Path dir, Clock clock) throws Exception {
+        this.dir = dir;
+        this.clock = clock;
+        this.salesforce = new SalesforceEmulator(SalesforceEmulator.Config.defaults().withClock(clock)).start(0);
+        this.hubspot = new HubSpotEmulator(HubSpotEmulator.Config.defaults().withClock(clock)).start(0);
+    }
+
+    public Map<String, String> env() {
+        Map<String, String> env = TestSettings.env(dir);
+        env.put("HUBSPOT_BASE_URL", hubspot.baseUrl());
+        env.put("HUBSPOT_ACCESS_TOKEN", HubSpotEmulator.Config.defaults().tokens().iterator().next());
+        env.put("SALESFORCE_LOGIN_URL", salesforce.baseUrl());
+        env.put("SALESFORCE_CLIENT_ID", SalesforceEmulator.Config.defaults().clientId());
+        env.put("SALESFORCE_CLIENT_SECRET", SalesforceEmulator.Config.defaults().clientSecret());
+        return env;
+    }
+
+    /** Starts the daemon; every scheduled trigger is off, tests poll through the direct endpoints. */
+    public ClosedloopRuntime startDaemon(Map<String, String> env, Map<String, String> properties) throws Exception {
+        ClosedloopSettings settings = TestSettings.settings(dir, env);
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("closedloop.flow.hubspot-email-events", "false");
+        props.put("closedloop.flow.hubspot-form-submissions", "false");
+        props.put("closedloop.retry.max-redeliveries", "2");
+        props.put("closedloop.retry.initial-delay-ms", "10");
+        props.putAll(properties);
+        runtime = new ClosedloopRuntime(settings, clock, ClosedloopRuntime.ROUTES, props);
+        runtime.start();
+        return runtime;
+    }
+
+    public ClosedloopRuntime startDaemon() throws Exception {
+        return startDaemon(env(), Map.of());
+    }
+
+    /** Runs one poll of a source synchronously (e.g. "hubspot-email-events"). */
+    public void poll(String source) {
+        try (ProducerTemplate template = runtime.camelContext().createProducerTemplate()) {
+            template.sendBody("direct:" + source + "-poll", null);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The state store of the running daemon. */
+    public io.closedloop.state.StateStore startedStore() {
+        return runtime.store();
+    }
+
+    public void stopDaemon() throws Exception {
+        if (runtime != null) {
+            runtime.close();
+            runtime = null;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stopDaemon();
+        hubspot.close();
+        salesforce.close();
+    }
+}
