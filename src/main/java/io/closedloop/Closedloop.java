@@ -3,6 +3,7 @@ package io.closedloop;
 import io.closedloop.cli.RunCommand;
 import io.closedloop.cli.ValidateCommand;
 import io.closedloop.cli.VersionProvider;
+import io.closedloop.sandbox.SandboxCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Syncs HubSpot marketing engagement into Salesforce and sales dispositions back to HubSpot.",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {RunCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class})
 public class Closedloop implements Runnable {
     /** Exit code for configuration problems. */
     public static final int EXIT_CONFIG = 2;

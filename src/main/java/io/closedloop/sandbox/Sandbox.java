@@ -1,0 +1,174 @@
+package io.closedloop.sandbox;
+
+import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.config.SettingsLoader;
+import io.closedloop.runtime.ClosedloopRuntime;
+import io.closedloop.sandbox.hubspot.HubSpotEmulator;
+import io.closedloop.sandbox.salesforce.SalesforceEmulator;
+import io.closedloop.sandbox.world.EngagementGenerator;
+import io.closedloop.sandbox.world.SalesTeamSimulator;
+import io.closedloop.sandbox.world.World;
+import io.closedloop.sandbox.world.WorldConfig;
+import io.closedloop.sandbox.world.WorldSeeder;
+import io.closedloop.state.SyncRuns;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole product on one machine: both emulators on local ports, a seeded world with engagement and a
+ * sales team, and the real daemon pointed at the emulators through the same settings a deployment uses.
+ */
+public final class Sandbox implements AutoCloseable {
+    /** What the sandbox runs with. Ports of 0 pick free ones. */
+    public record Options(WorldConfig world, double eventsPerSecond, int httpPort, int hubspotPort, int salesforcePort,
+                          Path dataDir, Duration pollInterval, SalesTeamSimulator.Config salesTeam, boolean keepState) {
+        public static Options defaults() {
+            return new Options(WorldConfig.defaults(), 20, 8080, 0, 0, Path.of("data", "sandbox"), Duration.ofSeconds(5),
+                    SalesTeamSimulator.Config.defaults(), false);
+        }
+    }
+
+    /** A snapshot of what has happened so far, for the live progress line. */
+    public record Progress(long engagementGenerated, long eventsPolled, long activitiesWritten, long feedbackSent,
+                           long parked, long hubspotCalls, long salesforceCalls, SalesTeamSimulator.Counts salesTeam) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+
+    private final Options options;
+    private final Clock clock = Clock.systemUTC();
+    private SalesforceEmulator salesforce;
+    private HubSpotEmulator hubspot;
+    private World world;
+    private EngagementGenerator engagement;
+    private SalesTeamSimulator salesTeam;
+    private ClosedloopRuntime runtime;
+    private ScheduledExecutorService scheduler;
+
+    public Sandbox(Options options) {
+        this.options = options;
+    }
+
+    public Sandbox start() throws Exception {
+        prepareDataDir();
+        salesforce = new SalesforceEmulator(SalesforceEmulator.Config.defaults().withClock(clock)
+                .withSeed(options.world().seed())).start(options.salesforcePort());
+        hubspot = new HubSpotEmulator(HubSpotEmulator.Config.defaults().withClock(clock)
+                .withSeed(options.world().seed())).start(options.hubspotPort());
+        world = WorldSeeder.seed(options.world(), salesforce.org(), hubspot.portal(), clock);
+        engagement = new EngagementGenerator(world, hubspot.portal(), options.world().seed());
+        salesTeam = new SalesTeamSimulator(salesforce.org(), clock, options.world().seed(), options.salesTeam());
+
+        runtime = new ClosedloopRuntime(settings(), clock);
+        runtime.start();
+
+        scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "sandbox-world");
+            t.setDaemon(true);
+            return t;
+        });
+        long perTick = Math.max(1, Math.round(options.eventsPerSecond()));
+        scheduler.scheduleAtFixedRate(guard(() -> engagement.generate(clock.instant(), (int) perTick)), 0, 1, TimeUnit.SECONDS);
+        scheduler.scheduleAtFixedRate(guard(salesTeam::work), 2, 2, TimeUnit.SECONDS);
+        return this;
+    }
+
+    /** The settings a real deployment would set, pointed at the emulators. */
+    ClosedloopSettings settings() {
+        Map<String, String> env = new HashMap<>();
+        env.put("HUBSPOT_BASE_URL", hubspot.baseUrl());
+        env.put("HUBSPOT_ACCESS_TOKEN", HubSpotEmulator.Config.defaults().tokens().iterator().next());
+        env.put("SALESFORCE_LOGIN_URL", salesforce.baseUrl());
+        env.put("SALESFORCE_CLIENT_ID", SalesforceEmulator.Config.defaults().clientId());
+        env.put("SALESFORCE_CLIENT_SECRET", SalesforceEmulator.Config.defaults().clientSecret());
+        env.put("CLOSEDLOOP_DB_URL", "jdbc:h2:file:" + options.dataDir().toAbsolutePath().resolve("closedloop")
+                + ";DB_CLOSE_ON_EXIT=FALSE");
+        env.put("CLOSEDLOOP_HTTP_PORT", Integer.toString(options.httpPort()));
+        env.put("CLOSEDLOOP_POLL_INTERVAL", options.pollInterval().toMillis() + "ms");
+        String logFormat = System.getenv("LOG_FORMAT");
+        if (logFormat != null) {
+            env.put("LOG_FORMAT", logFormat);
+        }
+        return SettingsLoader.loadEnvironmentOnly(env);
+    }
+
+    private void prepareDataDir() throws IOException {
+        Path dir = options.dataDir();
+        // the emulators live in memory, so daemon state from an earlier run would point at records that no longer exist
+        if (!options.keepState() && Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir);
+    }
+
+    private static Runnable guard(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("sandbox world step failed", e);
+            }
+        };
+    }
+
+    public Progress progress() {
+        SyncRuns.Counts totals = runtime.store().runs().totals();
+        long engagementCount = engagement.totals().values().stream().mapToLong(Long::longValue).sum();
+        return new Progress(engagementCount, totals.read(), salesforce.org().all("Marketing_Activity__c").size(),
+                hubspot.portal().notes().size(), runtime.store().parked().countParked(), hubspot.journal().total(),
+                salesforce.journal().total(), salesTeam.counts());
+    }
+
+    public int httpPort() {
+        return runtime.settings().httpPort();
+    }
+
+    public SalesforceEmulator salesforce() {
+        return salesforce;
+    }
+
+    public HubSpotEmulator hubspot() {
+        return hubspot;
+    }
+
+    public World world() {
+        return world;
+    }
+
+    public ClosedloopRuntime runtime() {
+        return runtime;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        try {
+            if (runtime != null) {
+                runtime.close();
+            }
+        } finally {
+            if (hubspot != null) {
+                hubspot.close();
+            }
+            if (salesforce != null) {
+                salesforce.close();
+            }
+        }
+    }
+}
