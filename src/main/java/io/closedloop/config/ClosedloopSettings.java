@@ -21,7 +21,9 @@ public record ClosedloopSettings(
         Path configFile,
         boolean preferContact,
         DuplicatePolicy duplicatePolicy,
-        FieldMapping fieldMapping) {
+        FieldMapping fieldMapping,
+        KeyMoments keyMoments,
+        boolean createLeadsForUnmatchedMqls) {
 
     public enum LogFormat { PLAIN, JSON }
 

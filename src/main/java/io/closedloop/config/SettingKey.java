@@ -26,7 +26,13 @@ public enum SettingKey {
     CLOSEDLOOP_DUPLICATE_POLICY("most-recently-modified", false,
             "When several records of one kind share an email: most-recently-modified, oldest, or park"),
     CLOSEDLOOP_FIELD_MAPPING_FILE("config/salesforce-fields.properties", false,
-            "Which Salesforce summary fields are written and their overwrite rule");
+            "Which Salesforce summary fields are written and their overwrite rule"),
+    CLOSEDLOOP_KEY_MOMENTS("", false,
+            "Activity types that also become a Salesforce Task, e.g. form-submission,became-mql,page-visit (empty: none)"),
+    CLOSEDLOOP_KEY_MOMENT_PAGES("/pricing,/demo", false,
+            "Page paths whose visits count as key moments when page-visit is among CLOSEDLOOP_KEY_MOMENTS"),
+    CLOSEDLOOP_UNMATCHED_MQL("park", false,
+            "An MQL with no Salesforce Lead or Contact: park (retried until one exists) or create-lead");
 
     private final String defaultValue;
     private final boolean secret;

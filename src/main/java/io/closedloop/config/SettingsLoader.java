@@ -82,6 +82,8 @@ public final class SettingsLoader {
         String prefer = oneOf(CLOSEDLOOP_IDENTITY_PREFER, "contact", "lead");
         String duplicates = oneOf(CLOSEDLOOP_DUPLICATE_POLICY, "most-recently-modified", "oldest", "park");
         FieldMapping fieldMapping = fieldMapping();
+        KeyMoments keyMoments = keyMoments();
+        String unmatchedMql = oneOf(CLOSEDLOOP_UNMATCHED_MQL, "park", "create-lead");
 
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
@@ -89,7 +91,8 @@ public final class SettingsLoader {
         return new ClosedloopSettings(hubspotBaseUrl, hubspotToken, loginUrl, auth, apiVersion, dbUrl, dbUser,
                 dbPassword == null ? Secret.of("") : dbPassword, httpPort, pollInterval, logFormat,
                 useFile && Files.isRegularFile(configFile) ? configFile : null, !"lead".equals(prefer),
-                ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping);
+                ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
+                keyMoments, "create-lead".equals(unmatchedMql));
     }
 
     private void readFile(Path path, boolean mustExist) {
@@ -346,6 +349,37 @@ public final class SettingsLoader {
             return allowed[0];
         }
         return lower;
+    }
+
+    private KeyMoments keyMoments() {
+        java.util.EnumSet<io.closedloop.sync.ActivityType> types = java.util.EnumSet.noneOf(io.closedloop.sync.ActivityType.class);
+        String value = raw(CLOSEDLOOP_KEY_MOMENTS);
+        for (String token : value == null ? new String[0] : value.split(",")) {
+            String name = token.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+            if (name.isEmpty()) {
+                continue;
+            }
+            try {
+                types.add(io.closedloop.sync.ActivityType.valueOf(name));
+            } catch (IllegalArgumentException e) {
+                problems.add(CLOSEDLOOP_KEY_MOMENTS.env() + ": unknown activity type \"" + token.trim() + "\"; expected some of "
+                        + KeyMoments.allowed());
+            }
+        }
+        String pages = raw(CLOSEDLOOP_KEY_MOMENT_PAGES);
+        List<String> paths = new ArrayList<>();
+        for (String token : pages == null ? new String[0] : pages.split(",")) {
+            String path = token.trim();
+            if (path.isEmpty()) {
+                continue;
+            }
+            if (!path.startsWith("/") || path.contains(" ")) {
+                problems.add(CLOSEDLOOP_KEY_MOMENT_PAGES.env() + ": expected page paths starting with /, got \"" + path + "\"");
+            } else {
+                paths.add(path.toLowerCase(Locale.ROOT));
+            }
+        }
+        return new KeyMoments(types, paths);
     }
 
     private FieldMapping fieldMapping() {

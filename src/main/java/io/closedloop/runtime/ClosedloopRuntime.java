@@ -8,6 +8,7 @@ import io.closedloop.sync.SyncFailureHandler;
 import io.closedloop.config.SalesforceAuth;
 import io.closedloop.hubspot.HubSpotClient;
 import io.closedloop.hubspot.HubSpotEmailEventReader;
+import io.closedloop.hubspot.HubSpotContactChangeReader;
 import io.closedloop.hubspot.HubSpotFormSubmissionReader;
 import io.closedloop.salesforce.SalesforceActivitySink;
 import io.closedloop.salesforce.SalesforceClient;
@@ -87,8 +88,10 @@ public final class ClosedloopRuntime implements AutoCloseable {
         registry.bind("hubSpotEmailEventReader", new HubSpotEmailEventReader(hubspot, store, clock, HubSpotEmailEventReader.Window.defaults()));
         registry.bind("hubSpotFormSubmissionReader", new HubSpotFormSubmissionReader(hubspot, store, clock, Duration.ofHours(1),
                 Duration.ofSeconds(5)));
+        registry.bind("hubSpotContactChangeReader", new HubSpotContactChangeReader(hubspot, store, clock,
+                HubSpotContactChangeReader.Window.defaults()));
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(salesforce, settings.preferContact(), settings.duplicatePolicy());
-        registry.bind("salesforceActivitySink", new SalesforceActivitySink(salesforce, resolver, store, settings.fieldMapping(), clock,
+        registry.bind("salesforceActivitySink", new SalesforceActivitySink(salesforce, resolver, store, settings.fieldMapping(), settings.keyMoments(), clock,
                 settings.salesforceApiVersion(), Duration.ofMillis(500)));
     }
 

@@ -2,10 +2,13 @@ package io.closedloop.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.config.FieldMapping;
+import io.closedloop.config.KeyMoments;
 import io.closedloop.state.EventLedger;
 import io.closedloop.state.StateStore;
+import io.closedloop.state.SubjectProfiles;
 import io.closedloop.state.SummaryQueue;
 import io.closedloop.sync.Classification;
+import io.closedloop.sync.ContactProfile;
 import io.closedloop.sync.EngagementEvent;
 import io.closedloop.sync.EngagementEventCodec;
 import io.closedloop.sync.ErrorKind;
@@ -55,9 +58,15 @@ public class SalesforceActivitySink {
     private final Clock clock;
     private final String apiVersion;
     private final Duration retryBackoff;
+    private final SalesforceKeyMomentTasks tasks;
 
     public SalesforceActivitySink(SalesforceClient client, SalesforceIdentityResolver resolver, StateStore store,
                                   FieldMapping mapping, Clock clock, String apiVersion, Duration retryBackoff) {
+        this(client, resolver, store, mapping, KeyMoments.none(), clock, apiVersion, retryBackoff);
+    }
+
+    public SalesforceActivitySink(SalesforceClient client, SalesforceIdentityResolver resolver, StateStore store,
+                                  FieldMapping mapping, KeyMoments keyMoments, Clock clock, String apiVersion, Duration retryBackoff) {
         this.client = client;
         this.resolver = resolver;
         this.store = store;
@@ -65,28 +74,38 @@ public class SalesforceActivitySink {
         this.apiVersion = apiVersion;
         this.retryBackoff = retryBackoff;
         this.summaries = new SalesforceSummaryWriter(client, store, mapping, clock, apiVersion);
+        this.tasks = new SalesforceKeyMomentTasks(client, store, keyMoments, apiVersion);
     }
 
     /** Route step: writes the batch's events and keeps the outcome on the batch for the checkpoint. */
     public io.closedloop.sync.EngagementBatch writeBatch(io.closedloop.sync.EngagementBatch batch) {
-        batch.outcome(write(batch.source(), batch.events()));
+        batch.outcome(write(batch.source(), batch.events(), batch.profiles()));
         return batch;
     }
 
     public Outcome write(String flow, List<EngagementEvent> events) {
+        return write(flow, events, List.of());
+    }
+
+    public Outcome write(String flow, List<EngagementEvent> events, List<ContactProfile> profiles) {
         long callsBefore = client.calls();
         Map<String, EngagementEvent> unique = new LinkedHashMap<>();
         events.forEach(e -> unique.putIfAbsent(e.id(), e));
+        // key moments whose Task is missing, including those of events written before
+        List<EngagementEvent> taskPending = tasks.pending(List.copyOf(unique.values()));
         Set<String> known = store.ledger().existing(unique.keySet());
         known.forEach(unique::remove);
         int parked = 0;
         int written = 0;
-        if (!unique.isEmpty()) {
+        if (!unique.isEmpty() || !profiles.isEmpty() || !taskPending.isEmpty()) {
             Set<String> emails = unique.values().stream().map(EngagementEvent::email).filter(e -> e != null)
                     .collect(Collectors.toCollection(LinkedHashSet::new));
+            taskPending.stream().map(EngagementEvent::email).filter(e -> e != null).forEach(emails::add);
+            profiles.stream().map(ContactProfile::email).filter(e -> e != null).forEach(emails::add);
             SalesforceIdentityResolver.Resolution resolution = resolver.resolve(emails, List.of());
             Map<String, String> leadAccounts = accountsForLeads(resolution);
 
+            Set<String> parkedIds = new java.util.HashSet<>();
             List<SalesforceWrite> writes = new ArrayList<>();
             Map<String, EngagementEvent> byKey = new HashMap<>();
             Map<String, SalesforceIdentityResolver.Target> targetOf = new HashMap<>();
@@ -95,6 +114,7 @@ public class SalesforceActivitySink {
                 if (why != null) {
                     park(flow, e, why.substring(why.indexOf(':') + 1).trim(), why.substring(0, why.indexOf(':')));
                     parked++;
+                    parkedIds.add(e.id());
                     continue;
                 }
                 SalesforceIdentityResolver.Target t = resolution.byEmail().get(e.email());
@@ -103,12 +123,33 @@ public class SalesforceActivitySink {
                 byKey.put(e.id(), e);
                 targetOf.put(e.id(), t);
             }
-            int[] counts = execute(flow, writes, byKey, targetOf, leadAccounts);
+            int[] counts = execute(flow, writes, byKey, targetOf, leadAccounts, parkedIds);
             written = counts[0];
             parked += counts[1];
+            recordProfiles(profiles, resolution);
+            // a Task follows its activity: none for an event parked here, it comes with the replay
+            parked += tasks.write(flow, taskPending.stream().filter(e -> !parkedIds.contains(e.id())).toList(), resolution.byEmail());
         }
         summaries.flush();
         return new Outcome(events.size(), known.size(), written, parked, client.calls() - callsBefore);
+    }
+
+    /** Scores and MQL moments of resolved people go to their profile; their summary fields are queued. */
+    private void recordProfiles(List<ContactProfile> profiles, SalesforceIdentityResolver.Resolution resolution) {
+        Map<String, SubjectProfiles.Profile> observed = new LinkedHashMap<>();
+        Set<SummaryQueue.Pending> dirty = new LinkedHashSet<>();
+        for (ContactProfile p : profiles) {
+            SalesforceIdentityResolver.Target t = p.email() == null ? null : resolution.byEmail().get(p.email().toLowerCase(java.util.Locale.ROOT));
+            if (t == null) {
+                // the person's events, if any, are parked with the reason; a profile alone has nothing to replay
+                continue;
+            }
+            SubjectProfiles.Profile profile = new SubjectProfiles.Profile(p.score(), p.scoreAt(), p.mqlAt());
+            observed.merge(t.id(), profile, SubjectProfiles.Profile::merge);
+            dirty.add(new SummaryQueue.Pending(t.id(), t.sobject()));
+        }
+        store.profiles().record(observed);
+        store.summaryQueue().add(dirty);
     }
 
     /** Null if the event can be written, else "CODE: reason". */
@@ -128,7 +169,8 @@ public class SalesforceActivitySink {
 
     /** Writes, retries per-record retriable failures, records successes, parks the rest; returns {written, parked}. */
     private int[] execute(String flow, List<SalesforceWrite> writes, Map<String, EngagementEvent> byKey,
-                          Map<String, SalesforceIdentityResolver.Target> targetOf, Map<String, String> leadAccounts) {
+                          Map<String, SalesforceIdentityResolver.Target> targetOf, Map<String, String> leadAccounts,
+                          Set<String> parkedIds) {
         int written = 0;
         int parked = 0;
         List<SalesforceWrite> pending = writes;
@@ -163,6 +205,7 @@ public class SalesforceActivitySink {
                     } else {
                         park(flow, e, c.message(), c.code());
                         parked++;
+                        parkedIds.add(e.id());
                     }
                 }
             }

@@ -57,7 +57,7 @@ public final class SalesforceCompositePlanner {
             String ref = "c" + n++;
             SalesforceWrite first = chunk.get(0);
             ObjectNode sub = subrequests.addObject();
-            sub.put("method", "PATCH");
+            sub.put("method", first.create() ? "POST" : "PATCH");
             sub.put("referenceId", ref);
             sub.put("url", "/services/data/v" + apiVersion + "/composite/sobjects"
                     + (first.upsert() ? "/" + first.sobject() + "/" + first.externalIdField() : ""));

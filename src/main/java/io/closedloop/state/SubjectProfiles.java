@@ -13,7 +13,7 @@ public final class SubjectProfiles {
     /** A profile; null parts are unknown. */
     public record Profile(Integer score, Instant scoreAt, Instant mqlAt) {
         /** Newer score wins; the earliest MQL moment is kept. */
-        Profile merge(Profile other) {
+        public Profile merge(Profile other) {
             boolean newer = other.score != null && (scoreAt == null || other.scoreAt != null && !other.scoreAt.isBefore(scoreAt));
             Instant mql = mqlAt == null ? other.mqlAt : other.mqlAt == null || mqlAt.isBefore(other.mqlAt) ? mqlAt : other.mqlAt;
             return new Profile(newer ? other.score : score, newer ? other.scoreAt : scoreAt, mql);

@@ -15,6 +15,8 @@ public final class EngagementBatch {
     private final long runId;
     private final long hubspotCalls;
     private volatile io.closedloop.salesforce.SalesforceActivitySink.Outcome outcome;
+    private volatile List<ContactProfile> profiles = List.of();
+    private volatile Runnable onCommit = () -> { };
 
     public EngagementBatch(String source, List<EngagementEvent> events, String nextCursor, Map<String, Long> countedOnly,
                            long runId, long hubspotCalls) {
@@ -57,5 +59,25 @@ public final class EngagementBatch {
 
     public void outcome(io.closedloop.salesforce.SalesforceActivitySink.Outcome value) {
         this.outcome = value;
+    }
+
+    /** Person profiles observed by the poll, written as summary fields alongside the events. */
+    public List<ContactProfile> profiles() {
+        return profiles;
+    }
+
+    public EngagementBatch profiles(List<ContactProfile> value) {
+        this.profiles = List.copyOf(value);
+        return this;
+    }
+
+    /** Local state the source keeps in step with the cursor: it is saved only once the batch was written. */
+    public Runnable onCommit() {
+        return onCommit;
+    }
+
+    public EngagementBatch onCommit(Runnable value) {
+        this.onCommit = value;
+        return this;
     }
 }

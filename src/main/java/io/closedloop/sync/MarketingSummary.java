@@ -49,7 +49,7 @@ public final class MarketingSummary {
         top(clicks).forEach(e -> parts.add("clicked " + e.getKey() + " email" + times(e.getValue())));
         top(forms).forEach(e -> parts.add("submitted " + e.getKey() + " form" + times(e.getValue())));
         if (pageViews > 0) {
-            parts.add(pageViews + " page view" + (pageViews == 1 ? "" : "s"));
+            parts.add(pageViews + " page visit" + (pageViews == 1 ? "" : "s"));
         }
         top(opens).forEach(e -> parts.add("opened " + e.getKey() + " email" + times(e.getValue())));
         top(lists).forEach(e -> parts.add("joined " + e.getKey() + " list"));

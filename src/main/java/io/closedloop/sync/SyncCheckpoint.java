@@ -21,6 +21,7 @@ public class SyncCheckpoint {
     }
 
     public void commit(EngagementBatch batch) {
+        batch.onCommit().run();
         if (batch.nextCursor() != null) {
             store.cursors().put(batch.source(), batch.nextCursor());
         }

@@ -41,7 +41,8 @@ class OpsEndpointsRouteTest {
         runtime = new ClosedloopRuntime(settings, Clock.systemUTC(),
                 ClosedloopRuntime.ROUTES + ",classpath:test-routes/*.camel.yaml",
                 Map.of("closedloop.retry.max-redeliveries", "2", "closedloop.retry.initial-delay-ms", "10",
-                        "closedloop.flow.hubspot-email-events", "false", "closedloop.flow.hubspot-form-submissions", "false"));
+                        "closedloop.flow.hubspot-email-events", "false", "closedloop.flow.hubspot-form-submissions", "false",
+                        "closedloop.flow.hubspot-contact-changes", "false"));
         runtime.start();
     }
 

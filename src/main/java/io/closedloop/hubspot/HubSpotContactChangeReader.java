@@ -1,0 +1,270 @@
+package io.closedloop.hubspot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.closedloop.state.ContactStates;
+import io.closedloop.state.StateStore;
+import io.closedloop.sync.ActivityType;
+import io.closedloop.sync.ContactProfile;
+import io.closedloop.sync.EngagementBatch;
+import io.closedloop.sync.EngagementEvent;
+import io.closedloop.sync.RetriableSyncException;
+import io.closedloop.sync.SkippableSyncException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns contact changes into engagement (hubspot-api.md §4): contacts modified since the watermark are searched
+ * oldest first and compared with their last snapshot. A lifecycle change becomes an activity (the MQL moment its
+ * own), more page views become a page visit, and the score travels as a profile to the summary fields: a score
+ * moves with every open, so writing each change as an activity would double the records for no reader.
+ * Search answers are capped at 10,000 per query; before the cap the search restarts from the last modified time
+ * seen, and when more than a page-full share one millisecond it walks them by id.
+ */
+public class HubSpotContactChangeReader {
+    public static final String SOURCE = "hubspot-contact-changes";
+    static final int PAGE = 200;
+    static final int RESULT_CAP = 10_000;
+    static final String MQL = "marketingqualifiedlead";
+    static final List<String> PROPERTIES = List.of("email", "hubspotscore", "lifecyclestage", "hs_analytics_num_page_views",
+            "hs_analytics_last_url", "hs_analytics_last_visit_timestamp", "recent_conversion_event_name",
+            "recent_conversion_date", "lastmodifieddate", "hs_object_id");
+
+    /**
+     * Window settings. Search is eventually consistent, so every poll re-reads an overlap before the watermark;
+     * snapshots that did not change are free. The pace keeps under the documented search rate (4 per second).
+     */
+    public record Window(Duration initialLookback, Duration overlap, Duration pace, int resultCap) {
+        public static Window defaults() {
+            return new Window(Duration.ofHours(1), Duration.ofSeconds(60), Duration.ofMillis(250), RESULT_CAP);
+        }
+    }
+
+    private final HubSpotClient client;
+    private final StateStore store;
+    private final Clock clock;
+    private final Window window;
+    private long lastSearchAt;
+
+    public HubSpotContactChangeReader(HubSpotClient client, StateStore store, Clock clock, Window window) {
+        this.client = client;
+        this.store = store;
+        this.clock = clock;
+        this.window = window;
+    }
+
+    public EngagementBatch read() {
+        long callsBefore = client.calls();
+        long runId = store.runs().start(SOURCE);
+        Instant now = clock.instant();
+        java.util.Optional<Long> cursor = store.cursors().get(SOURCE).map(HubSpotContactChangeReader::parseCursor);
+        // the first poll is a baseline: a contact already an MQL then became one at some unknown earlier time
+        boolean baseline = cursor.isEmpty();
+        long watermark = cursor.orElse(now.minus(window.initialLookback()).toEpochMilli());
+        long windowStart = watermark - window.overlap().toMillis();
+
+        Map<String, JsonNode> snapshots = scan(windowStart);
+        long newest = watermark;
+        for (JsonNode c : snapshots.values()) {
+            newest = Math.max(newest, epoch(c.path("properties").path("lastmodifieddate").asText(null), 0));
+        }
+
+        Map<String, ContactStates.State> before = store.contactStates().find(snapshots.keySet());
+        List<EngagementEvent> events = new ArrayList<>();
+        List<ContactProfile> profiles = new ArrayList<>();
+        List<ContactStates.State> after = new ArrayList<>();
+        for (var entry : snapshots.entrySet()) {
+            ContactStates.State old = before.get(entry.getKey());
+            ContactStates.State next = diff(entry.getKey(), entry.getValue().path("properties"), old, baseline, windowStart, events, profiles);
+            if (!next.equals(old)) {
+                after.add(next);
+            }
+        }
+        EngagementBatch batch = new EngagementBatch(SOURCE, events, Long.toString(newest), Map.of(), runId, client.calls() - callsBefore);
+        return batch.profiles(profiles).onCommit(() -> store.contactStates().put(after));
+    }
+
+    /** Every contact modified at or after {@code from}, latest snapshot per id, oldest first. */
+    private Map<String, JsonNode> scan(long from) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        long lower = from;
+        String sameMillisAfterId = null;
+        while (true) {
+            int offset = 0;
+            long lastModified = lower;
+            String lastId = null;
+            boolean capped = false;
+            while (true) {
+                JsonNode page = search(lower, sameMillisAfterId, offset);
+                JsonNode results = page.path("results");
+                if (!results.isArray()) {
+                    throw new SkippableSyncException("MALFORMED_RESPONSE", "HubSpot contact search answer without a results array", null);
+                }
+                for (JsonNode c : results) {
+                    out.put(c.path("id").asText(), c);
+                    lastModified = epoch(c.path("properties").path("lastmodifieddate").asText(null), lastModified);
+                    lastId = c.path("id").asText();
+                }
+                String next = page.path("paging").path("next").path("after").asText(null);
+                if (next == null) {
+                    break;
+                }
+                offset = Integer.parseInt(next);
+                if (offset + PAGE > window.resultCap()) {
+                    capped = true;
+                    break;
+                }
+            }
+            if (!capped) {
+                if (sameMillisAfterId == null) {
+                    return out;
+                }
+                // done with the crowded millisecond: carry on after it
+                lower = lower + 1;
+                sameMillisAfterId = null;
+                continue;
+            }
+            if (sameMillisAfterId != null) {
+                sameMillisAfterId = lastId;
+            } else if (lastModified > lower) {
+                lower = lastModified;
+            } else {
+                // more than 10,000 contacts share one millisecond: walk that millisecond by id
+                sameMillisAfterId = "0";
+            }
+        }
+    }
+
+    private JsonNode search(long lower, String sameMillisAfterId, int offset) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        List<Map<String, Object>> filters = new ArrayList<>();
+        if (sameMillisAfterId == null) {
+            filters.add(Map.of("propertyName", "lastmodifieddate", "operator", "GTE", "value", Long.toString(lower)));
+            body.put("sorts", List.of(Map.of("propertyName", "lastmodifieddate", "direction", "ASCENDING")));
+        } else {
+            filters.add(Map.of("propertyName", "lastmodifieddate", "operator", "EQ", "value", Long.toString(lower)));
+            filters.add(Map.of("propertyName", "hs_object_id", "operator", "GT", "value", sameMillisAfterId));
+            body.put("sorts", List.of(Map.of("propertyName", "hs_object_id", "direction", "ASCENDING")));
+        }
+        body.put("filterGroups", List.of(Map.of("filters", filters)));
+        body.put("properties", PROPERTIES);
+        body.put("limit", PAGE);
+        body.put("after", Integer.toString(offset));
+        pace();
+        return client.post("/crm/v3/objects/contacts/search", body).body();
+    }
+
+    /** Compares a snapshot with the last one, adds the events and profile it implies, and returns the new state. */
+    static ContactStates.State diff(String contactId, JsonNode p, ContactStates.State old, boolean baseline, long windowStart,
+                                    List<EngagementEvent> events, List<ContactProfile> profiles) {
+        String email = text(p, "email");
+        long modified = epoch(text(p, "lastmodifieddate"), 0);
+        Instant modifiedAt = Instant.ofEpochMilli(modified);
+        Integer score = integer(p, "hubspotscore");
+        String stage = text(p, "lifecyclestage");
+        Integer views = integer(p, "hs_analytics_num_page_views");
+        String lastUrl = text(p, "hs_analytics_last_url");
+        long lastVisit = epoch(text(p, "hs_analytics_last_visit_timestamp"), 0);
+        long conversion = epoch(text(p, "recent_conversion_date"), 0);
+        String conversionName = text(p, "recent_conversion_event_name");
+        Instant mqlAt = old == null ? null : old.mqlAt();
+        String m = Long.toString(modified);
+
+        boolean becameMql = MQL.equals(stage) && (old == null ? !baseline : !MQL.equals(old.lifecycleStage()));
+        if (becameMql) {
+            // the search has no "became MQL" time, so the MQL moment is the change that showed the new stage
+            mqlAt = mqlAt == null ? modifiedAt : mqlAt;
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("lifecycle stage", (old == null || old.lifecycleStage() == null ? "(new)" : old.lifecycleStage()) + " → " + stage);
+            if (score != null) {
+                details.put("score", score.toString());
+            }
+            if (conversionName != null) {
+                details.put("recent conversion", conversionName);
+            }
+            events.add(new EngagementEvent(EngagementEvent.idOf("crm", contactId, "mql", m), EngagementEvent.Source.CRM,
+                    ActivityType.BECAME_MQL, modifiedAt, email, contactId, "Marketing qualified lead", null, null, details));
+        } else if (old != null && stage != null && !stage.equals(old.lifecycleStage())) {
+            events.add(new EngagementEvent(EngagementEvent.idOf("crm", contactId, "stage", m), EngagementEvent.Source.CRM,
+                    ActivityType.LIFECYCLE_CHANGE, modifiedAt, email, contactId, (old.lifecycleStage() == null ? "(none)" : old.lifecycleStage())
+                    + " → " + stage, null, null, Map.of()));
+        }
+
+        int oldViews = old == null || old.pageViews() == null ? 0 : old.pageViews();
+        boolean visited = views != null && views > oldViews && (old != null || lastVisit >= windowStart);
+        if (visited) {
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("page views", old == null ? views.toString() : "+" + (views - oldViews) + " (" + views + " in all)");
+            Instant at = Instant.ofEpochMilli(lastVisit > 0 ? lastVisit : modified);
+            events.add(new EngagementEvent(EngagementEvent.idOf("crm", contactId, "visit", Long.toString(at.toEpochMilli()), views.toString()),
+                    EngagementEvent.Source.CRM, ActivityType.PAGE_VISIT, at, email, contactId, pageName(lastUrl), lastUrl, null, details));
+        }
+
+        boolean scoreChanged = score != null && (old == null || !Objects.equals(score, old.score()));
+        if (scoreChanged || becameMql) {
+            profiles.add(new ContactProfile(email, contactId, score, modifiedAt, mqlAt));
+        }
+        return new ContactStates.State(contactId, score, stage, views, lastUrl,
+                conversion > 0 ? Instant.ofEpochMilli(conversion) : old == null ? null : old.lastConversionAt(), mqlAt);
+    }
+
+    /** "https://www.acme.com/pricing?x=1" -> "/pricing", the part a rep recognises. */
+    static String pageName(String url) {
+        if (url == null) {
+            return null;
+        }
+        String path = url.replaceFirst("^[a-zA-Z]+://[^/]*", "").replaceFirst("[?#].*$", "");
+        return path.isEmpty() ? "/" : path;
+    }
+
+    private void pace() {
+        long wait = lastSearchAt + window.pace().toMillis() - System.currentTimeMillis();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RetriableSyncException("INTERRUPTED", "interrupted while pacing contact searches", e);
+            }
+        }
+        lastSearchAt = System.currentTimeMillis();
+    }
+
+    private static String text(JsonNode p, String name) {
+        JsonNode v = p.get(name);
+        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
+    }
+
+    private static Integer integer(JsonNode p, String name) {
+        String v = text(p, name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return (int) Math.round(Double.parseDouble(v));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** HubSpot datetimes travel as ISO strings in search results and as epoch milliseconds elsewhere (§0.1). */
+    static long epoch(String value, long fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return value.chars().allMatch(Character::isDigit) ? Long.parseLong(value) : Instant.parse(value).toEpochMilli();
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+
+    static long parseCursor(String cursor) {
+        return Long.parseLong(cursor.trim());
+    }
+}

@@ -1,0 +1,104 @@
+package io.closedloop.hubspot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.closedloop.sandbox.hubspot.HubSpotEmulator;
+import io.closedloop.state.StateStore;
+import io.closedloop.sync.EngagementBatch;
+import io.closedloop.testsupport.TestSettings;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contact search walk against the emulator's result cap (hubspot-api.md §4 "10,000 result cap"). */
+class HubSpotContactChangeReaderTest {
+    private static final int CAP = 1_000;
+    private static final int CONTACTS = 2_500;
+
+    @TempDir
+    Path dir;
+
+    /** A clock that moves one millisecond each time it is read, so every contact gets its own modification time. */
+    static final class TickingClock extends Clock {
+        private final AtomicLong millis;
+
+        TickingClock(Instant start) {
+            this.millis = new AtomicLong(start.toEpochMilli());
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.getAndIncrement());
+        }
+    }
+
+    private List<String> seeded(HubSpotEmulator hubspot) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < CONTACTS; i++) {
+            ids.add(hubspot.portal().createContact(Map.of("email", "p" + i + "@walk.example", "hubspotscore", Integer.toString(i % 50))));
+        }
+        return ids;
+    }
+
+    private EngagementBatch readOnce(HubSpotEmulator hubspot, Clock clock, StateStore store) throws Exception {
+        Map<String, String> env = TestSettings.env(dir);
+        env.put("HUBSPOT_BASE_URL", hubspot.baseUrl());
+        env.put("HUBSPOT_ACCESS_TOKEN", HubSpotEmulator.Config.defaults().tokens().iterator().next());
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.start();
+            HubSpotClient client = new HubSpotClient(context, TestSettings.settings(dir, env));
+            HubSpotContactChangeReader reader = new HubSpotContactChangeReader(client, store, clock,
+                    new HubSpotContactChangeReader.Window(Duration.ofDays(1), Duration.ofSeconds(60), Duration.ZERO, CAP));
+            EngagementBatch batch = reader.read();
+            batch.onCommit().run();
+            return batch;
+        }
+    }
+
+    @Test
+    void moreContactsThanTheSearchCapAreAllReadByRestartingFromTheLastModifiedTimeSeen() throws Exception {
+        Clock clock = new TickingClock(Instant.now().minusSeconds(600));
+        try (HubSpotEmulator hubspot = new HubSpotEmulator(HubSpotEmulator.Config.defaults().withClock(clock)
+                .withSearchResultCap(CAP).withSearchPerSecond(10_000).withBurstPer10s(100_000)).start(0);
+             StateStore store = StateStore.open("jdbc:h2:mem:walk1;DB_CLOSE_DELAY=-1", "sa", "", Clock.systemUTC())) {
+            List<String> ids = seeded(hubspot);
+            readOnce(hubspot, Clock.systemUTC(), store);
+            assertThat(store.contactStates().find(ids)).hasSize(CONTACTS);
+            // one page per 200 contacts, plus one page re-read at each restart; never a 400 from paging past the cap
+            long searches = hubspot.journal().count("hubspot.contacts.search");
+            assertThat(searches).isBetween((long) Math.ceil(CONTACTS / 200.0), (long) Math.ceil(CONTACTS / 200.0) + CONTACTS / CAP + 1);
+        }
+    }
+
+    @Test
+    void moreContactsThanTheCapInOneMillisecondAreWalkedById() throws Exception {
+        Clock frozen = Clock.fixed(Instant.now().minusSeconds(600), ZoneOffset.UTC);
+        try (HubSpotEmulator hubspot = new HubSpotEmulator(HubSpotEmulator.Config.defaults().withClock(frozen)
+                .withSearchResultCap(CAP).withSearchPerSecond(10_000).withBurstPer10s(100_000)).start(0);
+             StateStore store = StateStore.open("jdbc:h2:mem:walk2;DB_CLOSE_DELAY=-1", "sa", "", Clock.systemUTC())) {
+            List<String> ids = seeded(hubspot);
+            EngagementBatch batch = readOnce(hubspot, Clock.systemUTC(), store);
+            assertThat(store.contactStates().find(ids)).hasSize(CONTACTS);
+            assertThat(batch.nextCursor()).isEqualTo(Long.toString(frozen.millis()));
+        }
+    }
+}
