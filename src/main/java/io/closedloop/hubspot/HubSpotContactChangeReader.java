@@ -31,7 +31,7 @@ public class HubSpotContactChangeReader {
     static final int PAGE = 200;
     static final int RESULT_CAP = 10_000;
     static final String MQL = "marketingqualifiedlead";
-    static final List<String> PROPERTIES = List.of("email", "hubspotscore", "lifecyclestage", "hs_analytics_num_page_views",
+    static final List<String> PROPERTIES = List.of("email", "firstname", "lastname", "company", "hubspotscore", "lifecyclestage", "hs_analytics_num_page_views",
             "hs_analytics_last_url", "hs_analytics_last_visit_timestamp", "recent_conversion_event_name",
             "recent_conversion_date", "lastmodifieddate", "hs_object_id");
 
@@ -187,6 +187,10 @@ public class HubSpotContactChangeReader {
             if (conversionName != null) {
                 details.put("recent conversion", conversionName);
             }
+            // what a new Lead needs if the person is not in Salesforce and the policy creates one
+            putIfPresent(details, "first name", text(p, "firstname"));
+            putIfPresent(details, "last name", text(p, "lastname"));
+            putIfPresent(details, "company", text(p, "company"));
             events.add(new EngagementEvent(EngagementEvent.idOf("crm", contactId, "mql", m), EngagementEvent.Source.CRM,
                     ActivityType.BECAME_MQL, modifiedAt, email, contactId, "Marketing qualified lead", null, null, details));
         } else if (old != null && stage != null && !stage.equals(old.lifecycleStage())) {
@@ -233,6 +237,12 @@ public class HubSpotContactChangeReader {
             }
         }
         lastSearchAt = System.currentTimeMillis();
+    }
+
+    private static void putIfPresent(Map<String, String> details, String key, String value) {
+        if (value != null) {
+            details.put(key, value);
+        }
     }
 
     private static String text(JsonNode p, String name) {

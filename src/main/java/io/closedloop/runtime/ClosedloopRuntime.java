@@ -11,6 +11,7 @@ import io.closedloop.hubspot.HubSpotEmailEventReader;
 import io.closedloop.hubspot.HubSpotContactChangeReader;
 import io.closedloop.hubspot.HubSpotFormSubmissionReader;
 import io.closedloop.salesforce.SalesforceActivitySink;
+import io.closedloop.salesforce.SalesforceUnmatchedRetry;
 import io.closedloop.salesforce.SalesforceClient;
 import io.closedloop.salesforce.SalesforceIdentityResolver;
 import io.closedloop.salesforce.SalesforceJwtKeystore;
@@ -91,8 +92,11 @@ public final class ClosedloopRuntime implements AutoCloseable {
         registry.bind("hubSpotContactChangeReader", new HubSpotContactChangeReader(hubspot, store, clock,
                 HubSpotContactChangeReader.Window.defaults()));
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(salesforce, settings.preferContact(), settings.duplicatePolicy());
-        registry.bind("salesforceActivitySink", new SalesforceActivitySink(salesforce, resolver, store, settings.fieldMapping(), settings.keyMoments(), clock,
-                settings.salesforceApiVersion(), Duration.ofMillis(500)));
+        SalesforceActivitySink sink = new SalesforceActivitySink(salesforce, resolver, store, settings.fieldMapping(), settings.keyMoments(),
+                settings.createLeadsForUnmatchedMqls(), clock,
+                settings.salesforceApiVersion(), Duration.ofMillis(500));
+        registry.bind("salesforceActivitySink", sink);
+        registry.bind("salesforceUnmatchedRetry", new SalesforceUnmatchedRetry(store, sink));
     }
 
     /** camel-salesforce, logging in lazily so that bad credentials stop the flows (health DOWN) rather than startup. */

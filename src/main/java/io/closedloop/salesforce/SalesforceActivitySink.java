@@ -7,6 +7,7 @@ import io.closedloop.state.EventLedger;
 import io.closedloop.state.StateStore;
 import io.closedloop.state.SubjectProfiles;
 import io.closedloop.state.SummaryQueue;
+import io.closedloop.sync.ActivityType;
 import io.closedloop.sync.Classification;
 import io.closedloop.sync.ContactProfile;
 import io.closedloop.sync.EngagementEvent;
@@ -59,14 +60,16 @@ public class SalesforceActivitySink {
     private final String apiVersion;
     private final Duration retryBackoff;
     private final SalesforceKeyMomentTasks tasks;
+    private final boolean createLeadsForMqls;
 
     public SalesforceActivitySink(SalesforceClient client, SalesforceIdentityResolver resolver, StateStore store,
                                   FieldMapping mapping, Clock clock, String apiVersion, Duration retryBackoff) {
-        this(client, resolver, store, mapping, KeyMoments.none(), clock, apiVersion, retryBackoff);
+        this(client, resolver, store, mapping, KeyMoments.none(), false, clock, apiVersion, retryBackoff);
     }
 
     public SalesforceActivitySink(SalesforceClient client, SalesforceIdentityResolver resolver, StateStore store,
-                                  FieldMapping mapping, KeyMoments keyMoments, Clock clock, String apiVersion, Duration retryBackoff) {
+                                  FieldMapping mapping, KeyMoments keyMoments, boolean createLeadsForMqls, Clock clock,
+                                  String apiVersion, Duration retryBackoff) {
         this.client = client;
         this.resolver = resolver;
         this.store = store;
@@ -75,6 +78,7 @@ public class SalesforceActivitySink {
         this.retryBackoff = retryBackoff;
         this.summaries = new SalesforceSummaryWriter(client, store, mapping, clock, apiVersion);
         this.tasks = new SalesforceKeyMomentTasks(client, store, keyMoments, apiVersion);
+        this.createLeadsForMqls = createLeadsForMqls;
     }
 
     /** Route step: writes the batch's events and keeps the outcome on the batch for the checkpoint. */
@@ -103,6 +107,9 @@ public class SalesforceActivitySink {
             taskPending.stream().map(EngagementEvent::email).filter(e -> e != null).forEach(emails::add);
             profiles.stream().map(ContactProfile::email).filter(e -> e != null).forEach(emails::add);
             SalesforceIdentityResolver.Resolution resolution = resolver.resolve(emails, List.of());
+            if (createLeadsForMqls) {
+                resolution = withLeadsForMqls(flow, unique.values(), resolution);
+            }
             Map<String, String> leadAccounts = accountsForLeads(resolution);
 
             Set<String> parkedIds = new java.util.HashSet<>();
@@ -132,6 +139,61 @@ public class SalesforceActivitySink {
         }
         summaries.flush();
         return new Outcome(events.size(), known.size(), written, parked, client.calls() - callsBefore);
+    }
+
+    /**
+     * An MQL nobody in Salesforce has gets a new Lead (CLOSEDLOOP_UNMATCHED_MQL=create-lead), so the hand-off
+     * happens at all. Re-resolving by email next time finds that Lead, so a crash after the create adds no twin.
+     */
+    private SalesforceIdentityResolver.Resolution withLeadsForMqls(String flow, java.util.Collection<EngagementEvent> events,
+                                                                   SalesforceIdentityResolver.Resolution resolution) {
+        Map<String, EngagementEvent> mqls = new LinkedHashMap<>();
+        for (EngagementEvent e : events) {
+            if (e.type() == ActivityType.BECAME_MQL && e.email() != null && resolution.unmatched().contains(e.email())) {
+                mqls.putIfAbsent(e.email(), e);
+            }
+        }
+        if (mqls.isEmpty()) {
+            return resolution;
+        }
+        List<SalesforceWrite> creates = new ArrayList<>();
+        mqls.forEach((email, e) -> creates.add(SalesforceWrite.create(email, "Lead", newLead(e))));
+        Map<String, SalesforceIdentityResolver.Target> byEmail = new LinkedHashMap<>(resolution.byEmail());
+        Set<String> unmatched = new LinkedHashSet<>(resolution.unmatched());
+        for (SalesforceCompositePlanner.CompositeCall call : SalesforceCompositePlanner.plan(apiVersion, creates)) {
+            for (SalesforceWriteResult r : SalesforceCompositePlanner.results(call, client.composite(call.body()))) {
+                String email = r.write().key();
+                if (r.success()) {
+                    byEmail.put(email, new SalesforceIdentityResolver.Target("Lead", r.id(), null, null, clock.instant(), Map.of()));
+                    unmatched.remove(email);
+                    LOG.info("created Lead {} for HubSpot contact {} (an MQL unknown to Salesforce)", r.id(), mqls.get(email).hubspotContactId());
+                } else if (r.failure().kind() == ErrorKind.FATAL) {
+                    throw new FatalSyncException(r.failure().code(), r.failure().message(), null);
+                } else {
+                    // the MQL event is then parked as unmatched, with the reason the Lead was refused
+                    LOG.warn("could not create a Lead for HubSpot contact {}: {} {}", mqls.get(email).hubspotContactId(),
+                            r.failure().code(), r.failure().message());
+                }
+            }
+        }
+        return new SalesforceIdentityResolver.Resolution(byEmail, resolution.duplicates(), unmatched, resolution.invalid());
+    }
+
+    static Map<String, Object> newLead(EngagementEvent e) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        String first = e.details().get("first name");
+        String last = e.details().get("last name");
+        String company = e.details().get("company");
+        if (first != null) {
+            f.put("FirstName", first.length() <= 40 ? first : first.substring(0, 40));
+        }
+        // LastName and Company are required on a Lead; the email stands in where HubSpot has none
+        String lastName = last != null ? last : e.email().substring(0, e.email().indexOf('@'));
+        f.put("LastName", lastName.length() <= 80 ? lastName : lastName.substring(0, 80));
+        String companyName = company != null ? company : e.emailDomain();
+        f.put("Company", companyName.length() <= 255 ? companyName : companyName.substring(0, 255));
+        f.put("Email", e.email());
+        return f;
     }
 
     /** Scores and MQL moments of resolved people go to their profile; their summary fields are queued. */
