@@ -44,3 +44,15 @@ CREATE TABLE subject_profile (
     mql_at       TIMESTAMP WITH TIME ZONE,
     updated_at   TIMESTAMP WITH TIME ZONE NOT NULL
 );
+
+-- Part of the identity map: email -> the Salesforce Lead or Contact it resolved to, reused for a short
+-- while so that people who engage again do not cost another identity query.
+CREATE TABLE email_identity (
+    email          VARCHAR(320) NOT NULL PRIMARY KEY,
+    sobject        VARCHAR(40)  NOT NULL,
+    sf_id          VARCHAR(18)  NOT NULL,
+    sf_account_id  VARCHAR(18),
+    owner_id       VARCHAR(18),
+    last_modified  TIMESTAMP WITH TIME ZONE,
+    resolved_at    TIMESTAMP WITH TIME ZONE NOT NULL
+);

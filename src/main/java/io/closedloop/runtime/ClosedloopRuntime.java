@@ -77,6 +77,9 @@ public final class ClosedloopRuntime implements AutoCloseable {
         });
     }
 
+    /** How long an email's resolution to a Lead or Contact is reused before Salesforce is asked again. */
+    static final Duration IDENTITY_CACHE = Duration.ofMinutes(15);
+
     /** The flows' beans, which need the Camel context for their HTTP and Salesforce endpoints. */
     private void bindFlows(CamelContext context) {
         context.addComponent("salesforce", salesforceComponent());
@@ -91,7 +94,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 Duration.ofSeconds(5)));
         registry.bind("hubSpotContactChangeReader", new HubSpotContactChangeReader(hubspot, store, clock,
                 HubSpotContactChangeReader.Window.defaults()));
-        SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(salesforce, settings.preferContact(), settings.duplicatePolicy());
+        SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(salesforce, settings.preferContact(), settings.duplicatePolicy(),
+                store.identities(), clock, IDENTITY_CACHE);
         SalesforceActivitySink sink = new SalesforceActivitySink(salesforce, resolver, store, settings.fieldMapping(), settings.keyMoments(),
                 settings.createLeadsForUnmatchedMqls(), clock,
                 settings.salesforceApiVersion(), Duration.ofMillis(500));

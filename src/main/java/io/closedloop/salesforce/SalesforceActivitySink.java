@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.config.FieldMapping;
 import io.closedloop.config.KeyMoments;
 import io.closedloop.state.EventLedger;
+import io.closedloop.state.IdentityMap;
 import io.closedloop.state.StateStore;
 import io.closedloop.state.SubjectProfiles;
 import io.closedloop.state.SummaryQueue;
@@ -45,6 +46,8 @@ public class SalesforceActivitySink {
     public static final String EVENT_ID = "Closedloop_Event_Id__c";
     /** Retry rounds for per-record retriable failures (row locks) within one batch. */
     static final int RECORD_RETRIES = 3;
+    /** Codes that mean the cached Lead or Contact is gone or converted: forget it and retry later. */
+    static final Set<String> STALE_TARGET = Set.of("ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY", "CANNOT_UPDATE_CONVERTED_LEAD");
     /** Free-mail domains never roll up to an account. */
     static final Set<String> FREE_MAIL = Set.of("gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com",
             "live.com", "msn.com", "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.de",
@@ -242,6 +245,8 @@ public class SalesforceActivitySink {
             }
             List<SalesforceWrite> retry = new ArrayList<>();
             List<EventLedger.Activity> done = new ArrayList<>();
+            List<IdentityMap.Identity> identities = new ArrayList<>();
+            Set<String> stale = new LinkedHashSet<>();
             Set<SummaryQueue.Pending> dirty = new LinkedHashSet<>();
             for (SalesforceCompositePlanner.CompositeCall call : SalesforceCompositePlanner.plan(apiVersion, pending)) {
                 JsonNode response = client.composite(call.body());
@@ -253,6 +258,10 @@ public class SalesforceActivitySink {
                         done.add(new EventLedger.Activity(e.id(), flow, r.id(), t.id(), account, e.type().label(),
                                 e.assetName(), e.occurredAt()));
                         dirty.add(new SummaryQueue.Pending(t.id(), t.sobject()));
+                        if (e.hubspotContactId() != null) {
+                            identities.add(IdentityMap.Identity.of(e.hubspotContactId(), e.email(), t.lead() ? t.id() : null,
+                                    t.lead() ? null : t.id(), account, clock.instant()));
+                        }
                         if (account != null) {
                             dirty.add(new SummaryQueue.Pending(account, "Account"));
                         }
@@ -265,6 +274,9 @@ public class SalesforceActivitySink {
                     if (c.kind() == ErrorKind.RETRIABLE && round < RECORD_RETRIES) {
                         retry.add(r.write());
                     } else {
+                        if (STALE_TARGET.contains(c.code())) {
+                            stale.add(e.email());
+                        }
                         park(flow, e, c.message(), c.code());
                         parked++;
                         parkedIds.add(e.id());
@@ -274,6 +286,8 @@ public class SalesforceActivitySink {
             // the ledger and the summary queue move together, after Salesforce confirmed the records
             store.ledger().recordActivities(done);
             store.summaryQueue().add(dirty);
+            store.identities().putAll(identities);
+            resolver.forget(stale);
             written += done.size();
             pending = retry;
         }
@@ -349,7 +363,8 @@ public class SalesforceActivitySink {
     }
 
     private void park(String flow, EngagementEvent e, String reason, String code) {
-        ErrorKind kind = "UNABLE_TO_LOCK_ROW".equals(code) ? ErrorKind.RETRIABLE : ErrorKind.SKIPPABLE;
+        // row locks and stale identities may well succeed on the next try; the retry route picks these up
+        ErrorKind kind = "UNABLE_TO_LOCK_ROW".equals(code) || STALE_TARGET.contains(code) ? ErrorKind.RETRIABLE : ErrorKind.SKIPPABLE;
         store.parked().park(flow, e.id(), EngagementEventCodec.toJson(e), reason, kind, code);
         // one line per batch comes from the checkpoint; per-record detail is for debugging
         LOG.debug("parked event {} of flow {}: {} {}", e.id(), flow, code, reason);

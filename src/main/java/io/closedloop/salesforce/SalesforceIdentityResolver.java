@@ -2,6 +2,9 @@ package io.closedloop.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.config.ClosedloopSettings.DuplicatePolicy;
+import io.closedloop.state.IdentityMap;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -43,11 +46,30 @@ public class SalesforceIdentityResolver {
     private final SalesforceClient client;
     private final boolean preferContact;
     private final DuplicatePolicy policy;
+    private final IdentityMap cache;
+    private final Clock clock;
+    private final Duration cacheFor;
 
     public SalesforceIdentityResolver(SalesforceClient client, boolean preferContact, DuplicatePolicy policy) {
+        this(client, preferContact, policy, null, null, Duration.ZERO);
+    }
+
+    /** With a cache: an email resolved less than {@code cacheFor} ago is not looked up again. */
+    public SalesforceIdentityResolver(SalesforceClient client, boolean preferContact, DuplicatePolicy policy,
+                                      IdentityMap cache, Clock clock, Duration cacheFor) {
         this.client = client;
         this.preferContact = preferContact;
         this.policy = policy;
+        this.cache = cache;
+        this.clock = clock;
+        this.cacheFor = cacheFor;
+    }
+
+    /** Forgets cached resolutions that Salesforce has shown to be stale. */
+    public void forget(Collection<String> emails) {
+        if (cache != null && !emails.isEmpty()) {
+            cache.forgetResolved(emails);
+        }
     }
 
     public static boolean validEmail(String email) {
@@ -65,6 +87,14 @@ public class SalesforceIdentityResolver {
             } else {
                 invalid.add(e);
             }
+        }
+        // the cache holds no extra fields, so a caller that needs them always asks Salesforce
+        boolean cached = cache != null && extraFields.isEmpty() && !cacheFor.isZero();
+        Map<String, Target> hits = new LinkedHashMap<>();
+        if (cached && !wanted.isEmpty()) {
+            cache.resolved(wanted, clock.instant().minus(cacheFor)).forEach((email, r) ->
+                    hits.put(email, new Target(r.sobject(), r.sfId(), r.sfAccountId(), r.ownerId(), r.lastModified(), Map.of())));
+            wanted.removeAll(hits.keySet());
         }
         String extra = extraFields.isEmpty() ? "" : ", " + String.join(", ", new LinkedHashSet<>(extraFields));
         List<String> soqls = new ArrayList<>();
@@ -104,6 +134,11 @@ public class SalesforceIdentityResolver {
             }
             byEmail.put(email, pick(pool));
         }
+        if (cached && !byEmail.isEmpty()) {
+            cache.rememberResolved(byEmail.entrySet().stream().map(e -> new IdentityMap.Resolved(e.getKey(), e.getValue().sobject(),
+                    e.getValue().id(), e.getValue().accountId(), e.getValue().ownerId(), e.getValue().lastModified())).toList());
+        }
+        byEmail.putAll(hits);
         return new Resolution(byEmail, duplicates, unmatched, invalid);
     }
 

@@ -30,15 +30,60 @@ public final class IdentityMap {
     private static final String COLUMNS =
             "hubspot_contact_id, email, email_domain, sf_lead_id, sf_contact_id, sf_account_id, resolved_at";
 
+    /** An email's resolution to one Lead or Contact, as cached. */
+    public record Resolved(String email, String sobject, String sfId, String sfAccountId, String ownerId, Instant lastModified) {
+    }
+
+    private static final int CHUNK = 500;
+
     private final Jdbc jdbc;
     private final Clock clock;
     private final String upsert;
+    private final String upsertEmail;
 
     IdentityMap(Jdbc jdbc, Dialect dialect, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.upsert = dialect.upsert("identity_map", List.of("hubspot_contact_id"), "hubspot_contact_id", "email",
                 "email_domain", "sf_lead_id", "sf_contact_id", "sf_account_id", "resolved_at", "updated_at");
+        this.upsertEmail = dialect.upsert("email_identity", List.of("email"), "email", "sobject", "sf_id", "sf_account_id",
+                "owner_id", "last_modified", "resolved_at");
+    }
+
+    public void putAll(java.util.Collection<Identity> ids) {
+        Instant now = clock.instant();
+        jdbc.batch(upsert, ids.stream().map(id -> new Object[] {id.hubspotContactId(), id.email(), id.emailDomain(), id.sfLeadId(),
+                id.sfContactId(), id.sfAccountId(), id.resolvedAt(), now}).toList());
+    }
+
+    /** Cached resolutions of these emails made since {@code freshSince}. */
+    public java.util.Map<String, Resolved> resolved(java.util.Collection<String> emails, Instant freshSince) {
+        java.util.Map<String, Resolved> out = new java.util.HashMap<>();
+        List<String> all = new java.util.ArrayList<>(emails);
+        for (int i = 0; i < all.size(); i += CHUNK) {
+            List<String> chunk = all.subList(i, Math.min(all.size(), i + CHUNK));
+            List<Object> params = new java.util.ArrayList<>(chunk);
+            params.add(freshSince);
+            jdbc.query("SELECT email, sobject, sf_id, sf_account_id, owner_id, last_modified FROM email_identity WHERE email IN ("
+                    + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ") AND resolved_at >= ?", rs -> {
+                        Resolved r = new Resolved(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                Jdbc.instant(rs, "last_modified"));
+                        out.put(r.email(), r);
+                        return r;
+                    }, params.toArray());
+        }
+        return out;
+    }
+
+    public void rememberResolved(java.util.Collection<Resolved> resolved) {
+        Instant now = clock.instant();
+        jdbc.batch(upsertEmail, resolved.stream().map(r -> new Object[] {r.email(), r.sobject(), r.sfId(), r.sfAccountId(), r.ownerId(),
+                r.lastModified(), now}).toList());
+    }
+
+    /** Drops cached resolutions, e.g. when Salesforce says the record is gone or converted. */
+    public void forgetResolved(java.util.Collection<String> emails) {
+        jdbc.batch("DELETE FROM email_identity WHERE email = ?", emails.stream().map(e -> new Object[] {e}).toList());
     }
 
     public void put(Identity id) {

@@ -190,4 +190,29 @@ class EngagementToSalesforceRouteTest {
         assertThat((String) full.get("Asset_Url__c")).hasSize(255).endsWith("…");
         assertThat((String) full.get("Details__c")).contains(longUrl);
     }
+
+    @Test
+    void peopleWhoEngageAgainSoonCostNoSecondIdentityQuery() throws Exception {
+        World.Person lead = first(World.Match.LEAD);
+        World.Person contact = first(World.Match.CONTACT);
+        email(lead, "OPEN", 0);
+        email(contact, "OPEN", 0);
+        emulators.startDaemon();
+        emulators.poll("hubspot-email-events");
+        long before = emulators.salesforce.journal().count("salesforce.composite");
+
+        // new events just inside the next window (it starts a few seconds before the watermark)
+        long watermark = io.closedloop.state.TimeWindowCursor.parse(emulators.startedStore().cursors().get("hubspot-email-events")
+                .orElseThrow()).watermark().toEpochMilli();
+        for (World.Person p : List.of(lead, contact)) {
+            emulators.hubspot.portal().addEmailEvent(new EmailEvent("again-" + p.sfId(), watermark - 1_000, "CLICK", p.email(),
+                    world.campaigns().get(1).id(), Map.of()));
+        }
+        emulators.poll("hubspot-email-events");
+        // one Composite for the two activities and one for the summaries; the identities come from the cache
+        assertThat(emulators.salesforce.journal().count("salesforce.composite") - before).isEqualTo(2);
+        assertThat(activitiesByEventId().values()).filteredOn(a -> "Email Click".equals(a.get("Activity_Type__c")))
+                .extracting(a -> a.get("Lead__c") != null ? a.get("Lead__c") : a.get("Contact__c"))
+                .containsExactlyInAnyOrder(lead.sfLeadId(), contact.sfContactId());
+    }
 }
