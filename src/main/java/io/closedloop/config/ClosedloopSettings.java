@@ -21,7 +21,12 @@ public record ClosedloopSettings(
         Path configFile,
         boolean preferContact,
         DuplicatePolicy duplicatePolicy,
-        FieldMapping fieldMapping) {
+        FieldMapping fieldMapping,
+        List<String> hubspotListIds) {
+
+    public ClosedloopSettings {
+        hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);
+    }
 
     public enum LogFormat { PLAIN, JSON }
 

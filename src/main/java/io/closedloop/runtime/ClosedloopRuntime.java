@@ -9,6 +9,7 @@ import io.closedloop.config.SalesforceAuth;
 import io.closedloop.hubspot.HubSpotClient;
 import io.closedloop.hubspot.HubSpotEmailEventReader;
 import io.closedloop.hubspot.HubSpotFormSubmissionReader;
+import io.closedloop.hubspot.HubSpotListMembershipReader;
 import io.closedloop.salesforce.SalesforceActivitySink;
 import io.closedloop.salesforce.SalesforceClient;
 import io.closedloop.salesforce.SalesforceIdentityResolver;
@@ -87,6 +88,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
         registry.bind("hubSpotEmailEventReader", new HubSpotEmailEventReader(hubspot, store, clock, HubSpotEmailEventReader.Window.defaults()));
         registry.bind("hubSpotFormSubmissionReader", new HubSpotFormSubmissionReader(hubspot, store, clock, Duration.ofHours(1),
                 Duration.ofSeconds(5)));
+        registry.bind("hubSpotListMembershipReader", new HubSpotListMembershipReader(hubspot, store, clock, settings.hubspotListIds(),
+                Duration.ofHours(1)));
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(salesforce, settings.preferContact(), settings.duplicatePolicy());
         registry.bind("salesforceActivitySink", new SalesforceActivitySink(salesforce, resolver, store, settings.fieldMapping(), clock,
                 settings.salesforceApiVersion(), Duration.ofMillis(500)));

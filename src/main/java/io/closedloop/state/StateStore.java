@@ -21,6 +21,7 @@ public final class StateStore implements AutoCloseable {
     private final SummaryQueue summaryQueue;
     private final DomainAccounts domainAccounts;
     private final SubjectProfiles profiles;
+    private final ListMemberships listMemberships;
 
     private StateStore(HikariDataSource dataSource, Dialect dialect, Clock clock) {
         this.dataSource = dataSource;
@@ -35,6 +36,7 @@ public final class StateStore implements AutoCloseable {
         this.summaryQueue = new SummaryQueue(jdbc, dialect, clock);
         this.domainAccounts = new DomainAccounts(jdbc, dialect, clock);
         this.profiles = new SubjectProfiles(jdbc, dialect, clock);
+        this.listMemberships = new ListMemberships(jdbc, dialect);
     }
 
     public static StateStore open(ClosedloopSettings settings, Clock clock) {
@@ -112,6 +114,10 @@ public final class StateStore implements AutoCloseable {
 
     public SubjectProfiles profiles() {
         return profiles;
+    }
+
+    public ListMemberships listMemberships() {
+        return listMemberships;
     }
 
     @Override

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one poll of a source produced: the events to write, the cursor to commit once they are written,
- * and what was only counted. The sink fills in the outcome.
+ * What one poll of a source produced: the events to write, the cursor (and any other source state, in the
+ * commit hook) to commit once they are written, and what was only counted. The sink fills in the outcome.
  */
 public final class EngagementBatch {
     private final String source;
@@ -14,16 +14,24 @@ public final class EngagementBatch {
     private final Map<String, Long> countedOnly;
     private final long runId;
     private final long hubspotCalls;
+    private final Runnable commitHook;
     private volatile io.closedloop.salesforce.SalesforceActivitySink.Outcome outcome;
 
     public EngagementBatch(String source, List<EngagementEvent> events, String nextCursor, Map<String, Long> countedOnly,
                            long runId, long hubspotCalls) {
+        this(source, events, nextCursor, countedOnly, runId, hubspotCalls, () -> { });
+    }
+
+    /** @param commitHook saves the source's own state (beyond the cursor); runs only after the batch was written */
+    public EngagementBatch(String source, List<EngagementEvent> events, String nextCursor, Map<String, Long> countedOnly,
+                           long runId, long hubspotCalls, Runnable commitHook) {
         this.source = source;
         this.events = List.copyOf(events);
         this.nextCursor = nextCursor;
         this.countedOnly = Map.copyOf(countedOnly);
         this.runId = runId;
         this.hubspotCalls = hubspotCalls;
+        this.commitHook = java.util.Objects.requireNonNull(commitHook, "commitHook");
     }
 
     public String source() {
@@ -49,6 +57,11 @@ public final class EngagementBatch {
 
     public long hubspotCalls() {
         return hubspotCalls;
+    }
+
+    /** Saves the source's own state; for {@link SyncCheckpoint#commit} only. */
+    void runCommitHook() {
+        commitHook.run();
     }
 
     public io.closedloop.salesforce.SalesforceActivitySink.Outcome outcome() {

@@ -44,6 +44,7 @@ public final class Emulators implements AutoCloseable {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("closedloop.flow.hubspot-email-events", "false");
         props.put("closedloop.flow.hubspot-form-submissions", "false");
+        props.put("closedloop.flow.hubspot-list-memberships", "false");
         props.put("closedloop.retry.max-redeliveries", "2");
         props.put("closedloop.retry.initial-delay-ms", "10");
         props.putAll(properties);
