@@ -23,7 +23,12 @@ public record ClosedloopSettings(
         DuplicatePolicy duplicatePolicy,
         FieldMapping fieldMapping,
         KeyMoments keyMoments,
-        boolean createLeadsForUnmatchedMqls) {
+        boolean createLeadsForUnmatchedMqls,
+        List<String> hubspotListIds) {
+
+    public ClosedloopSettings {
+        hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);
+    }
 
     public enum LogFormat { PLAIN, JSON }
 

@@ -9,6 +9,7 @@ import java.util.Locale;
 public enum SettingKey {
     HUBSPOT_BASE_URL("https://api.hubapi.com", false, "HubSpot API base URL"),
     HUBSPOT_ACCESS_TOKEN(null, true, "HubSpot private app access token"),
+    HUBSPOT_LIST_IDS("", false, "Comma-separated HubSpot list (ILS) ids whose joins and leaves are synced; empty: none"),
     SALESFORCE_LOGIN_URL("https://login.salesforce.com", false,
             "Salesforce login host (My Domain URL for the client-credentials flow)"),
     SALESFORCE_CLIENT_ID(null, false, "Consumer key of the Salesforce connected app"),

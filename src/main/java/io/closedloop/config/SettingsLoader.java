@@ -34,6 +34,7 @@ public final class SettingsLoader {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     private static final Pattern API_VERSION = Pattern.compile("\\d{2,3}\\.0");
+    private static final Pattern LIST_ID = Pattern.compile("\\d{1,19}");
     private static final Pattern TOKEN_CHARS = Pattern.compile("[\\x21-\\x7E]+");
     private static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
 
@@ -70,6 +71,7 @@ public final class SettingsLoader {
 
         URI hubspotBaseUrl = httpUrl(HUBSPOT_BASE_URL);
         Secret hubspotToken = token(HUBSPOT_ACCESS_TOKEN, "HubSpot private app access token");
+        List<String> listIds = listIds(HUBSPOT_LIST_IDS);
         URI loginUrl = httpUrl(SALESFORCE_LOGIN_URL);
         SalesforceAuth auth = salesforceAuth();
         String apiVersion = matching(SALESFORCE_API_VERSION, API_VERSION, "an API version such as 62.0");
@@ -92,7 +94,7 @@ public final class SettingsLoader {
                 dbPassword == null ? Secret.of("") : dbPassword, httpPort, pollInterval, logFormat,
                 useFile && Files.isRegularFile(configFile) ? configFile : null, !"lead".equals(prefer),
                 ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
-                keyMoments, "create-lead".equals(unmatchedMql));
+                keyMoments, "create-lead".equals(unmatchedMql), listIds);
     }
 
     private void readFile(Path path, boolean mustExist) {
@@ -274,6 +276,27 @@ public final class SettingsLoader {
     /** JDBC URLs may carry a password parameter; never echo it back. */
     private static String redactUrl(String url) {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+    }
+
+    /** Comma-separated numeric ids, blanks between commas ignored, duplicates dropped; every bad id is named. */
+    private List<String> listIds(SettingKey key) {
+        String value = raw(key);
+        List<String> ids = new ArrayList<>();
+        if (value == null) {
+            return ids;
+        }
+        for (String part : value.split(",")) {
+            String id = part.trim();
+            if (id.isEmpty() || ids.contains(id)) {
+                continue;
+            }
+            if (!LIST_ID.matcher(id).matches()) {
+                problems.add(key.env() + ": expected comma-separated numeric HubSpot list ids such as 1234,5678, got \"" + id + "\"");
+                continue;
+            }
+            ids.add(id);
+        }
+        return List.copyOf(ids);
     }
 
     private int port(SettingKey key) {

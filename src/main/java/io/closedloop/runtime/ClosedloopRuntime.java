@@ -10,6 +10,7 @@ import io.closedloop.hubspot.HubSpotClient;
 import io.closedloop.hubspot.HubSpotEmailEventReader;
 import io.closedloop.hubspot.HubSpotContactChangeReader;
 import io.closedloop.hubspot.HubSpotFormSubmissionReader;
+import io.closedloop.hubspot.HubSpotListMembershipReader;
 import io.closedloop.salesforce.SalesforceActivitySink;
 import io.closedloop.salesforce.SalesforceUnmatchedRetry;
 import io.closedloop.salesforce.SalesforceClient;
@@ -94,6 +95,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 Duration.ofSeconds(5)));
         registry.bind("hubSpotContactChangeReader", new HubSpotContactChangeReader(hubspot, store, clock,
                 HubSpotContactChangeReader.Window.defaults()));
+        registry.bind("hubSpotListMembershipReader", new HubSpotListMembershipReader(hubspot, store, clock, settings.hubspotListIds(),
+                Duration.ofHours(1)));
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(salesforce, settings.preferContact(), settings.duplicatePolicy(),
                 store.identities(), clock, IDENTITY_CACHE);
         SalesforceActivitySink sink = new SalesforceActivitySink(salesforce, resolver, store, settings.fieldMapping(), settings.keyMoments(),

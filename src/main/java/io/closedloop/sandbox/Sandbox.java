@@ -96,6 +96,7 @@ public final class Sandbox implements AutoCloseable {
                 + ";DB_CLOSE_ON_EXIT=FALSE");
         env.put("CLOSEDLOOP_HTTP_PORT", Integer.toString(options.httpPort()));
         env.put("CLOSEDLOOP_POLL_INTERVAL", options.pollInterval().toMillis() + "ms");
+        env.put("HUBSPOT_LIST_IDS", String.join(",", world.lists().stream().map(World.MarketingList::id).toList()));
         String logFormat = System.getenv("LOG_FORMAT");
         if (logFormat != null) {
             env.put("LOG_FORMAT", logFormat);

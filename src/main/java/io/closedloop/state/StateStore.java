@@ -22,6 +22,7 @@ public final class StateStore implements AutoCloseable {
     private final DomainAccounts domainAccounts;
     private final SubjectProfiles profiles;
     private final ContactStates contactStates;
+    private final ListMemberships listMemberships;
 
     private StateStore(HikariDataSource dataSource, Dialect dialect, Clock clock) {
         this.dataSource = dataSource;
@@ -37,6 +38,7 @@ public final class StateStore implements AutoCloseable {
         this.domainAccounts = new DomainAccounts(jdbc, dialect, clock);
         this.profiles = new SubjectProfiles(jdbc, dialect, clock);
         this.contactStates = new ContactStates(jdbc, dialect, clock);
+        this.listMemberships = new ListMemberships(jdbc, dialect);
     }
 
     public static StateStore open(ClosedloopSettings settings, Clock clock) {
@@ -118,6 +120,10 @@ public final class StateStore implements AutoCloseable {
 
     public ContactStates contactStates() {
         return contactStates;
+    }
+
+    public ListMemberships listMemberships() {
+        return listMemberships;
     }
 
     @Override

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one poll of a source produced: the events to write, the cursor to commit once they are written,
- * and what was only counted. The sink fills in the outcome.
+ * What one poll of a source produced: the events to write, the cursor (and any other source state, in the
+ * commit hook) to commit once they are written, and what was only counted. The sink fills in the outcome.
  */
 public final class EngagementBatch {
     private final String source;
@@ -14,18 +14,25 @@ public final class EngagementBatch {
     private final Map<String, Long> countedOnly;
     private final long runId;
     private final long hubspotCalls;
+    private volatile Runnable commitHook;
     private volatile io.closedloop.salesforce.SalesforceActivitySink.Outcome outcome;
     private volatile List<ContactProfile> profiles = List.of();
-    private volatile Runnable onCommit = () -> { };
 
     public EngagementBatch(String source, List<EngagementEvent> events, String nextCursor, Map<String, Long> countedOnly,
                            long runId, long hubspotCalls) {
+        this(source, events, nextCursor, countedOnly, runId, hubspotCalls, () -> { });
+    }
+
+    /** @param commitHook saves the source's own state (beyond the cursor); runs only after the batch was written */
+    public EngagementBatch(String source, List<EngagementEvent> events, String nextCursor, Map<String, Long> countedOnly,
+                           long runId, long hubspotCalls, Runnable commitHook) {
         this.source = source;
         this.events = List.copyOf(events);
         this.nextCursor = nextCursor;
         this.countedOnly = Map.copyOf(countedOnly);
         this.runId = runId;
         this.hubspotCalls = hubspotCalls;
+        this.commitHook = java.util.Objects.requireNonNull(commitHook, "commitHook");
     }
 
     public String source() {
@@ -53,6 +60,11 @@ public final class EngagementBatch {
         return hubspotCalls;
     }
 
+    /** Saves the source's own state; for {@link SyncCheckpoint#commit} and tests that stand in for it. */
+    public void runCommitHook() {
+        commitHook.run();
+    }
+
     public io.closedloop.salesforce.SalesforceActivitySink.Outcome outcome() {
         return outcome;
     }
@@ -71,13 +83,9 @@ public final class EngagementBatch {
         return this;
     }
 
-    /** Local state the source keeps in step with the cursor: it is saved only once the batch was written. */
-    public Runnable onCommit() {
-        return onCommit;
-    }
-
+    /** Sets the commit hook: local state the source keeps in step with the cursor, saved only once the batch was written. */
     public EngagementBatch onCommit(Runnable value) {
-        this.onCommit = value;
+        this.commitHook = java.util.Objects.requireNonNull(value, "commitHook");
         return this;
     }
 }

@@ -21,7 +21,8 @@ public class SyncCheckpoint {
     }
 
     public void commit(EngagementBatch batch) {
-        batch.onCommit().run();
+        // the source's own state first: a crash before the cursor moves then only repeats already-written events
+        batch.runCommitHook();
         if (batch.nextCursor() != null) {
             store.cursors().put(batch.source(), batch.nextCursor());
         }

@@ -210,6 +210,25 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void listIdsDefaultToNoneAndAreReadFromTheFileOrTheEnvironment() throws Exception {
+        assertThat(load(valid()).hubspotListIds()).isEmpty();
+        Path file = Files.writeString(dir.resolve("lists.properties"), "hubspot.list-ids=1234, 77,,1234\n");
+        assertThat(SettingsLoader.load(file, valid()).hubspotListIds()).containsExactly("1234", "77");
+        Map<String, String> env = valid();
+        env.put("HUBSPOT_LIST_IDS", "5");
+        assertThat(SettingsLoader.load(file, env).hubspotListIds()).containsExactly("5");
+    }
+
+    @Test
+    void nonNumericListIdIsAProblemNamingTheKey() {
+        Map<String, String> env = valid();
+        env.put("HUBSPOT_LIST_IDS", "1234,webinar,-7");
+        assertThat(problems(noConfig(), env)).containsExactly(
+                "HUBSPOT_LIST_IDS: expected comma-separated numeric HubSpot list ids such as 1234,5678, got \"webinar\"",
+                "HUBSPOT_LIST_IDS: expected comma-separated numeric HubSpot list ids such as 1234,5678, got \"-7\"");
+    }
+
+    @Test
     void pollIntervalAcceptsShortAndIsoForms() {
         assertThat(SettingsLoader.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(SettingsLoader.parseDuration("45s")).isEqualTo(Duration.ofSeconds(45));
@@ -228,6 +247,7 @@ class SettingsLoaderTest {
         assertThat(SettingKey.SALESFORCE_JWT_KEY_FILE.property()).isEqualTo("salesforce.jwt-key-file");
         assertThat(SettingKey.CLOSEDLOOP_DB_URL.property()).isEqualTo("closedloop.db-url");
         assertThat(SettingKey.LOG_FORMAT.property()).isEqualTo("log.format");
+        assertThat(SettingKey.HUBSPOT_LIST_IDS.property()).isEqualTo("hubspot.list-ids");
         assertThatThrownBy(() -> SettingsLoader.load(noConfig(), Map.of())).isInstanceOf(SettingsException.class)
                 .hasMessageContaining("3 configuration problem(s)");
     }

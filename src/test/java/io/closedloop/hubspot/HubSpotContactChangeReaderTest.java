@@ -69,7 +69,7 @@ class HubSpotContactChangeReaderTest {
             HubSpotContactChangeReader reader = new HubSpotContactChangeReader(client, store, clock,
                     new HubSpotContactChangeReader.Window(Duration.ofDays(1), Duration.ofSeconds(60), Duration.ZERO, CAP));
             EngagementBatch batch = reader.read();
-            batch.onCommit().run();
+            batch.runCommitHook();
             return batch;
         }
     }

@@ -20,7 +20,8 @@ abstract class StateStoreContract {
     @Test
     void migrationsCreateEveryTable() throws Exception {
         try (var c = store().dataSource().getConnection()) {
-            for (String table : List.of("source_cursor", "identity_map", "event_ledger", "parked_record", "sync_run", "sla_clock")) {
+            for (String table : List.of("source_cursor", "identity_map", "event_ledger", "parked_record", "sync_run", "sla_clock",
+                    "list_membership")) {
                 try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
                     assertThat(rs.next()).as(table).isTrue();
                     assertThat(rs.getLong(1)).as(table).isZero();
@@ -38,6 +39,22 @@ abstract class StateStoreContract {
         cursors.put("hubspot-forms", "{\"after\":\"abc\"}");
         assertThat(cursors.get("hubspot-email-events")).contains("{\"watermark\":1717405299999}");
         assertThat(cursors.get("hubspot-forms")).contains("{\"after\":\"abc\"}");
+    }
+
+    @Test
+    void listMembershipsTakeABaselineThenJoinsAndLeavesPerList() {
+        ListMemberships lists = store().listMemberships();
+        Instant joined = Instant.parse("2026-11-20T08:00:00.123Z");
+        lists.apply(List.of(new ListMemberships.Change("1234", true, java.util.Map.of("101", joined, "102", joined), java.util.Set.of()),
+                new ListMemberships.Change("77", true, java.util.Map.of("101", joined), java.util.Set.of())));
+        lists.apply(List.of(new ListMemberships.Change("1234", false, java.util.Map.of("103", T0), java.util.Set.of("101"))));
+        assertThat(lists.members("1234")).containsOnlyKeys("102", "103").containsEntry("102", joined).containsEntry("103", T0);
+        assertThat(lists.members("77")).containsOnlyKeys("101");
+
+        // a new baseline replaces the list's rows outright
+        lists.apply(List.of(new ListMemberships.Change("1234", true, java.util.Map.of("104", T0), java.util.Set.of())));
+        assertThat(lists.members("1234")).containsOnlyKeys("104");
+        assertThat(lists.members("999")).isEmpty();
     }
 
     @Test

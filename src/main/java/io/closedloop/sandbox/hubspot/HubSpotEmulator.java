@@ -113,6 +113,7 @@ public final class HubSpotEmulator implements AutoCloseable {
                 .route("hubspot.properties.create", "POST", "/crm/v3/properties/(?:contacts|0-1)", properties::create)
                 .route("hubspot.notes.create", "POST", "/crm/v3/objects/notes", notes::create)
                 .route("hubspot.notes.batch.create", "POST", "/crm/v3/objects/notes/batch/create", notes::batchCreate)
+                .route("hubspot.lists.read", "GET", "/crm/v3/lists/(\\d+)", lists::list)
                 .route("hubspot.lists.memberships", "GET", "/crm/v3/lists/([^/]+)/memberships", lists::memberships)
                 .route("hubspot.lists.records.memberships", "GET", "/crm/v3/lists/records/([^/]+)/([^/]+)/memberships",
                         lists::recordMemberships);

@@ -11,7 +11,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 
-/** List memberships by list (§8.1) and by record (§8.2). */
+/** A list by id, list memberships by list (§8.1) and by record (§8.2). */
 final class HubSpotListsHandler {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 250;
@@ -22,6 +22,28 @@ final class HubSpotListsHandler {
     HubSpotListsHandler(HubSpotPortal portal, HubSpotErrors errors) {
         this.portal = portal;
         this.errors = errors;
+    }
+
+    /** {@code GET /crm/v3/lists/{listId}}: the list wrapped in {@code list} (§8.2, PublicObjectList). */
+    EmulatorResponse list(EmulatorRequest request, Matcher path) {
+        HubSpotPortal.ContactList list = portal.findList(path.group(1));
+        if (list == null) {
+            throw errors.notFound("List " + path.group(1) + " does not exist");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        synchronized (list) {
+            // members are added by hand in the emulator, so every list is a MANUAL list that is always processed
+            body.put("listId", list.listId);
+            body.put("name", list.name);
+            body.put("objectTypeId", "0-1");
+            body.put("processingType", "MANUAL");
+            body.put("processingStatus", "COMPLETE");
+            body.put("listVersion", list.version);
+            body.put("size", list.members.size());
+            body.put("createdAt", HubSpotJson.iso(list.createdAt));
+            body.put("updatedAt", HubSpotJson.iso(list.updatedAt));
+        }
+        return EmulatorResponse.json(200, HubSpotJson.obj("list", body));
     }
 
     EmulatorResponse memberships(EmulatorRequest request, Matcher path) {

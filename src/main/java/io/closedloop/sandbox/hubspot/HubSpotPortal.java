@@ -58,11 +58,15 @@ public final class HubSpotPortal {
         final String name;
         final TreeMap<Long, Instant> members = new TreeMap<>();
         final Map<Long, Instant> firstAdded = new HashMap<>();
+        final Instant createdAt;
+        Instant updatedAt;
         int version = 1;
 
-        ContactList(String listId, String name) {
+        ContactList(String listId, String name, Instant createdAt) {
             this.listId = listId;
             this.name = name;
+            this.createdAt = createdAt;
+            this.updatedAt = createdAt;
         }
     }
 
@@ -339,7 +343,7 @@ public final class HubSpotPortal {
     // ---- lists
 
     public void addList(String listId, String name) {
-        lists.putIfAbsent(listId, new ContactList(listId, name));
+        lists.putIfAbsent(listId, new ContactList(listId, name, clock.instant()));
     }
 
     public void addListMember(String listId, String contactId, Instant addedAt) {
@@ -348,6 +352,7 @@ public final class HubSpotPortal {
         synchronized (list) {
             if (list.members.put(id, addedAt) == null) {
                 list.version++;
+                list.updatedAt = clock.instant();
             }
             list.firstAdded.putIfAbsent(id, addedAt);
         }
@@ -358,6 +363,7 @@ public final class HubSpotPortal {
         synchronized (list) {
             if (list.members.remove(Long.parseLong(contactId)) != null) {
                 list.version++;
+                list.updatedAt = clock.instant();
             }
         }
     }

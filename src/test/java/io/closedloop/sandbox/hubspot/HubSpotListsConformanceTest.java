@@ -71,6 +71,27 @@ class HubSpotListsConformanceTest {
     }
 
     @Test
+    void listByIdCarriesItsNameSizeAndAVersionThatFollowsMembershipChanges() {
+        // §8.2 "List names"
+        JsonNode body = ok("/crm/v3/lists/1234");
+        assertSameShape(fixture("lists-read.json"), body);
+        JsonNode list = body.get("list");
+        assertThat(list.get("listId").asText()).isEqualTo("1234");
+        assertThat(list.get("name").asText()).isEqualTo("MQLs");
+        assertThat(list.get("objectTypeId").asText()).isEqualTo("0-1");
+        assertThat(list.get("size").asInt()).isEqualTo(300);
+        HubSpotTestClient.assertIsoMillis(list.get("createdAt").asText());
+        emulator.portal().removeListMember("1234", ids.get(0));
+        JsonNode after = ok("/crm/v3/lists/1234").get("list");
+        assertThat(after.get("size").asInt()).isEqualTo(299);
+        assertThat(after.get("listVersion").asInt()).isGreaterThan(list.get("listVersion").asInt());
+        HttpResponse<String> missing = client.get("/crm/v3/lists/999");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(json(missing).get("category").asText()).isEqualTo("OBJECT_NOT_FOUND");
+        assertThat(emulator.journal().count("hubspot.lists.read")).isEqualTo(3);
+    }
+
+    @Test
     void recordMembershipsListTheContactsListsAndFollowRemovals() {
         // §8.2
         emulator.portal().addList("77", "Webinar");

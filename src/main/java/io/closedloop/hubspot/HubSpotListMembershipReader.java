@@ -1,0 +1,228 @@
+package io.closedloop.hubspot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.closedloop.state.ListMemberships;
+import io.closedloop.state.StateStore;
+import io.closedloop.sync.ActivityType;
+import io.closedloop.sync.EngagementBatch;
+import io.closedloop.sync.EngagementEvent;
+import io.closedloop.sync.SkippableSyncException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the members of the watched HubSpot lists (hubspot-api.md §8.1) into joins and leaves: each poll reads
+ * every member and compares them with the snapshot stored when the previous batch was written. The first read
+ * of a list is a baseline that reports only recent joins. Emails come from contact batch reads (§5.1).
+ */
+public class HubSpotListMembershipReader {
+    public static final String SOURCE = "hubspot-list-memberships";
+    static final int PAGE = 250;
+    static final int BATCH_READ = 100;
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubSpotListMembershipReader.class);
+
+    /** A join or leave found in one poll, before its email is known. */
+    private record Found(String listId, String contactId, ActivityType type, Instant occurredAt, Instant idTime) {
+    }
+
+    private final HubSpotClient client;
+    private final StateStore store;
+    private final Clock clock;
+    private final List<String> listIds;
+    private final Duration initialLookback;
+    private final Map<String, String> listNames = new ConcurrentHashMap<>();
+
+    public HubSpotListMembershipReader(HubSpotClient client, StateStore store, Clock clock, List<String> listIds,
+                                       Duration initialLookback) {
+        this.client = client;
+        this.store = store;
+        this.clock = clock;
+        this.listIds = List.copyOf(listIds);
+        this.initialLookback = initialLookback;
+    }
+
+    public EngagementBatch read() {
+        long callsBefore = client.calls();
+        long runId = store.runs().start(SOURCE);
+        Instant now = clock.instant();
+        Set<String> baselined = parse(store.cursors().get(SOURCE).orElse(""));
+        Set<String> nextBaselined = new TreeSet<>();
+        List<Found> found = new ArrayList<>();
+        List<ListMemberships.Change> changes = new ArrayList<>();
+        for (String listId : listIds) {
+            Map<String, Instant> current = members(listId, now);
+            if (current == null) {
+                // keep what we know about a list that is gone for now; the other lists go on
+                if (baselined.contains(listId)) {
+                    nextBaselined.add(listId);
+                }
+                continue;
+            }
+            nextBaselined.add(listId);
+            ListMemberships.Change change = baselined.contains(listId) ? diff(listId, current, now, found)
+                    : baseline(listId, current, now, found);
+            if (change != null) {
+                changes.add(change);
+            }
+        }
+
+        Set<String> contactIds = new LinkedHashSet<>();
+        found.forEach(f -> contactIds.add(f.contactId()));
+        Map<String, String> emails = emails(contactIds);
+        List<EngagementEvent> events = new ArrayList<>();
+        for (Found f : found) {
+            String verb = f.type() == ActivityType.LIST_JOINED ? "joined" : "left";
+            String id = EngagementEvent.idOf("list", f.listId(), f.contactId(), verb, Long.toString(f.idTime().toEpochMilli()));
+            events.add(new EngagementEvent(id, EngagementEvent.Source.LIST, f.type(), f.occurredAt(), emails.get(f.contactId()),
+                    f.contactId(), listName(f.listId()), null, null, Map.of("listId", f.listId())));
+        }
+        String cursor = serialize(nextBaselined);
+        return new EngagementBatch(SOURCE, events, cursor.equals(serialize(baselined)) ? null : cursor, Map.of(), runId,
+                client.calls() - callsBefore, () -> store.listMemberships().apply(changes));
+    }
+
+    /** The first read of a list: every member is stored, only joins inside the initial lookback are reported. */
+    private ListMemberships.Change baseline(String listId, Map<String, Instant> current, Instant now, List<Found> found) {
+        Instant since = now.minus(initialLookback);
+        current.forEach((contactId, at) -> {
+            if (!at.isBefore(since)) {
+                found.add(new Found(listId, contactId, ActivityType.LIST_JOINED, at, at));
+            }
+        });
+        return new ListMemberships.Change(listId, true, current, Set.of());
+    }
+
+    /** Members not stored yet joined; stored members no longer listed left. Null when nothing changed. */
+    private ListMemberships.Change diff(String listId, Map<String, Instant> current, Instant now, List<Found> found) {
+        Map<String, Instant> stored = store.listMemberships().members(listId);
+        Map<String, Instant> joined = new LinkedHashMap<>();
+        current.forEach((contactId, at) -> {
+            if (!stored.containsKey(contactId)) {
+                joined.put(contactId, at);
+                found.add(new Found(listId, contactId, ActivityType.LIST_JOINED, at, at));
+            }
+        });
+        Set<String> left = new LinkedHashSet<>();
+        stored.forEach((contactId, joinedAt) -> {
+            if (!current.containsKey(contactId)) {
+                left.add(contactId);
+                // the id names the membership that ended, so a re-read before the commit yields the same event
+                found.add(new Found(listId, contactId, ActivityType.LIST_LEFT, now, joinedAt));
+            }
+        });
+        return joined.isEmpty() && left.isEmpty() ? null : new ListMemberships.Change(listId, false, joined, left);
+    }
+
+    /** Every member of the list with its membership time, or null if the list does not exist. */
+    private Map<String, Instant> members(String listId, Instant now) {
+        Map<String, Instant> members = new LinkedHashMap<>();
+        String after = null;
+        do {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("limit", Integer.toString(PAGE));
+            if (after != null) {
+                query.put("after", after);
+            }
+            JsonNode page;
+            try {
+                page = client.get("/crm/v3/lists/" + listId + "/memberships", query).body();
+            } catch (SkippableSyncException e) {
+                if (!"OBJECT_NOT_FOUND".equals(e.code())) {
+                    throw e;
+                }
+                LOG.warn("{}: HubSpot list {} does not exist; check HUBSPOT_LIST_IDS", SOURCE, listId);
+                return null;
+            }
+            if (!page.path("results").isArray()) {
+                throw new SkippableSyncException("MALFORMED_RESPONSE", "HubSpot list memberships page without a results array", null);
+            }
+            for (JsonNode m : page.path("results")) {
+                String contactId = m.path("recordId").asText("");
+                if (!contactId.isEmpty()) {
+                    members.put(contactId, timestamp(m.path("membershipTimestamp").asText(null), now));
+                }
+            }
+            after = page.path("paging").path("next").path("after").asText(null);
+        } while (after != null);
+        return members;
+    }
+
+    /** Membership times are documented (§8.1); if one is ever missing, the poll time stands in. */
+    private static Instant timestamp(String iso, Instant now) {
+        try {
+            return iso == null ? now : Instant.parse(iso);
+        } catch (DateTimeParseException e) {
+            return now;
+        }
+    }
+
+    /** Emails by contact id, 100 ids per batch read; contacts HubSpot no longer has (207) are simply absent. */
+    private Map<String, String> emails(Set<String> contactIds) {
+        Map<String, String> out = new HashMap<>();
+        List<String> ids = new ArrayList<>(contactIds);
+        List<String> missing = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += BATCH_READ) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + BATCH_READ));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("inputs", chunk.stream().map(id -> Map.of("id", id)).toList());
+            body.put("properties", List.of("email"));
+            body.put("propertiesWithHistory", List.of());
+            JsonNode response = client.post("/crm/v3/objects/contacts/batch/read", body).body();
+            // results come in no particular order (§5.1): match them by id
+            for (JsonNode r : response.path("results")) {
+                String email = r.path("properties").path("email").asText("");
+                if (!email.isBlank()) {
+                    out.put(r.path("id").asText(), email);
+                }
+            }
+            chunk.stream().filter(id -> !out.containsKey(id)).forEach(missing::add);
+        }
+        if (!missing.isEmpty()) {
+            // their events still go out, without an email, so the sink parks them rather than losing them
+            LOG.info("{}: {} HubSpot contact(s) without an email or not found, e.g. {}", SOURCE, missing.size(),
+                    missing.subList(0, Math.min(missing.size(), 20)));
+        }
+        return out;
+    }
+
+    /** The list's name for the activity's asset, read once per list (§8.2). */
+    private String listName(String listId) {
+        String cached = listNames.get(listId);
+        if (cached != null) {
+            return cached;
+        }
+        String name = client.get("/crm/v3/lists/" + listId, Map.of()).body().path("list").path("name").asText("");
+        name = name.isBlank() ? "List " + listId : name;
+        listNames.put(listId, name);
+        return name;
+    }
+
+    /** The cursor is the set of list ids whose baseline is stored: "12,345". */
+    static Set<String> parse(String cursor) {
+        Set<String> out = new TreeSet<>();
+        for (String id : cursor.split(",")) {
+            if (!id.isBlank()) {
+                out.add(id.trim());
+            }
+        }
+        return out;
+    }
+
+    static String serialize(Set<String> listIds) {
+        return String.join(",", new TreeSet<>(listIds));
+    }
+}
