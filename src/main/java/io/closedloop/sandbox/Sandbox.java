@@ -70,7 +70,9 @@ public final class Sandbox implements AutoCloseable {
         engagement = new EngagementGenerator(world, hubspot.portal(), options.world().seed());
         salesTeam = new SalesTeamSimulator(salesforce.org(), clock, options.world().seed(), options.salesTeam());
 
-        runtime = new ClosedloopRuntime(settings(), clock);
+        // the simulated reps create Leads by the minute, so unmatched people are retried more often than in production
+        runtime = new ClosedloopRuntime(settings(), clock, ClosedloopRuntime.ROUTES,
+                Map.of("closedloop.unmatched-retry-interval-ms", "60000"));
         runtime.start();
 
         scheduler = Executors.newScheduledThreadPool(2, r -> {
@@ -96,6 +98,7 @@ public final class Sandbox implements AutoCloseable {
                 + ";DB_CLOSE_ON_EXIT=FALSE");
         env.put("CLOSEDLOOP_HTTP_PORT", Integer.toString(options.httpPort()));
         env.put("CLOSEDLOOP_POLL_INTERVAL", options.pollInterval().toMillis() + "ms");
+        env.put("CLOSEDLOOP_KEY_MOMENTS", "form-submission,became-mql,page-visit");
         env.put("HUBSPOT_LIST_IDS", String.join(",", world.lists().stream().map(World.MarketingList::id).toList()));
         String logFormat = System.getenv("LOG_FORMAT");
         if (logFormat != null) {
