@@ -13,6 +13,8 @@ import io.closedloop.salesforce.SalesforceActivitySink;
 import io.closedloop.salesforce.SalesforceClient;
 import io.closedloop.salesforce.SalesforceIdentityResolver;
 import io.closedloop.salesforce.SalesforceJwtKeystore;
+import io.closedloop.salesforce.SalesforceSchemaCheck;
+import io.closedloop.salesforce.SalesforceSchemaGate;
 import io.closedloop.sync.SyncCheckpoint;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -39,6 +42,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private final StateStore store;
     private final FlowHealth flowHealth;
     private final Main main;
+    private SalesforceSchemaGate schemaGate;
 
     public ClosedloopRuntime(ClosedloopSettings settings, Clock clock) {
         this(settings, clock, ROUTES, Map.of());
@@ -71,8 +75,30 @@ public final class ClosedloopRuntime implements AutoCloseable {
             public void afterConfigure(BaseMainSupport support) {
                 CamelContext context = support.getCamelContext();
                 HealthCheckRegistry.get(context).register(new FlowHealthCheck(flowHealth));
+                try {
+                    context.addStartupListener(schemaCheckAtStartup());
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot register the Salesforce schema check", e);
+                }
             }
         });
+    }
+
+    /** Runs the schema check once every route has started, off the main thread so a slow Salesforce delays nothing. */
+    private ExtendedStartupListener schemaCheckAtStartup() {
+        return new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                // every poll waits on the gate, so no flow runs before the verdict either way
+                Thread check = new Thread(schemaGate::checkAtStartup, "closedloop-schema-check");
+                check.setDaemon(true);
+                check.start();
+            }
+        };
     }
 
     /** The flows' beans, which need the Camel context for their HTTP and Salesforce endpoints. */
@@ -88,12 +114,18 @@ public final class ClosedloopRuntime implements AutoCloseable {
         registry.bind("hubSpotFormSubmissionReader", new HubSpotFormSubmissionReader(hubspot, store, clock, Duration.ofHours(1),
                 Duration.ofSeconds(5)));
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(salesforce, settings.preferContact(), settings.duplicatePolicy());
+        schemaGate = new SalesforceSchemaGate(new SalesforceSchemaCheck(salesforce, settings.fieldMapping()), flowHealth, context);
+        registry.bind("salesforceSchemaGate", schemaGate);
         registry.bind("salesforceActivitySink", new SalesforceActivitySink(salesforce, resolver, store, settings.fieldMapping(), clock,
                 settings.salesforceApiVersion(), Duration.ofMillis(500)));
     }
 
-    /** camel-salesforce, logging in lazily so that bad credentials stop the flows (health DOWN) rather than startup. */
     private SalesforceComponent salesforceComponent() {
+        return salesforceComponent(settings);
+    }
+
+    /** camel-salesforce, logging in lazily so that bad credentials stop the flows (health DOWN) rather than startup. */
+    static SalesforceComponent salesforceComponent(ClosedloopSettings settings) {
         SalesforceComponent component = new SalesforceComponent();
         component.setLoginUrl(settings.salesforceLoginUrl().toString());
         component.setClientId(settings.salesforceAuth().clientId());
@@ -159,6 +191,11 @@ public final class ClosedloopRuntime implements AutoCloseable {
 
     public FlowHealth flowHealth() {
         return flowHealth;
+    }
+
+    /** The Salesforce schema verdict that lets Flow 1 run. */
+    public SalesforceSchemaGate schemaGate() {
+        return schemaGate;
     }
 
     public ClosedloopSettings settings() {
