@@ -1,6 +1,7 @@
 package io.closedloop.cli;
 
 import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.log.LogSetup;
 import io.closedloop.runtime.CredentialCheck;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /** Checks the configuration and, where the APIs are reachable, the credentials. */
 @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Check the configuration and, where reachable, the Salesforce and HubSpot credentials.",
+        description = {"Check the configuration and, where reachable, the Salesforce and HubSpot credentials and the Salesforce",
+                "fields Closedloop writes.",
                 "Exits 0 when everything is usable, 2 with one line per problem otherwise."})
 public class ValidateCommand implements Callable<Integer> {
     @Mixin
@@ -37,11 +39,12 @@ public class ValidateCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+        LogSetup.quiet(settings);
         CredentialCheck.Result result = new CredentialCheck(Clock.systemUTC()).check(settings);
         result.notes().forEach(out::println);
         out.flush();
         if (!result.problems().isEmpty()) {
-            err.println("Credentials are invalid (" + result.problems().size() + " problem" + (result.problems().size() == 1 ? "" : "s") + "):");
+            err.println("Not ready (" + result.problems().size() + " problem" + (result.problems().size() == 1 ? "" : "s") + "):");
             result.problems().forEach(p -> err.println("  " + p));
             err.flush();
             return ConfigOption.configExit();

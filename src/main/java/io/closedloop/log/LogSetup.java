@@ -1,5 +1,6 @@
 package io.closedloop.log;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
@@ -16,6 +17,15 @@ public final class LogSetup {
     public static void apply(ClosedloopSettings settings) {
         Redactor.registerSecrets(settings.secretValues());
         configure(settings.logFormat());
+    }
+
+    /** For commands that print their own result lines: secrets stay redacted, library INFO logs stay out of the way. */
+    public static void quiet(ClosedloopSettings settings) {
+        Redactor.registerSecrets(settings.secretValues());
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+            context.getLogger("org.apache.camel").setLevel(Level.WARN);
+        }
     }
 
     public static void configure(ClosedloopSettings.LogFormat format) {

@@ -1,5 +1,8 @@
 package io.closedloop.ops;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.camel.health.HealthCheckResultBuilder;
@@ -27,8 +30,11 @@ public class FlowHealthCheck extends AbstractHealthCheck {
             builder.up();
             return;
         }
-        String message = stopped.values().stream()
-                .map(s -> s.routeId() + " stopped: " + s.reason())
+        // routes stopped for one reason (a whole flow) share one clause, so the reason reads once
+        Map<String, List<String>> routesByReason = new LinkedHashMap<>();
+        stopped.values().forEach(s -> routesByReason.computeIfAbsent(s.reason(), r -> new ArrayList<>()).add(s.routeId()));
+        String message = routesByReason.entrySet().stream()
+                .map(e -> String.join(", ", e.getValue()) + " stopped: " + e.getKey())
                 .collect(Collectors.joining("; "));
         builder.message(message);
         stopped.values().forEach(s -> builder.detail("flow." + s.routeId(), s.reason() + " (since " + s.at() + ")"));

@@ -16,6 +16,8 @@ import io.closedloop.salesforce.SalesforceUnmatchedRetry;
 import io.closedloop.salesforce.SalesforceClient;
 import io.closedloop.salesforce.SalesforceIdentityResolver;
 import io.closedloop.salesforce.SalesforceJwtKeystore;
+import io.closedloop.salesforce.SalesforceSchemaCheck;
+import io.closedloop.salesforce.SalesforceSchemaGate;
 import io.closedloop.sync.SyncCheckpoint;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -42,6 +45,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private final StateStore store;
     private final FlowHealth flowHealth;
     private final Main main;
+    private SalesforceSchemaGate schemaGate;
 
     public ClosedloopRuntime(ClosedloopSettings settings, Clock clock) {
         this(settings, clock, ROUTES, Map.of());
@@ -74,12 +78,34 @@ public final class ClosedloopRuntime implements AutoCloseable {
             public void afterConfigure(BaseMainSupport support) {
                 CamelContext context = support.getCamelContext();
                 HealthCheckRegistry.get(context).register(new FlowHealthCheck(flowHealth));
+                try {
+                    context.addStartupListener(schemaCheckAtStartup());
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot register the Salesforce schema check", e);
+                }
             }
         });
     }
 
     /** How long an email's resolution to a Lead or Contact is reused before Salesforce is asked again. */
     static final Duration IDENTITY_CACHE = Duration.ofMinutes(15);
+
+    /** Runs the schema check once every route has started, off the main thread so a slow Salesforce delays nothing. */
+    private ExtendedStartupListener schemaCheckAtStartup() {
+        return new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                // every poll waits on the gate, so no flow runs before the verdict either way
+                Thread check = new Thread(schemaGate::checkAtStartup, "closedloop-schema-check");
+                check.setDaemon(true);
+                check.start();
+            }
+        };
+    }
 
     /** The flows' beans, which need the Camel context for their HTTP and Salesforce endpoints. */
     private void bindFlows(CamelContext context) {
@@ -99,6 +125,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 Duration.ofHours(1)));
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(salesforce, settings.preferContact(), settings.duplicatePolicy(),
                 store.identities(), clock, IDENTITY_CACHE);
+        schemaGate = new SalesforceSchemaGate(new SalesforceSchemaCheck(salesforce, settings.fieldMapping(), settings.keyMoments().enabled()), flowHealth, context);
+        registry.bind("salesforceSchemaGate", schemaGate);
         SalesforceActivitySink sink = new SalesforceActivitySink(salesforce, resolver, store, settings.fieldMapping(), settings.keyMoments(),
                 settings.createLeadsForUnmatchedMqls(), clock,
                 settings.salesforceApiVersion(), Duration.ofMillis(500));
@@ -106,8 +134,12 @@ public final class ClosedloopRuntime implements AutoCloseable {
         registry.bind("salesforceUnmatchedRetry", new SalesforceUnmatchedRetry(store, sink));
     }
 
-    /** camel-salesforce, logging in lazily so that bad credentials stop the flows (health DOWN) rather than startup. */
     private SalesforceComponent salesforceComponent() {
+        return salesforceComponent(settings);
+    }
+
+    /** camel-salesforce, logging in lazily so that bad credentials stop the flows (health DOWN) rather than startup. */
+    static SalesforceComponent salesforceComponent(ClosedloopSettings settings) {
         SalesforceComponent component = new SalesforceComponent();
         component.setLoginUrl(settings.salesforceLoginUrl().toString());
         component.setClientId(settings.salesforceAuth().clientId());
@@ -173,6 +205,11 @@ public final class ClosedloopRuntime implements AutoCloseable {
 
     public FlowHealth flowHealth() {
         return flowHealth;
+    }
+
+    /** The Salesforce schema verdict that lets Flow 1 run. */
+    public SalesforceSchemaGate schemaGate() {
+        return schemaGate;
     }
 
     public ClosedloopSettings settings() {

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.closedloop.config.ClosedloopSettings;
 import io.closedloop.config.SalesforceAuth;
+import io.closedloop.salesforce.SalesforceClient;
 import io.closedloop.salesforce.SalesforceJwtAssertion;
+import io.closedloop.salesforce.SalesforceSchemaCheck;
+import io.closedloop.sync.ErrorKind;
+import io.closedloop.sync.SyncException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,10 +24,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 
 /**
- * The {@code validate} command's live checks: one Salesforce token grant and one cheap HubSpot read.
- * A host that cannot be reached is a note, not a problem; rejected credentials are a problem.
+ * The {@code validate} command's live checks: one Salesforce token grant, then the Salesforce schema check (one
+ * Composite call), and one cheap HubSpot read. A host that cannot be reached is a note, not a problem; rejected
+ * credentials and a schema that lacks what Closedloop writes are problems.
  */
 public final class CredentialCheck {
     /** Outcome lines: problems fail validation, notes are informational. */
@@ -76,6 +83,7 @@ public final class CredentialCheck {
             if (response.statusCode() == 200 && json.hasNonNull("access_token") && json.hasNonNull("instance_url")) {
                 notes.add("ok: Salesforce login succeeded at " + tokenUrl.getHost() + " (instance "
                         + URI.create(json.get("instance_url").asText()).getHost() + ")");
+                checkSalesforceSchema(s, problems, notes);
             } else if (response.statusCode() >= 500) {
                 notes.add("skipped: Salesforce login not checked: " + tokenUrl.getHost() + " answered HTTP " + response.statusCode());
             } else {
@@ -86,6 +94,31 @@ public final class CredentialCheck {
             notes.add(unreachable("Salesforce login", tokenUrl, e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The same check {@code run} makes before Flow 1 starts, through the same camel-salesforce login. */
+    private static void checkSalesforceSchema(ClosedloopSettings s, List<String> problems, List<String> notes) {
+        CamelContext context = new DefaultCamelContext();
+        try {
+            context.addComponent("salesforce", ClosedloopRuntime.salesforceComponent(s));
+            context.start();
+            List<String> found = new SalesforceSchemaCheck(new SalesforceClient(context, s), s.fieldMapping(), s.keyMoments().enabled()).problems();
+            if (found.isEmpty()) {
+                notes.add("ok: Salesforce schema has every field Closedloop writes");
+            } else {
+                found.forEach(p -> problems.add("Salesforce schema: " + p));
+                notes.add("fix: " + SalesforceSchemaCheck.fix(found));
+            }
+        } catch (SyncException e) {
+            String line = "Salesforce schema not checked: " + e.getMessage();
+            if (e.kind() == ErrorKind.RETRIABLE) {
+                notes.add("skipped: " + line);
+            } else {
+                problems.add(line);
+            }
+        } finally {
+            context.stop();
         }
     }
 

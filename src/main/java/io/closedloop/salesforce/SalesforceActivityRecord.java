@@ -5,12 +5,17 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The Marketing_Activity__c fields of one event (salesforce/force-app/.../Marketing_Activity__c). */
 public final class SalesforceActivityRecord {
     static final int TEXT = 255;
     static final int LONG_TEXT = 32_768;
+    /** Every field {@link #fields} may write; the startup schema check verifies each one exists and is writable. */
+    public static final List<String> FIELDS = List.of(SalesforceActivitySink.EVENT_ID, "Lead__c", "Contact__c", "Account__c",
+            "Activity_Type__c", "Source__c", "Occurred_At__c", "HubSpot_Contact_Id__c", "Asset_Name__c", "Asset_Url__c",
+            "Campaign_Name__c", "Details__c");
     /** Request datetime format (salesforce-api.md §0.1): milliseconds and a zone. */
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
 

@@ -1,7 +1,6 @@
 package io.closedloop.cli;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -10,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.closedloop.sandbox.salesforce.SalesforceEmulator;
 import io.closedloop.testsupport.TestSettings;
 import java.io.IOException;
 import java.net.URI;
@@ -112,22 +112,41 @@ class CliIT {
         assertThat(r.out() + r.err()).doesNotContain("leaked-part", "31337");
     }
 
-    @Test
-    void validateChecksCredentialsWhereTheApisAreReachable() throws Exception {
-        // token response shape: shared/reference/salesforce-api.md §1.1
-        apis.stubFor(post(urlPathEqualTo("/services/oauth2/token"))
-                .withRequestBody(containing("grant_type=client_credentials"))
-                .withRequestBody(containing("client_secret=8A4BE6secretvalue"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"access_token\":\"00Dx0000000BV7z!AR8AQ\",\"instance_url\":\"" + apis.baseUrl()
-                                + "\",\"id\":\"" + apis.baseUrl() + "/id/00Dx0000000BV7zEAG/005x00000012Q9PAAU\","
-                                + "\"token_type\":\"Bearer\",\"issued_at\":\"1717409211042\"}")));
+    /** Salesforce is the in-process emulator, whose schema is the shipped salesforce/ metadata; HubSpot is WireMock. */
+    private Map<String, String> emulatedSalesforceEnv(SalesforceEmulator salesforce) {
         apis.stubFor(get(urlPathEqualTo("/crm/v3/objects/contacts")).withHeader("Authorization", equalTo("Bearer " + TOKEN))
                 .willReturn(aResponse().withStatus(200).withBody("{\"results\":[]}")));
+        Map<String, String> env = validEnv();
+        env.put("SALESFORCE_LOGIN_URL", salesforce.baseUrl());
+        env.put("SALESFORCE_CLIENT_ID", SalesforceEmulator.Config.defaults().clientId());
+        env.put("SALESFORCE_CLIENT_SECRET", SalesforceEmulator.Config.defaults().clientSecret());
+        return env;
+    }
 
-        Result r = run(validEnv(), "validate");
-        assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("ok: configuration", "ok: Salesforce login succeeded", "ok: HubSpot accepted the access token");
+    @Test
+    void validateChecksCredentialsAndTheSalesforceSchemaWhereTheApisAreReachable() throws Exception {
+        try (SalesforceEmulator salesforce = new SalesforceEmulator(SalesforceEmulator.Config.defaults()).start(0)) {
+            Result r = run(emulatedSalesforceEnv(salesforce), "validate");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("ok: configuration", "ok: Salesforce login succeeded", "ok: HubSpot accepted the access token",
+                    "ok: Salesforce schema has every field Closedloop writes");
+            // the schema check is one Composite request of five describes
+            assertThat(salesforce.journal().count("salesforce.composite")).isEqualTo(1);
+            assertThat(r.out() + r.err()).doesNotContain(SalesforceEmulator.Config.defaults().clientSecret());
+        }
+    }
+
+    @Test
+    void validateExits2NamingEveryFieldTheOrgLacks() throws Exception {
+        try (SalesforceEmulator salesforce = new SalesforceEmulator(SalesforceEmulator.Config.defaults()).start(0)) {
+            salesforce.org().removeField("Contact", "MQL_At__c");
+            salesforce.org().replacePicklistValues("Marketing_Activity__c", "Source__c", "HubSpot Email", "HubSpot Form", "HubSpot CRM");
+            Result r = run(emulatedSalesforceEnv(salesforce), "validate");
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err().lines().map(String::trim)).contains("Salesforce schema: Contact.MQL_At__c does not exist",
+                    "Salesforce schema: Marketing_Activity__c.Source__c restricted picklist lacks 'HubSpot List'");
+            assertThat(r.out()).contains("ok: Salesforce login succeeded", "fix: deploy the salesforce directory (sf project deploy start)");
+        }
     }
 
     @Test

@@ -55,6 +55,12 @@ public record SalesforceField(String name, String label, SalesforceFieldType typ
                 picklistValues, defaultValue, restricted, referenceTo, relationshipName, custom);
     }
 
+    public SalesforceField withPicklistValues(List<String> values) {
+        return new SalesforceField(name, label, type, length, required, externalId, unique, createable, updateable,
+                List.copyOf(values), defaultValue != null && values.contains(defaultValue) ? defaultValue : null, restricted, referenceTo,
+                relationshipName, custom);
+    }
+
     public SalesforceField withLabel(String newLabel) {
         return new SalesforceField(name, newLabel, type, length, required, externalId, unique, createable, updateable,
                 picklistValues, defaultValue, restricted, referenceTo, relationshipName, custom);

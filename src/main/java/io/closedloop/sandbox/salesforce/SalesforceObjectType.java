@@ -30,6 +30,15 @@ public final class SalesforceObjectType {
         return this;
     }
 
+    /** Forgets the field and its relationship name, as if it had been deleted. */
+    SalesforceObjectType remove(String fieldName) {
+        SalesforceField removed = fields.remove(key(fieldName));
+        if (removed != null && removed.relationshipName() != null) {
+            relationships.remove(key(removed.relationshipName()));
+        }
+        return this;
+    }
+
     public String name() {
         return name;
     }

@@ -202,6 +202,51 @@ public final class SalesforceOrg {
         }
     }
 
+    /**
+     * Schema drift, for tests of the daemon's startup check: the field is gone, as if an admin deleted it or the
+     * metadata was never deployed; describe, SOQL and writes no longer know it.
+     */
+    public void removeField(String sobject, String field) {
+        store.lock();
+        try {
+            SalesforceObjectType type = type(sobject);
+            requireField(type, field);
+            type.remove(field);
+        } finally {
+            store.unlock();
+        }
+    }
+
+    /** Schema drift: an admin replaced the values of a picklist (restricted ones then refuse anything else). */
+    public void replacePicklistValues(String sobject, String field, String... values) {
+        store.lock();
+        try {
+            SalesforceObjectType type = type(sobject);
+            type.add(requireField(type, field).withPicklistValues(List.of(values)));
+        } finally {
+            store.unlock();
+        }
+    }
+
+    /** Schema drift: the integration user lost edit access to the field (field-level security); describe shows it read-only. */
+    public void revokeFieldEdit(String sobject, String field) {
+        store.lock();
+        try {
+            SalesforceObjectType type = type(sobject);
+            type.add(requireField(type, field).readOnly());
+        } finally {
+            store.unlock();
+        }
+    }
+
+    private static SalesforceField requireField(SalesforceObjectType type, String field) {
+        SalesforceField f = type.field(field);
+        if (f == null) {
+            throw new IllegalArgumentException(type.name() + " has no field " + field);
+        }
+        return f;
+    }
+
     /** API calls counted today (UTC day of the org's clock). */
     public synchronized long apiCallsToday() {
         rollDay();

@@ -22,7 +22,10 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
-/** Reads custom objects and custom fields from the SFDX source-format metadata on the classpath. */
+/**
+ * Reads custom objects and custom fields from the SFDX source-format metadata on the classpath. Only {@code objects/}
+ * is read: layouts and permission sets beside it describe the UI and access, not the schema.
+ */
 public final class SalesforceSchemaLoader {
     public static final String CLASSPATH_PREFIX = "salesforce/force-app/main/default/objects/";
 

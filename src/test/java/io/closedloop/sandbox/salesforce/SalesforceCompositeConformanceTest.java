@@ -98,6 +98,46 @@ class SalesforceCompositeConformanceTest {
     }
 
     @Test
+    void describeSubrequestsAnswerLikeTheDescribeResourceAndSeeSchemaDrift() {
+        // Composite supports all sObject resources, describe included (reference [COMPOSITE])
+        emulator.org().removeField("Lead", "MQL_At__c");
+        emulator.org().replacePicklistValues("Marketing_Activity__c", "Source__c", "HubSpot Email");
+        emulator.org().revokeFieldEdit("Contact", "Marketing_Summary__c");
+        List<Map<String, Object>> subs = new ArrayList<>();
+        for (String object : List.of("Lead", "Contact", "Marketing_Activity__c", "Nope__c")) {
+            subs.add(Map.of("method", "GET", "referenceId", object.replace("_", ""), "url", V + "/sobjects/" + object + "/describe"));
+        }
+        long before = emulator.org().apiCallsToday();
+        JsonNode responses = json(client.send("POST", V + "/composite", Map.of("allOrNone", false, "compositeRequest", subs)))
+                .get("compositeResponse");
+        assertThat(statuses(responses)).containsExactly(200, 200, 200, 404);
+        assertThat(responses.get(0).get("body").get("name").asText()).isEqualTo("Lead");
+        assertThat(responses.get(0).get("body").get("fields").findValuesAsText("name")).contains("Marketing_Summary__c")
+                .doesNotContain("MQL_At__c");
+        JsonNode summary = field(responses.get(1).get("body"), "Marketing_Summary__c");
+        assertThat(summary.get("updateable").asBoolean()).isFalse();
+        assertThat(summary.get("createable").asBoolean()).isFalse();
+        JsonNode source = field(responses.get(2).get("body"), "Source__c");
+        assertThat(source.get("restrictedPicklist").asBoolean()).isTrue();
+        assertThat(source.get("picklistValues").findValuesAsText("value")).containsExactly("HubSpot Email");
+        assertThat(responses.get(3).get("body").get(0).get("errorCode").asText()).isEqualTo("NOT_FOUND");
+        assertThat(emulator.org().apiCallsToday() - before).isEqualTo(1);
+        // the drift is real for writes too, not only for describe
+        assertThat(emulator.org().query("SELECT Id FROM Lead")).isNotEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> emulator.org().update("Lead", leadId, Map.of("MQL_At__c",
+                "2024-01-01T00:00:00.000Z"))).hasMessageContaining("MQL_At__c");
+    }
+
+    private static JsonNode field(JsonNode describe, String name) {
+        for (JsonNode f : describe.get("fields")) {
+            if (f.get("name").asText().equals(name)) {
+                return f;
+            }
+        }
+        throw new AssertionError("no field " + name);
+    }
+
+    @Test
     void moreThan25SubrequestsOrMoreThan5QueriesAreRejected() {
         List<Map<String, Object>> subs = new ArrayList<>();
         for (int i = 0; i < 6; i++) {

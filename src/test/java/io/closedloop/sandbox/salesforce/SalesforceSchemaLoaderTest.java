@@ -28,6 +28,15 @@ class SalesforceSchemaLoaderTest {
     }
 
     @Test
+    void pageLayoutsArePackagedBesideTheObjectsButAreNotReadAsSchema() {
+        String root = SalesforceSchemaLoader.CLASSPATH_PREFIX.replace("objects/", "");
+        assertThat(SalesforceSchemaLoader.list(root)).anyMatch(r -> r.endsWith("layouts/Lead-Lead Layout.layout-meta.xml"));
+        assertThat(schema.objects()).extracting(SalesforceObjectType::name).noneMatch(n -> n.contains("Layout") || n.contains("-"));
+        assertThat(schema.object("Lead").fields()).extracting(SalesforceField::name)
+                .contains("Marketing_Summary__c").noneMatch(n -> n.contains(" "));
+    }
+
+    @Test
     void lookupsGetReferenceTargetsAndRelationshipNames() {
         SalesforceField lead = schema.object("Marketing_Activity__c").field("Lead__c");
         assertThat(lead.type()).isEqualTo(SalesforceFieldType.REFERENCE);

@@ -1,0 +1,201 @@
+package io.closedloop.salesforce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.config.FieldMapping;
+import io.closedloop.sandbox.http.Fault;
+import io.closedloop.sandbox.salesforce.SalesforceEmulator;
+import io.closedloop.sync.ActivityType;
+import io.closedloop.sync.EngagementEvent;
+import io.closedloop.sync.RetriableSyncException;
+import io.closedloop.testsupport.TestSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.salesforce.AuthenticationType;
+import org.apache.camel.component.salesforce.SalesforceComponent;
+import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The startup schema check against the Salesforce emulator, whose schema comes from salesforce/force-app. */
+class SalesforceSchemaCheckTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private SalesforceEmulator emulator;
+    private CamelContext camel;
+    private SalesforceClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        emulator = new SalesforceEmulator(SalesforceEmulator.Config.defaults()).start(0);
+        Map<String, String> env = TestSettings.env(dir);
+        env.put("SALESFORCE_LOGIN_URL", emulator.baseUrl());
+        ClosedloopSettings settings = TestSettings.settings(dir, env);
+        camel = new DefaultCamelContext();
+        SalesforceComponent salesforce = new SalesforceComponent();
+        salesforce.setLoginUrl(emulator.baseUrl());
+        salesforce.setClientId(SalesforceEmulator.Config.defaults().clientId());
+        salesforce.setClientSecret(SalesforceEmulator.Config.defaults().clientSecret());
+        salesforce.setAuthenticationType(AuthenticationType.CLIENT_CREDENTIALS);
+        salesforce.setLazyLogin(true);
+        SalesforceEndpointConfig config = new SalesforceEndpointConfig();
+        config.setApiVersion(settings.salesforceApiVersion());
+        salesforce.setConfig(config);
+        camel.addComponent("salesforce", salesforce);
+        camel.start();
+        client = new SalesforceClient(camel, settings);
+    }
+
+    @AfterEach
+    void stop() {
+        camel.stop();
+        emulator.close();
+    }
+
+    private List<String> check(FieldMapping mapping) {
+        return new SalesforceSchemaCheck(client, mapping).problems();
+    }
+
+    @Test
+    void theShippedMetadataPassesInOneCompositeCall() {
+        assertThat(check(FieldMapping.defaults())).isEmpty();
+        assertThat(emulator.journal().counts()).containsEntry("POST salesforce.composite", 1L)
+                .doesNotContainKey("GET salesforce.describe");
+    }
+
+    @Test
+    void aMissingMappedFieldIsReportedByObjectAndField() {
+        emulator.org().removeField("Lead", "MQL_At__c");
+        List<String> problems = check(FieldMapping.defaults());
+        assertThat(problems).containsExactly("Lead.MQL_At__c does not exist");
+        assertThat(SalesforceSchemaCheck.summary(problems))
+                .isEqualTo("Salesforce schema: Lead.MQL_At__c does not exist; deploy the salesforce directory (sf project deploy start)");
+    }
+
+    @Test
+    void theTaskEventIdFieldIsRequiredOnlyWhenKeyMomentTasksAreOn() {
+        emulator.org().removeField("Task", "Closedloop_Event_Id__c");
+        assertThat(check(FieldMapping.defaults())).isEmpty();
+        assertThat(new SalesforceSchemaCheck(client, FieldMapping.defaults(), true).problems())
+                .containsExactly("Task.Closedloop_Event_Id__c does not exist");
+    }
+
+    @Test
+    void aFieldTheMappingNeverWritesIsNotRequired() throws Exception {
+        emulator.org().removeField("Contact", "Marketing_Engagement_Score__c");
+        Path file = Files.writeString(dir.resolve("fields.properties"), "Contact.Marketing_Engagement_Score__c=never\n");
+        assertThat(check(FieldMapping.load(file))).isEmpty();
+        assertThat(check(FieldMapping.defaults())).containsExactly("Contact.Marketing_Engagement_Score__c does not exist");
+    }
+
+    @Test
+    void aPicklistValueTheSinkWritesButTheOrgLacksIsReported() {
+        List<String> labels = Arrays.stream(ActivityType.values()).map(ActivityType::label).filter(l -> !l.equals("Became MQL")).toList();
+        emulator.org().replacePicklistValues("Marketing_Activity__c", "Activity_Type__c", labels.toArray(String[]::new));
+        emulator.org().replacePicklistValues("Marketing_Activity__c", "Source__c", "HubSpot Email", "HubSpot Form");
+        assertThat(check(FieldMapping.defaults())).containsExactly(
+                "Marketing_Activity__c.Activity_Type__c restricted picklist lacks 'Became MQL'",
+                "Marketing_Activity__c.Source__c restricted picklist lacks 'HubSpot CRM', 'HubSpot List'");
+    }
+
+    @Test
+    void aFieldTheIntegrationUserCannotEditIsReportedWithThePermissionSetHint() {
+        emulator.org().revokeFieldEdit("Account", "Marketing_Summary__c");
+        emulator.org().revokeFieldEdit("Marketing_Activity__c", "Details__c");
+        List<String> problems = check(FieldMapping.defaults());
+        assertThat(problems).containsExactly("Account.Marketing_Summary__c is not updateable for the integration user",
+                "Marketing_Activity__c.Details__c is not createable or updateable for the integration user");
+        assertThat(SalesforceSchemaCheck.summary(problems)).endsWith("; deploy the salesforce directory (sf project deploy start)"
+                + " and assign the Closedloop_Integration permission set to the integration user");
+    }
+
+    @Test
+    void aSalesforceThatCannotAnswerIsAnErrorNotAProblemList() {
+        emulator.faults().failRate("salesforce.composite", Fault.serverError(503), 1.0);
+        assertThatThrownBy(() -> check(FieldMapping.defaults())).isInstanceOf(RetriableSyncException.class);
+    }
+
+    @Test
+    void aMissingObjectAndAnEventIdThatIsNoExternalIdAreReported() {
+        Map<String, JsonNode> describes = new LinkedHashMap<>();
+        for (String object : List.of("Lead", "Contact", "Account")) {
+            describes.put(object, describe(FieldMapping.KNOWN.get(object), Map.of()));
+        }
+        assertThat(SalesforceSchemaCheck.problems(withActivity(describes, null), FieldMapping.defaults()))
+                .containsExactly("Marketing_Activity__c does not exist");
+        ObjectNode notExternal = JSON.createObjectNode().put("externalId", false);
+        assertThat(SalesforceSchemaCheck.problems(withActivity(describes,
+                describe(SalesforceActivityRecord.FIELDS, Map.of(SalesforceActivitySink.EVENT_ID, notExternal))), FieldMapping.defaults()))
+                .containsExactly("Marketing_Activity__c.Closedloop_Event_Id__c is not an External ID, so activities cannot be upserted by it");
+    }
+
+    @Test
+    void onlyRestrictedPicklistsAndActiveValuesCount() {
+        Map<String, JsonNode> describes = new LinkedHashMap<>();
+        for (String object : List.of("Lead", "Contact", "Account")) {
+            describes.put(object, describe(FieldMapping.KNOWN.get(object), Map.of()));
+        }
+        ObjectNode unrestricted = JSON.createObjectNode().put("restrictedPicklist", false);
+        unrestricted.putArray("picklistValues");
+        ObjectNode inactive = JSON.createObjectNode().put("restrictedPicklist", true);
+        Arrays.stream(EngagementEvent.Source.values()).forEach(s -> inactive.withArray("picklistValues").addObject()
+                .put("value", s.label()).put("active", s != EngagementEvent.Source.LIST));
+        assertThat(SalesforceSchemaCheck.problems(withActivity(describes, describe(SalesforceActivityRecord.FIELDS,
+                Map.of("Activity_Type__c", unrestricted, "Source__c", inactive))), FieldMapping.defaults()))
+                .containsExactly("Marketing_Activity__c.Source__c restricted picklist lacks 'HubSpot List'");
+    }
+
+    @Test
+    void theCheckedActivityFieldsAreEveryFieldTheSinkWrites() {
+        EngagementEvent event = new EngagementEvent("email:1:2", EngagementEvent.Source.EMAIL, ActivityType.EMAIL_CLICK,
+                Instant.parse("2024-06-03T09:20:40Z"), "ada@example.com", "101", "Pricing", "https://example.com/p",
+                "Spring", Map.of("device", "mobile"));
+        for (boolean lead : List.of(true, false)) {
+            var target = new SalesforceIdentityResolver.Target(lead ? "Lead" : "Contact", lead ? "00Q000000000001AAA"
+                    : "003000000000001AAA", null, null, null, Map.of());
+            assertThat(SalesforceActivityRecord.fields(event, target, "001000000000001AAA").keySet())
+                    .isSubsetOf(SalesforceActivityRecord.FIELDS).contains(lead ? "Lead__c" : "Contact__c", "Details__c");
+        }
+    }
+
+    /** A describe body with these fields, writable and restricted-picklist-complete unless overridden. */
+    private static JsonNode describe(List<String> fields, Map<String, ObjectNode> overrides) {
+        ObjectNode d = JSON.createObjectNode();
+        for (String name : fields) {
+            ObjectNode f = d.withArray("fields").addObject().put("name", name).put("createable", true).put("updateable", true)
+                    .put("externalId", name.equals(SalesforceActivitySink.EVENT_ID));
+            List<String> values = SalesforceSchemaCheck.PICKLISTS.get(name);
+            if (values != null) {
+                f.put("restrictedPicklist", true);
+                values.forEach(v -> f.withArray("picklistValues").addObject().put("value", v).put("active", true));
+            }
+            if (overrides.containsKey(name)) {
+                f.setAll(overrides.get(name));
+            }
+        }
+        return d;
+    }
+
+    private static Map<String, JsonNode> withActivity(Map<String, JsonNode> describes, JsonNode activity) {
+        Map<String, JsonNode> out = new LinkedHashMap<>(describes);
+        out.put(SalesforceActivitySink.ACTIVITY, activity);
+        return out;
+    }
+}
