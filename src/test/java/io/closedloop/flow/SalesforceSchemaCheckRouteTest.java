@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** `run` checks the Salesforce schema before Flow 1 runs: the real daemon and YAML routes against the emulators. */
 class SalesforceSchemaCheckRouteTest {
     private static final List<String> FLOW_1 = List.of("hubspot-email-events-source", "hubspot-email-events-poll",
-            "hubspot-form-submissions-source", "hubspot-form-submissions-poll", "salesforce-activity-sink");
+            "hubspot-form-submissions-source", "hubspot-form-submissions-poll", "hubspot-contact-changes-source",
+            "hubspot-contact-changes-poll", "hubspot-list-memberships-source", "hubspot-list-memberships-poll",
+            "salesforce-activity-sink", "salesforce-unmatched-retry", "salesforce-unmatched-retry-poll");
 
     @TempDir
     Path dir;
