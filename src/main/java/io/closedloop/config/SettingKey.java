@@ -32,6 +32,8 @@ public enum SettingKey {
             "Activity types that also become a Salesforce Task, e.g. form-submission,became-mql,page-visit (empty: none)"),
     CLOSEDLOOP_KEY_MOMENT_PAGES("/pricing,/demo", false,
             "Page paths whose visits count as key moments when page-visit is among CLOSEDLOOP_KEY_MOMENTS"),
+    CLOSEDLOOP_DISPOSITION_FILE("config/dispositions.properties", false,
+            "Sales-feedback rules: Lead Status to disposition, HubSpot lead status and lifecycle, MQL definition, SLA"),
     CLOSEDLOOP_UNMATCHED_MQL("park", false,
             "An MQL with no Salesforce Lead or Contact: park (retried until one exists) or create-lead");
 

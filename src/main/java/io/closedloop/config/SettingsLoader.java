@@ -85,6 +85,7 @@ public final class SettingsLoader {
         String duplicates = oneOf(CLOSEDLOOP_DUPLICATE_POLICY, "most-recently-modified", "oldest", "park");
         FieldMapping fieldMapping = fieldMapping();
         KeyMoments keyMoments = keyMoments();
+        DispositionRules dispositionRules = dispositionRules();
         String unmatchedMql = oneOf(CLOSEDLOOP_UNMATCHED_MQL, "park", "create-lead");
 
         if (!problems.isEmpty()) {
@@ -94,7 +95,7 @@ public final class SettingsLoader {
                 dbPassword == null ? Secret.of("") : dbPassword, httpPort, pollInterval, logFormat,
                 useFile && Files.isRegularFile(configFile) ? configFile : null, !"lead".equals(prefer),
                 ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
-                keyMoments, "create-lead".equals(unmatchedMql), listIds);
+                keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules);
     }
 
     private void readFile(Path path, boolean mustExist) {
@@ -403,6 +404,22 @@ public final class SettingsLoader {
             }
         }
         return new KeyMoments(types, paths);
+    }
+
+    private DispositionRules dispositionRules() {
+        String value = raw(CLOSEDLOOP_DISPOSITION_FILE);
+        Path path = Path.of(value == null ? CLOSEDLOOP_DISPOSITION_FILE.defaultValue() : value);
+        boolean explicit = value != null && !value.equals(CLOSEDLOOP_DISPOSITION_FILE.defaultValue());
+        if (explicit && !Files.exists(path)) {
+            problems.add(CLOSEDLOOP_DISPOSITION_FILE.env() + ": file not found: " + path);
+            return DispositionRules.defaults();
+        }
+        try {
+            return DispositionRules.load(path);
+        } catch (SettingsException e) {
+            e.problems().forEach(p -> problems.add(CLOSEDLOOP_DISPOSITION_FILE.env() + ": " + p));
+            return DispositionRules.defaults();
+        }
     }
 
     private FieldMapping fieldMapping() {

@@ -46,6 +46,10 @@ public class HubSpotClient {
         return call("POST", path, Map.of(), body);
     }
 
+    public Response patch(String path, Object body) {
+        return call("PATCH", path, Map.of(), body);
+    }
+
     /** Calls made so far, for sync runs and budgets. */
     public long calls() {
         return calls.get();

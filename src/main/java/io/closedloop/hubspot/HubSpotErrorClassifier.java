@@ -92,4 +92,15 @@ public final class HubSpotErrorClassifier {
             return JSON.createObjectNode();
         }
     }
+
+    /** One item's error inside a 207 body (hubspot-api.md §5.1, §7.1): gone or invalid items are skipped, the rest retried. */
+    public static Classification itemError(com.fasterxml.jackson.databind.JsonNode error) {
+        String category = error.path("category").asText("UNKNOWN");
+        String message = category + ": " + error.path("message").asText("");
+        return switch (category) {
+            case "RATE_LIMITS", "LOCKED", "INTERNAL_ERROR", "SERVICE_UNAVAILABLE" ->
+                    new Classification(ErrorKind.RETRIABLE, category, java.time.Duration.ofSeconds(2), message);
+            default -> new Classification(ErrorKind.SKIPPABLE, category, java.time.Duration.ZERO, message);
+        };
+    }
 }

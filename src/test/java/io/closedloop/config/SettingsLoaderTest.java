@@ -229,6 +229,48 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void theShippedDispositionFileLoadsAndMapsLeadStatusesAndHubSpotValues() throws Exception {
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_DISPOSITION_FILE", Path.of("config", "dispositions.properties").toAbsolutePath().toString());
+        DispositionRules rules = load(env).dispositionRules();
+        assertThat(rules.byLeadStatus()).containsEntry("Closed - Not Converted", DispositionRules.Disposition.REJECTED)
+                .containsEntry("Working - Contacted", DispositionRules.Disposition.WORKING);
+        assertThat(rules.hubspotLeadStatus()).containsEntry(DispositionRules.Disposition.REJECTED, "UNQUALIFIED");
+        assertThat(rules.allowBackwards()).isFalse();
+        assertThat(rules.lifecycleMoveAllowed("salesqualifiedlead", "lead")).isFalse();
+        assertThat(rules.lifecycleMoveAllowed("lead", "salesqualifiedlead")).isTrue();
+        assertThat(rules.slaHours()).hasHours(24);
+    }
+
+    @Test
+    void badDispositionRulesAreProblemsNamingTheKeyAndTheLine() throws Exception {
+        Path rules = Files.writeString(dir.resolve("d.properties"), "status.rejected=Closed - Not Converted,Working - Contacted\n"
+                + "sla.hours=soon\nhubspot.lifecycle.allow-backwards=maybe\nsla.business-hours=9 to 5\nnot.a.key=1\n");
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_DISPOSITION_FILE", rules.toString());
+        assertThat(problems(noConfig(), env)).allSatisfy(p -> assertThat(p).startsWith("CLOSEDLOOP_DISPOSITION_FILE: " + rules))
+                .anySatisfy(p -> assertThat(p).contains("not.a.key: unknown key"))
+                .anySatisfy(p -> assertThat(p).contains("sla.hours: expected a positive number of hours, got \"soon\""))
+                .anySatisfy(p -> assertThat(p).contains("allow-backwards: expected true or false"))
+                .anySatisfy(p -> assertThat(p).contains("sla.business-hours: expected e.g. 09:00-17:00 MON-FRI Europe/Berlin"))
+                .anySatisfy(p -> assertThat(p).contains("Lead Status \"Working - Contacted\" is also mapped to"));
+    }
+
+    @Test
+    void businessHoursAndPerSourceSlaAreParsed() throws Exception {
+        Path rules = Files.writeString(dir.resolve("d2.properties"),
+                "sla.business-hours=09:00-17:00 MON-FRI Europe/Berlin\nsla.hours-by-lead-source=Web:4, Partner Referral:48\n");
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_DISPOSITION_FILE", rules.toString());
+        DispositionRules r = load(env).dispositionRules();
+        assertThat(r.businessHours().days()).hasSize(5).doesNotContain(java.time.DayOfWeek.SATURDAY);
+        assertThat(r.businessHours().zone()).isEqualTo(java.time.ZoneId.of("Europe/Berlin"));
+        assertThat(r.slaFor("Web")).hasHours(4);
+        assertThat(r.slaFor("Partner Referral")).hasHours(48);
+        assertThat(r.slaFor("Other")).hasHours(24);
+    }
+
+    @Test
     void pollIntervalAcceptsShortAndIsoForms() {
         assertThat(SettingsLoader.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(SettingsLoader.parseDuration("45s")).isEqualTo(Duration.ofSeconds(45));

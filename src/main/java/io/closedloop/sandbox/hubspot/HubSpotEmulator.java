@@ -111,6 +111,7 @@ public final class HubSpotEmulator implements AutoCloseable {
                 .route("hubspot.properties.list", "GET", "/crm/v3/properties/(?:contacts|0-1)", properties::list)
                 .route("hubspot.properties.read", "GET", "/crm/v3/properties/(?:contacts|0-1)/(" + name + ")", properties::read)
                 .route("hubspot.properties.create", "POST", "/crm/v3/properties/(?:contacts|0-1)", properties::create)
+                .route("hubspot.properties.update", "PATCH", "/crm/v3/properties/(?:contacts|0-1)/(" + name + ")", properties::update)
                 .route("hubspot.notes.create", "POST", "/crm/v3/objects/notes", notes::create)
                 .route("hubspot.notes.batch.create", "POST", "/crm/v3/objects/notes/batch/create", notes::batchCreate)
                 .route("hubspot.lists.read", "GET", "/crm/v3/lists/(\\d+)", lists::list)

@@ -424,6 +424,13 @@ public final class HubSpotPortal {
         }
     }
 
+    /** Replaces an existing definition (a PATCH); false when there is none. */
+    boolean replaceProperty(Map<String, Object> definition) {
+        synchronized (propertyDefinitions) {
+            return propertyDefinitions.replace((String) definition.get("name"), definition) != null;
+        }
+    }
+
     List<Map<String, Object>> propertyGroups() {
         synchronized (propertyGroups) {
             return new ArrayList<>(propertyGroups.values());

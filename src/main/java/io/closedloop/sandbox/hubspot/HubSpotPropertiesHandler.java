@@ -72,6 +72,40 @@ final class HubSpotPropertiesHandler {
         return EmulatorResponse.json(201, def);
     }
 
+    /** PATCH (§6): partial update; the given options replace the old list. HubSpot-defined properties are read-only. */
+    EmulatorResponse update(EmulatorRequest request, Matcher path) {
+        Map<String, Object> p = portal.property(path.group(1));
+        if (p == null) {
+            throw errors.notFound("Unable to find property " + path.group(1) + " on object type contacts");
+        }
+        if (Boolean.TRUE.equals(p.get("hubspotDefined"))) {
+            throw errors.validation("Property " + path.group(1) + " is HubSpot-defined and cannot be changed");
+        }
+        JsonNode body = HubSpotJson.body(request.body(), errors);
+        for (String field : List.of("label", "description", "groupName")) {
+            String v = HubSpotJson.text(HubSpotJson.path(body, field));
+            if (v != null) {
+                p.put(field, v);
+            }
+        }
+        if (HubSpotJson.path(body, "options").isArray()) {
+            List<Map<String, Object>> options = new ArrayList<>();
+            for (JsonNode o : HubSpotJson.path(body, "options")) {
+                String value = HubSpotJson.text(HubSpotJson.path(o, "value"));
+                String optionLabel = HubSpotJson.text(HubSpotJson.path(o, "label"));
+                if (value == null || optionLabel == null) {
+                    throw errors.validation("Each option needs label and value");
+                }
+                options.add(HubSpotJson.obj("label", optionLabel, "value", value, "displayOrder",
+                        HubSpotJson.path(o, "displayOrder").asInt(options.size()), "hidden", HubSpotJson.path(o, "hidden").asBoolean(false)));
+            }
+            p.put("options", options);
+        }
+        p.put("updatedAt", HubSpotJson.iso(portal.clock().instant()));
+        portal.replaceProperty(p);
+        return EmulatorResponse.json(200, p);
+    }
+
     EmulatorResponse groups(EmulatorRequest request, Matcher path) {
         return EmulatorResponse.json(200, Map.of("results", portal.propertyGroups()));
     }

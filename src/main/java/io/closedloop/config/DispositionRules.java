@@ -1,0 +1,247 @@
+package io.closedloop.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The sales-feedback rules (config/dispositions.properties): Salesforce Lead Status to disposition, disposition to
+ * HubSpot lead status and lifecycle stage, whether the stage may move backwards, the MQL definition and the hand-off SLA.
+ */
+public record DispositionRules(Map<String, Disposition> byLeadStatus, Map<Disposition, String> hubspotLeadStatus,
+                               Map<Disposition, String> hubspotLifecycle, boolean allowBackwards, String mqlStage,
+                               Integer mqlScore, Duration slaHours, Map<String, Duration> slaByLeadSource,
+                               BusinessHours businessHours, boolean notifyManager) {
+
+    /** What sales did with a lead; the values of the HubSpot property sales_disposition. */
+    public enum Disposition {
+        ACCEPTED, WORKING, REJECTED, RECYCLED, CONVERTED, WON, LOST;
+
+        public String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public String label() {
+            return name().charAt(0) + name().substring(1).toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Working hours on working days in one zone; null means around the clock. */
+    public record BusinessHours(LocalTime start, LocalTime end, Set<DayOfWeek> days, ZoneId zone) {
+    }
+
+    public static final Path DEFAULT_FILE = Path.of("config", "dispositions.properties");
+    /** HubSpot's default lifecycle order (hubspot-api.md §4.1); "other" has no place in it. */
+    public static final List<String> LIFECYCLE_ORDER = List.of("subscriber", "lead", "marketingqualifiedlead",
+            "salesqualifiedlead", "opportunity", "customer", "evangelist");
+
+    public static DispositionRules defaults() {
+        return parse(new Properties(), "defaults", new ArrayList<>());
+    }
+
+    public Duration slaFor(String leadSource) {
+        return leadSource == null ? slaHours : slaByLeadSource.getOrDefault(leadSource, slaHours);
+    }
+
+    /** Whether moving from one lifecycle stage to another is forward (or the option allows any move). */
+    public boolean lifecycleMoveAllowed(String from, String to) {
+        int a = LIFECYCLE_ORDER.indexOf(from);
+        int b = LIFECYCLE_ORDER.indexOf(to);
+        return allowBackwards || from == null || a < 0 || b < 0 || b > a;
+    }
+
+    public static DispositionRules load(Path file) {
+        Properties props = new Properties();
+        if (file != null && Files.exists(file)) {
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw new SettingsException(List.of(file + ": cannot read (" + e.getClass().getSimpleName() + ")"));
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        DispositionRules rules = parse(props, String.valueOf(file), problems);
+        if (!problems.isEmpty()) {
+            throw new SettingsException(problems);
+        }
+        return rules;
+    }
+
+    private static DispositionRules parse(Properties props, String file, List<String> problems) {
+        Map<String, String> values = new LinkedHashMap<>(defaultValues());
+        for (String key : props.stringPropertyNames()) {
+            if (!values.containsKey(key)) {
+                problems.add(file + ": " + key + ": unknown key; expected one of " + String.join(", ", defaultValues().keySet()));
+                continue;
+            }
+            values.put(key, props.getProperty(key).trim());
+        }
+        Map<String, Disposition> byStatus = new LinkedHashMap<>();
+        Map<Disposition, String> leadStatus = new EnumMap<>(Disposition.class);
+        Map<Disposition, String> lifecycle = new EnumMap<>(Disposition.class);
+        for (Disposition d : Disposition.values()) {
+            for (String status : split(values.getOrDefault("status." + d.value(), ""))) {
+                Disposition before = byStatus.put(status, d);
+                if (before != null && before != d) {
+                    problems.add(file + ": status." + d.value() + ": Lead Status \"" + status + "\" is also mapped to " + before.value());
+                }
+            }
+            String ls = values.get("hubspot.lead-status." + d.value());
+            if (!ls.isEmpty()) {
+                if (!ls.matches("[A-Z0-9_]+")) {
+                    problems.add(file + ": hubspot.lead-status." + d.value() + ": expected an hs_lead_status option value such as UNQUALIFIED, got \"" + ls + "\"");
+                }
+                leadStatus.put(d, ls);
+            }
+            String lc = values.get("hubspot.lifecycle." + d.value());
+            if (!lc.isEmpty()) {
+                if (!lc.matches("[a-z0-9_]+")) {
+                    problems.add(file + ": hubspot.lifecycle." + d.value() + ": expected a lifecyclestage option value such as lead, got \"" + lc + "\"");
+                }
+                lifecycle.put(d, lc);
+            }
+        }
+        boolean backwards = bool(values, "hubspot.lifecycle.allow-backwards", file, problems);
+        Integer score = null;
+        String scoreText = values.get("mql.score-threshold");
+        if (!scoreText.isEmpty()) {
+            try {
+                score = Integer.parseInt(scoreText);
+            } catch (NumberFormatException e) {
+                problems.add(file + ": mql.score-threshold: expected a whole number, got \"" + scoreText + "\"");
+            }
+        }
+        String mqlStage = values.get("mql.lifecycle-stage");
+        if (mqlStage.isEmpty() && score == null) {
+            problems.add(file + ": mql.lifecycle-stage: set it or mql.score-threshold, or nothing is ever an MQL");
+        }
+        Duration sla = hours(values.get("sla.hours"), "sla.hours", file, problems);
+        Map<String, Duration> bySource = new LinkedHashMap<>();
+        for (String pair : split(values.get("sla.hours-by-lead-source"))) {
+            int colon = pair.lastIndexOf(':');
+            if (colon <= 0) {
+                problems.add(file + ": sla.hours-by-lead-source: expected LeadSource:hours, got \"" + pair + "\"");
+                continue;
+            }
+            bySource.put(pair.substring(0, colon).trim(), hours(pair.substring(colon + 1).trim(), "sla.hours-by-lead-source", file, problems));
+        }
+        BusinessHours business = businessHours(values.get("sla.business-hours"), file, problems);
+        boolean manager = bool(values, "sla.notify-manager", file, problems);
+        return new DispositionRules(byStatus, leadStatus, lifecycle, backwards, mqlStage.isEmpty() ? null : mqlStage, score, sla,
+                bySource, business, manager);
+    }
+
+    private static Map<String, String> defaultValues() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("mql.lifecycle-stage", "marketingqualifiedlead");
+        v.put("mql.score-threshold", "");
+        v.put("status.accepted", "");
+        v.put("status.working", "Working - Contacted");
+        v.put("status.rejected", "Closed - Not Converted");
+        v.put("status.recycled", "");
+        v.put("status.converted", "Closed - Converted");
+        v.put("status.won", "");
+        v.put("status.lost", "");
+        String[][] hs = {{"accepted", "OPEN", "salesqualifiedlead"}, {"working", "IN_PROGRESS", "salesqualifiedlead"},
+            {"rejected", "UNQUALIFIED", "lead"}, {"recycled", "OPEN", "lead"}, {"converted", "CONNECTED", "opportunity"},
+            {"won", "", "customer"}, {"lost", "", ""}};
+        for (String[] row : hs) {
+            v.put("hubspot.lead-status." + row[0], row[1]);
+            v.put("hubspot.lifecycle." + row[0], row[2]);
+        }
+        v.put("hubspot.lifecycle.allow-backwards", "false");
+        v.put("sla.hours", "24");
+        v.put("sla.hours-by-lead-source", "");
+        v.put("sla.business-hours", "");
+        v.put("sla.notify-manager", "false");
+        return v;
+    }
+
+    private static List<String> split(String value) {
+        List<String> out = new ArrayList<>();
+        for (String s : value.split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+
+    private static boolean bool(Map<String, String> values, String key, String file, List<String> problems) {
+        String v = values.get(key).toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            problems.add(file + ": " + key + ": expected true or false, got \"" + values.get(key) + "\"");
+        }
+        return v.equals("true");
+    }
+
+    private static Duration hours(String value, String key, String file, List<String> problems) {
+        try {
+            double h = Double.parseDouble(value);
+            if (h <= 0) {
+                throw new NumberFormatException();
+            }
+            return Duration.ofSeconds(Math.round(h * 3600));
+        } catch (NumberFormatException e) {
+            problems.add(file + ": " + key + ": expected a positive number of hours, got \"" + value + "\"");
+            return Duration.ofHours(24);
+        }
+    }
+
+    /** "09:00-17:00 MON-FRI Europe/Berlin". */
+    private static BusinessHours businessHours(String value, String file, List<String> problems) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        String[] parts = value.trim().split("\\s+");
+        try {
+            if (parts.length != 3) {
+                throw new IllegalArgumentException();
+            }
+            String[] times = parts[0].split("-");
+            String[] days = parts[1].toUpperCase(Locale.ROOT).split("-");
+            LocalTime start = LocalTime.parse(times[0]);
+            LocalTime end = LocalTime.parse(times[1]);
+            DayOfWeek first = day(days[0]);
+            DayOfWeek last = day(days[days.length - 1]);
+            Set<DayOfWeek> set = EnumSet.noneOf(DayOfWeek.class);
+            for (DayOfWeek d = first; ; d = d.plus(1)) {
+                set.add(d);
+                if (d == last) {
+                    break;
+                }
+            }
+            if (!end.isAfter(start)) {
+                throw new IllegalArgumentException();
+            }
+            return new BusinessHours(start, end, set, ZoneId.of(parts[2]));
+        } catch (RuntimeException e) {
+            problems.add(file + ": sla.business-hours: expected e.g. 09:00-17:00 MON-FRI Europe/Berlin, got \"" + value + "\"");
+            return null;
+        }
+    }
+
+    private static DayOfWeek day(String abbreviation) {
+        for (DayOfWeek d : DayOfWeek.values()) {
+            if (d.name().startsWith(abbreviation) && abbreviation.length() >= 3) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException(abbreviation);
+    }
+}

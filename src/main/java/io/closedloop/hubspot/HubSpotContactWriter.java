@@ -1,0 +1,137 @@
+package io.closedloop.hubspot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.closedloop.sync.Classification;
+import io.closedloop.sync.ErrorKind;
+import io.closedloop.sync.SkippableSyncException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * HubSpot contact writes at the batch floor (hubspot-api.md §5, §7.1): contact ids by email in batch reads,
+ * property updates and timeline notes in batches of 100. Per-item results are read every time: a 207 names the
+ * failed items; a 400 VALIDATION_ERROR fails the whole batch, so the batch is halved until the bad item is alone.
+ */
+public class HubSpotContactWriter {
+    public static final int BATCH = 100;
+    /** Note to contact association (hubspot-api.md §7). */
+    static final int NOTE_TO_CONTACT = 202;
+
+    /** One contact's new property values, keyed by the caller. */
+    public record Update(String key, String contactId, Map<String, String> properties) {
+    }
+
+    /** One timeline note on a contact. */
+    public record Note(String key, String contactId, java.time.Instant at, String html) {
+    }
+
+    /** An item that failed, and why. */
+    public record Failure(String key, Classification reason) {
+    }
+
+    private final HubSpotClient client;
+
+    public HubSpotContactWriter(HubSpotClient client) {
+        this.client = client;
+    }
+
+    /** Contact ids by email (lower case); emails HubSpot does not know are absent. */
+    public Map<String, String> contactIds(List<String> emails) {
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> unique = emails.stream().map(e -> e.toLowerCase(Locale.ROOT)).distinct().toList();
+        for (int from = 0; from < unique.size(); from += BATCH) {
+            List<Map<String, String>> inputs = unique.subList(from, Math.min(unique.size(), from + BATCH)).stream()
+                    .map(e -> Map.of("id", e)).toList();
+            JsonNode body = client.post("/crm/v3/objects/contacts/batch/read", Map.of("idProperty", "email", "inputs", inputs,
+                    "properties", List.of("email"), "propertiesWithHistory", List.of())).body();
+            // results come in no guaranteed order: match on the stored email (§5.1)
+            for (JsonNode r : body.path("results")) {
+                String email = r.path("properties").path("email").asText("").toLowerCase(Locale.ROOT);
+                if (!email.isEmpty()) {
+                    out.put(email, r.path("id").asText());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Writes the updates; returns the failures (everything else was written). */
+    public List<Failure> update(List<Update> updates) {
+        List<Failure> failures = new ArrayList<>();
+        for (int from = 0; from < updates.size(); from += BATCH) {
+            updateBatch(updates.subList(from, Math.min(updates.size(), from + BATCH)), failures);
+        }
+        return failures;
+    }
+
+    private void updateBatch(List<Update> batch, List<Failure> failures) {
+        List<Map<String, Object>> inputs = batch.stream().map(u -> Map.<String, Object>of("id", u.contactId(), "properties", u.properties())).toList();
+        HubSpotClient.Response response;
+        try {
+            response = client.post("/crm/v3/objects/contacts/batch/update", Map.of("inputs", inputs));
+        } catch (SkippableSyncException e) {
+            isolate(batch, e, failures);
+            return;
+        }
+        for (JsonNode error : response.body().path("errors")) {
+            Classification c = HubSpotErrorClassifier.itemError(error);
+            for (JsonNode id : error.path("context").path("ids")) {
+                batch.stream().filter(u -> u.contactId().equals(id.asText())).forEach(u -> failures.add(new Failure(u.key(), c)));
+            }
+        }
+    }
+
+    /** A whole batch refused as invalid: halve it until each bad item stands alone, so the good ones still land. */
+    private void isolate(List<Update> batch, SkippableSyncException e, List<Failure> failures) {
+        if (batch.size() == 1) {
+            failures.add(new Failure(batch.get(0).key(), new Classification(ErrorKind.SKIPPABLE, e.code(), Duration.ZERO, e.getMessage())));
+            return;
+        }
+        int half = batch.size() / 2;
+        updateBatch(batch.subList(0, half), failures);
+        updateBatch(batch.subList(half, batch.size()), failures);
+    }
+
+    /** Creates the notes; returns the keys created (to the contact id) and adds the failures. */
+    public Map<String, String> createNotes(List<Note> notes, List<Failure> failures) {
+        Map<String, String> created = new LinkedHashMap<>();
+        for (int from = 0; from < notes.size(); from += BATCH) {
+            List<Note> batch = notes.subList(from, Math.min(notes.size(), from + BATCH));
+            Map<String, Note> byTrace = new LinkedHashMap<>();
+            List<Map<String, Object>> inputs = new ArrayList<>();
+            for (Note n : batch) {
+                String trace = traceId(n.key());
+                byTrace.put(trace, n);
+                inputs.add(Map.of("objectWriteTraceId", trace,
+                        "properties", Map.of("hs_timestamp", Long.toString(n.at().toEpochMilli()), "hs_note_body", n.html()),
+                        "associations", List.of(Map.of("to", Map.of("id", n.contactId()),
+                                "types", List.of(Map.of("associationCategory", "HUBSPOT_DEFINED", "associationTypeId", NOTE_TO_CONTACT))))));
+            }
+            // a unique objectWriteTraceId per input turns a partial failure into a 207 (§7.1)
+            JsonNode body = client.post("/crm/v3/objects/notes/batch/create", Map.of("inputs", inputs)).body();
+            Map<String, Note> failed = new LinkedHashMap<>();
+            for (JsonNode error : body.path("errors")) {
+                Classification c = HubSpotErrorClassifier.itemError(error);
+                for (JsonNode t : error.path("context").path("objectWriteTraceId")) {
+                    Note n = byTrace.get(t.asText());
+                    if (n != null) {
+                        failed.put(n.key(), n);
+                        failures.add(new Failure(n.key(), c));
+                    }
+                }
+            }
+            // the results carry no trace id, so what was created is known by what did not fail
+            batch.stream().filter(n -> !failed.containsKey(n.key())).forEach(n -> created.put(n.key(), n.contactId()));
+        }
+        return created;
+    }
+
+    /** objectWriteTraceId: the note's own key, so a 207 error names it. */
+    static String traceId(String key) {
+        return key;
+    }
+}
