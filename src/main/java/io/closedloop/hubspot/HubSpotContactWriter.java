@@ -29,6 +29,10 @@ public class HubSpotContactWriter {
     public record Note(String key, String contactId, java.time.Instant at, String html) {
     }
 
+    /** A contact found by email, with the properties read. */
+    public record Contact(String id, Map<String, String> properties) {
+    }
+
     /** An item that failed, and why. */
     public record Failure(String key, Classification reason) {
     }
@@ -42,17 +46,26 @@ public class HubSpotContactWriter {
     /** Contact ids by email (lower case); emails HubSpot does not know are absent. */
     public Map<String, String> contactIds(List<String> emails) {
         Map<String, String> out = new LinkedHashMap<>();
+        contacts(emails, List.of("email")).forEach((email, c) -> out.put(email, c.id()));
+        return out;
+    }
+
+    /** Contacts by email (lower case) with the given properties; emails HubSpot does not know are absent. */
+    public Map<String, Contact> contacts(List<String> emails, List<String> properties) {
+        Map<String, Contact> out = new LinkedHashMap<>();
         List<String> unique = emails.stream().map(e -> e.toLowerCase(Locale.ROOT)).distinct().toList();
         for (int from = 0; from < unique.size(); from += BATCH) {
             List<Map<String, String>> inputs = unique.subList(from, Math.min(unique.size(), from + BATCH)).stream()
                     .map(e -> Map.of("id", e)).toList();
             JsonNode body = client.post("/crm/v3/objects/contacts/batch/read", Map.of("idProperty", "email", "inputs", inputs,
-                    "properties", List.of("email"), "propertiesWithHistory", List.of())).body();
+                    "properties", properties, "propertiesWithHistory", List.of())).body();
             // results come in no guaranteed order: match on the stored email (§5.1)
             for (JsonNode r : body.path("results")) {
                 String email = r.path("properties").path("email").asText("").toLowerCase(Locale.ROOT);
                 if (!email.isEmpty()) {
-                    out.put(email, r.path("id").asText());
+                    Map<String, String> values = new LinkedHashMap<>();
+                    r.path("properties").fields().forEachRemaining(f -> values.put(f.getKey(), f.getValue().isNull() ? null : f.getValue().asText()));
+                    out.put(email, new Contact(r.path("id").asText(), values));
                 }
             }
         }

@@ -25,6 +25,7 @@ public class HubSpotPropertySetup {
     }
 
     private final HubSpotClient client;
+    private final Map<String, Set<String>> optionsSeen = new java.util.concurrent.ConcurrentHashMap<>();
 
     public HubSpotPropertySetup(HubSpotClient client) {
         this.client = client;
@@ -73,6 +74,11 @@ public class HubSpotPropertySetup {
         }
         Map<String, JsonNode> existing = new LinkedHashMap<>();
         client.get("/crm/v3/properties/contacts", Map.of()).body().path("results").forEach(p -> existing.put(p.path("name").asText(), p));
+        existing.forEach((name, p) -> {
+            Set<String> values = new LinkedHashSet<>();
+            p.path("options").forEach(o -> values.add(o.path("value").asText()));
+            optionsSeen.put(name, values);
+        });
         for (Property p : properties) {
             JsonNode current = existing.get(p.name());
             if (current == null) {
@@ -96,6 +102,11 @@ public class HubSpotPropertySetup {
             }
         }
         return writes;
+    }
+
+    /** The option values of a property as read by the last {@link #ensure}; empty if it was not there. */
+    public Set<String> optionsOf(String property) {
+        return optionsSeen.getOrDefault(property, Set.of());
     }
 
     private static Map<String, Object> body(Property p, Set<String> values) {

@@ -132,6 +132,20 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 settings.salesforceApiVersion(), Duration.ofMillis(500));
         registry.bind("salesforceActivitySink", sink);
         registry.bind("salesforceUnmatchedRetry", new SalesforceUnmatchedRetry(store, sink));
+        bindFeedback(registry, hubspot, salesforce);
+    }
+
+    /** Flow 2's beans: sales dispositions back to HubSpot, and campaign attribution. */
+    private void bindFeedback(org.apache.camel.spi.Registry registry, HubSpotClient hubspot, SalesforceClient salesforce) {
+        var rules = settings.dispositionRules();
+        registry.bind("hubSpotFeedbackSetup", new io.closedloop.hubspot.HubSpotFeedbackSetup(
+                new io.closedloop.hubspot.HubSpotPropertySetup(hubspot), salesforce, rules));
+        registry.bind("salesforceDispositionReader", new io.closedloop.salesforce.SalesforceDispositionReader(salesforce, store, rules,
+                clock, Duration.ofHours(1), Duration.ofSeconds(60)));
+        registry.bind("salesforceCampaignAttribution", new io.closedloop.salesforce.SalesforceCampaignAttribution(salesforce, store));
+        registry.bind("hubSpotDispositionWriter", new io.closedloop.hubspot.HubSpotDispositionWriter(
+                new io.closedloop.hubspot.HubSpotContactWriter(hubspot), store, rules, io.closedloop.salesforce.SalesforceDispositionReader.SOURCE));
+        registry.bind("attributionReport", new io.closedloop.sync.AttributionReport(store));
     }
 
     private SalesforceComponent salesforceComponent() {

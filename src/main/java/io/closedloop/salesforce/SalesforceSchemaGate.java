@@ -35,7 +35,9 @@ public class SalesforceSchemaGate {
 
     /** The routes the verdict governs: the flow that writes what the check verifies. */
     public static boolean governs(String routeId) {
-        return routeId.startsWith("hubspot-") || routeId.equals(SINK_ROUTE) || routeId.startsWith("salesforce-unmatched-retry");
+        // hubspot-disposition-sink belongs to Flow 2, which writes none of the fields this check verifies
+        return routeId.startsWith("hubspot-") && !routeId.equals("hubspot-disposition-sink")
+                || routeId.equals(SINK_ROUTE) || routeId.startsWith("salesforce-unmatched-retry");
     }
 
     /**

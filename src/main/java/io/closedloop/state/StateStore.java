@@ -23,6 +23,7 @@ public final class StateStore implements AutoCloseable {
     private final SubjectProfiles profiles;
     private final ContactStates contactStates;
     private final ListMemberships listMemberships;
+    private final Dispositions dispositions;
 
     private StateStore(HikariDataSource dataSource, Dialect dialect, Clock clock) {
         this.dataSource = dataSource;
@@ -39,6 +40,7 @@ public final class StateStore implements AutoCloseable {
         this.profiles = new SubjectProfiles(jdbc, dialect, clock);
         this.contactStates = new ContactStates(jdbc, dialect, clock);
         this.listMemberships = new ListMemberships(jdbc, dialect);
+        this.dispositions = new Dispositions(jdbc, dialect, clock);
     }
 
     public static StateStore open(ClosedloopSettings settings, Clock clock) {
@@ -124,6 +126,10 @@ public final class StateStore implements AutoCloseable {
 
     public ListMemberships listMemberships() {
         return listMemberships;
+    }
+
+    public Dispositions dispositions() {
+        return dispositions;
     }
 
     @Override

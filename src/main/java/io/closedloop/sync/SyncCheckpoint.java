@@ -41,6 +41,10 @@ public class SyncCheckpoint {
     public void fail(Exchange exchange) {
         Object body = exchange.getIn().getBody();
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (body instanceof DispositionBatch batch) {
+            store.runs().finish(batch.runId(), SyncRuns.Status.FAILED, SyncRuns.Counts.NONE,
+                    cause == null ? "failed" : io.closedloop.log.Redactor.redact(String.valueOf(cause.getMessage())));
+        }
         if (body instanceof EngagementBatch batch) {
             store.runs().finish(batch.runId(), SyncRuns.Status.FAILED, SyncRuns.Counts.NONE,
                     cause == null ? "failed" : io.closedloop.log.Redactor.redact(String.valueOf(cause.getMessage())));

@@ -1,0 +1,227 @@
+package io.closedloop.hubspot;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.closedloop.config.DispositionRules;
+import io.closedloop.config.DispositionRules.Disposition;
+import io.closedloop.state.StateStore;
+import io.closedloop.state.SyncRuns;
+import io.closedloop.sync.DispositionBatch;
+import io.closedloop.sync.ErrorKind;
+import io.closedloop.sync.SalesDisposition;
+import java.math.BigDecimal;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the sales verdict to HubSpot: per contact the disposition, rejection reason and detail, owner, lead status,
+ * lifecycle stage (forward only unless the rules allow going back) and won amount, in batch updates of 100; and a
+ * timeline note for every rejection and loss, in plain words. What was sent is remembered by fingerprint and note key,
+ * so a re-read sends nothing twice; what HubSpot refuses is parked with its reason.
+ */
+public class HubSpotDispositionWriter {
+    public static final String NOTE_PREFIX = "note:";
+    private static final Logger LOG = LoggerFactory.getLogger(HubSpotDispositionWriter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    private final HubSpotContactWriter writer;
+    private final StateStore store;
+    private final DispositionRules rules;
+    private final String source;
+
+    public HubSpotDispositionWriter(HubSpotContactWriter writer, StateStore store, DispositionRules rules, String source) {
+        this.writer = writer;
+        this.store = store;
+        this.rules = rules;
+        this.source = source;
+    }
+
+    public DispositionBatch write(DispositionBatch batch) {
+        Map<String, List<SalesDisposition>> byEmail = new LinkedHashMap<>();
+        Map<String, String> doneFingerprints = new LinkedHashMap<>();
+        for (SalesDisposition d : batch.dispositions()) {
+            if (d.email() == null) {
+                doneFingerprints.put(d.sfId(), d.fingerprint());
+            } else {
+                byEmail.computeIfAbsent(d.email(), k -> new ArrayList<>()).add(d);
+            }
+        }
+        Map<String, HubSpotContactWriter.Contact> contacts = byEmail.isEmpty() ? Map.of()
+                : writer.contacts(new ArrayList<>(byEmail.keySet()), List.of("email", "lifecyclestage"));
+        Map<String, BigDecimal> wonAmounts = store.dispositions().wonAmounts(byEmail.keySet());
+
+        List<HubSpotContactWriter.Update> clears = new ArrayList<>();
+        List<HubSpotContactWriter.Update> updates = new ArrayList<>();
+        List<HubSpotContactWriter.Note> notes = new ArrayList<>();
+        Map<String, List<SalesDisposition>> byKey = new LinkedHashMap<>();
+        int notInHubSpot = 0;
+        for (var entry : byEmail.entrySet()) {
+            HubSpotContactWriter.Contact contact = contacts.get(entry.getKey());
+            if (contact == null) {
+                // a Lead sales created by itself: there is no marketing contact to tell
+                entry.getValue().forEach(d -> doneFingerprints.put(d.sfId(), d.fingerprint()));
+                notInHubSpot += entry.getValue().size();
+                continue;
+            }
+            List<SalesDisposition> all = entry.getValue().stream().sorted(Comparator.comparing(SalesDisposition::at,
+                    Comparator.nullsFirst(Comparator.naturalOrder()))).toList();
+            SalesDisposition latest = all.get(all.size() - 1);
+            Map<String, String> props = properties(latest, contact.properties().get("lifecyclestage"), wonAmounts.get(entry.getKey()), clears, contact.id());
+            String key = contact.id();
+            byKey.put(key, all);
+            if (!props.isEmpty()) {
+                updates.add(new HubSpotContactWriter.Update(key, contact.id(), props));
+            }
+            for (SalesDisposition d : all) {
+                if (d.disposition() == Disposition.REJECTED || d.disposition() == Disposition.LOST) {
+                    notes.add(new HubSpotContactWriter.Note(noteKey(d), contact.id(), d.at() == null ? java.time.Instant.EPOCH : d.at(), noteHtml(d)));
+                }
+            }
+        }
+        List<HubSpotContactWriter.Failure> failures = new ArrayList<>();
+        if (!clears.isEmpty()) {
+            // HubSpot moves a lifecycle stage backwards only from an empty value, so those are cleared first
+            failures.addAll(writer.update(clears));
+        }
+        failures.addAll(writer.update(updates));
+        Set<String> failedContacts = failures.stream().map(HubSpotContactWriter.Failure::key).collect(Collectors.toCollection(LinkedHashSet::new));
+        Set<String> known = store.ledger().existing(notes.stream().map(HubSpotContactWriter.Note::key).toList());
+        List<HubSpotContactWriter.Note> newNotes = notes.stream().filter(n -> !known.contains(n.key()) && !failedContacts.contains(n.contactId())).toList();
+        List<HubSpotContactWriter.Failure> noteFailures = new ArrayList<>();
+        Map<String, String> created = newNotes.isEmpty() ? Map.of() : writer.createNotes(newNotes, noteFailures);
+        created.forEach((noteKey, contactId) -> store.ledger().record(noteKey, source, "Note", contactId));
+        Set<String> failedNotes = noteFailures.stream().map(HubSpotContactWriter.Failure::key).collect(Collectors.toSet());
+
+        int sent = 0;
+        int parked = 0;
+        for (var entry : byKey.entrySet()) {
+            for (SalesDisposition d : entry.getValue()) {
+                HubSpotContactWriter.Failure failure = failures.stream().filter(f -> f.key().equals(entry.getKey())).findFirst()
+                        .orElse(noteFailures.stream().filter(f -> f.key().equals(noteKey(d))).findFirst().orElse(null));
+                if (failure == null && !failedNotes.contains(noteKey(d))) {
+                    doneFingerprints.put(d.sfId(), d.fingerprint());
+                    sent++;
+                    continue;
+                }
+                store.parked().park(source, d.sfId() + ":" + d.email(), toJson(d), failure.reason().message(),
+                        failure.reason().kind() == ErrorKind.RETRIABLE ? ErrorKind.RETRIABLE : ErrorKind.SKIPPABLE, failure.reason().code());
+                // parked, so the fingerprint moves on: the parked record is where it is retried
+                doneFingerprints.put(d.sfId(), d.fingerprint());
+                parked++;
+            }
+        }
+        store.dispositions().saveFingerprints(doneFingerprints);
+        batch.outcome(sent, parked, notInHubSpot);
+        return batch;
+    }
+
+    /** Route step after the write: the cursor moves and the run is recorded. */
+    public void commit(DispositionBatch batch) {
+        if (batch.nextCursor() != null) {
+            store.cursors().put(source, batch.nextCursor());
+        }
+        store.runs().finish(batch.runId(), SyncRuns.Status.SUCCEEDED, new SyncRuns.Counts(batch.dispositions().size(), batch.sent(),
+                batch.parked(), 0, (int) batch.salesforceCalls()), null);
+        if (batch.sent() > 0 || batch.parked() > 0) {
+            LOG.info("{}: sent {} dispositions to HubSpot, parked {}, {} not in HubSpot", source, batch.sent(), batch.parked(), batch.notInHubSpot());
+        }
+    }
+
+    private Map<String, String> properties(SalesDisposition d, String currentStage, BigDecimal wonAmount,
+                                           List<HubSpotContactWriter.Update> clears, String contactId) {
+        Map<String, String> p = new LinkedHashMap<>();
+        if (d.ownerName() != null) {
+            p.put("sales_owner", d.ownerName());
+        }
+        if (wonAmount != null) {
+            p.put("closed_won_amount", wonAmount.stripTrailingZeros().toPlainString());
+        }
+        Disposition disposition = d.disposition();
+        if (disposition == null) {
+            return p;
+        }
+        p.put("sales_disposition", disposition.value());
+        if (d.at() != null) {
+            p.put("sales_disposition_at", Long.toString(d.at().toEpochMilli()));
+        }
+        boolean rejected = disposition == Disposition.REJECTED || disposition == Disposition.RECYCLED;
+        // an empty string clears a value (hubspot-api.md §5.2): a lead worked again loses its old rejection
+        p.put("sales_rejection_reason", rejected && d.reason() != null ? HubSpotPropertySetup.optionValue(d.reason()) : "");
+        p.put("sales_rejection_detail", rejected && d.detail() != null ? d.detail() : "");
+        String leadStatus = rules.hubspotLeadStatus().get(disposition);
+        if (leadStatus != null) {
+            p.put("hs_lead_status", leadStatus);
+        }
+        String stage = rules.hubspotLifecycle().get(disposition);
+        if (stage != null && !stage.equals(currentStage)) {
+            int from = DispositionRules.LIFECYCLE_ORDER.indexOf(currentStage);
+            int to = DispositionRules.LIFECYCLE_ORDER.indexOf(stage);
+            boolean backwards = from >= 0 && to >= 0 && to < from;
+            if (!backwards) {
+                p.put("lifecyclestage", stage);
+            } else if (rules.allowBackwards()) {
+                clears.add(new HubSpotContactWriter.Update(contactId, contactId, Map.of("lifecyclestage", "")));
+                p.put("lifecyclestage", stage);
+            }
+        }
+        return p;
+    }
+
+    static String noteKey(SalesDisposition d) {
+        return NOTE_PREFIX + (d.disposition() == null ? "owner" : d.disposition().value()) + ":" + d.sfId() + ":" + d.email() + ":" + d.fingerprint();
+    }
+
+    /** Plain words a marketer understands: who, when, what, why. */
+    static String noteHtml(SalesDisposition d) {
+        StringBuilder h = new StringBuilder("<p><strong>");
+        String when = d.at() == null ? "" : " on " + WHEN.format(d.at());
+        String who = d.ownerName() == null ? "Sales" : escape(d.ownerName());
+        if (d.disposition() == Disposition.REJECTED) {
+            h.append(who).append(" rejected this lead").append(escape(when)).append(".</strong></p>");
+            h.append("<p>Reason: ").append(d.reason() == null ? "none given" : escape(d.reason())).append("</p>");
+            if (d.detail() != null) {
+                h.append("<p>In their words: ").append(escape(d.detail())).append("</p>");
+            }
+        } else {
+            h.append("The deal was lost").append(escape(when)).append(".</strong></p>");
+            h.append("<p>").append(escape(d.sfRecordLabel())).append(d.amount() == null ? "" : ", " + d.amount().stripTrailingZeros().toPlainString())
+                    .append(". Owner: ").append(who).append(".</p>");
+        }
+        h.append("<p>From Salesforce ").append(escape(d.sfRecordLabel())).append(" (").append(escape(d.sfId())).append("), by Closedloop.</p>");
+        return h.toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String toJson(SalesDisposition d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sfId", d.sfId());
+        m.put("email", d.email());
+        m.put("disposition", d.disposition() == null ? null : d.disposition().value());
+        m.put("reason", d.reason());
+        m.put("detail", d.detail());
+        m.put("owner", d.ownerName());
+        m.put("record", d.sfRecordLabel());
+        m.put("at", d.at() == null ? null : d.at().toString());
+        m.put("amount", d.amount());
+        m.put("fingerprint", d.fingerprint());
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

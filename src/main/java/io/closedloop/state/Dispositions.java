@@ -1,0 +1,93 @@
+package io.closedloop.state;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Flow 2's state: what was last sent per Salesforce record, won amounts per contact, and campaign attribution. */
+public final class Dispositions {
+    /** One campaign's share of one opportunity under one model. */
+    public record Attribution(String opportunityId, String model, String campaign, BigDecimal amount) {
+    }
+
+    /** A campaign's total under a model, for the ops API. */
+    public record CampaignTotal(String campaign, String model, BigDecimal amount, long opportunities) {
+    }
+
+    private static final int CHUNK = 500;
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+    private final String upsertState;
+    private final String upsertWon;
+    private final String upsertAttribution;
+
+    Dispositions(Jdbc jdbc, Dialect dialect, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.upsertState = dialect.upsert("disposition_state", List.of("sf_id"), "sf_id", "fingerprint", "updated_at");
+        this.upsertWon = dialect.upsert("won_opportunity_contact", List.of("opportunity_id", "email"), "opportunity_id", "email",
+                "amount", "closed_at");
+        this.upsertAttribution = dialect.upsert("campaign_attribution", List.of("opportunity_id", "model", "campaign"),
+                "opportunity_id", "model", "campaign", "amount", "computed_at");
+    }
+
+    public Map<String, String> fingerprints(Collection<String> sfIds) {
+        Map<String, String> out = new HashMap<>();
+        List<String> ids = new ArrayList<>(sfIds);
+        for (int i = 0; i < ids.size(); i += CHUNK) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + CHUNK));
+            jdbc.query("SELECT sf_id, fingerprint FROM disposition_state WHERE sf_id IN ("
+                    + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")", rs -> out.put(rs.getString(1), rs.getString(2)),
+                    chunk.toArray());
+        }
+        return out;
+    }
+
+    public void saveFingerprints(Map<String, String> bySfId) {
+        Instant now = clock.instant();
+        jdbc.batch(upsertState, bySfId.entrySet().stream().map(e -> new Object[] {e.getKey(), e.getValue(), now}).toList());
+    }
+
+    public void recordWon(String opportunityId, Collection<String> emails, BigDecimal amount, Instant closedAt) {
+        jdbc.batch(upsertWon, emails.stream().map(e -> new Object[] {opportunityId, e, amount, closedAt}).toList());
+    }
+
+    /** Total won amount per email, over every won opportunity the person took part in. */
+    public Map<String, BigDecimal> wonAmounts(Collection<String> emails) {
+        Map<String, BigDecimal> out = new HashMap<>();
+        List<String> all = new ArrayList<>(emails);
+        for (int i = 0; i < all.size(); i += CHUNK) {
+            List<String> chunk = all.subList(i, Math.min(all.size(), i + CHUNK));
+            jdbc.query("SELECT email, SUM(amount) FROM won_opportunity_contact WHERE email IN ("
+                    + String.join(",", Collections.nCopies(chunk.size(), "?")) + ") GROUP BY email",
+                    rs -> out.put(rs.getString(1), rs.getBigDecimal(2)), chunk.toArray());
+        }
+        return out;
+    }
+
+    /** Replaces an opportunity's attribution (a re-read computes the same rows). */
+    public void saveAttribution(String opportunityId, List<Attribution> rows) {
+        jdbc.update("DELETE FROM campaign_attribution WHERE opportunity_id = ?", opportunityId);
+        Instant now = clock.instant();
+        jdbc.batch(upsertAttribution, rows.stream().map(a -> new Object[] {a.opportunityId(), a.model(), a.campaign(), a.amount(), now}).toList());
+    }
+
+    public List<Attribution> attributionOf(String opportunityId) {
+        return jdbc.query("SELECT opportunity_id, model, campaign, amount FROM campaign_attribution WHERE opportunity_id = ? "
+                + "ORDER BY model, campaign", rs -> new Attribution(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4)),
+                opportunityId);
+    }
+
+    public List<CampaignTotal> campaignTotals() {
+        return jdbc.query("SELECT campaign, model, SUM(amount), COUNT(DISTINCT opportunity_id) FROM campaign_attribution "
+                + "GROUP BY campaign, model ORDER BY model, SUM(amount) DESC, campaign",
+                rs -> new CampaignTotal(rs.getString(1), rs.getString(2), rs.getBigDecimal(3), rs.getLong(4)));
+    }
+}
