@@ -49,9 +49,26 @@ public class HubSpotContactChangeReader {
     private final StateStore store;
     private final Clock clock;
     private final Window window;
+    private final MqlDefinition mql;
     private long lastSearchAt;
 
+    /** The MQL definition: lifecycle stage and/or score threshold (config/dispositions.properties). */
+    public record MqlDefinition(String stage, Integer scoreThreshold) {
+        public static MqlDefinition defaults() {
+            return new MqlDefinition(MQL, null);
+        }
+
+        public boolean isMql(String lifecycleStage, Integer score) {
+            return stage != null && stage.equals(lifecycleStage) || scoreThreshold != null && score != null && score >= scoreThreshold;
+        }
+    }
+
     public HubSpotContactChangeReader(HubSpotClient client, StateStore store, Clock clock, Window window) {
+        this(client, store, clock, window, MqlDefinition.defaults());
+    }
+
+    public HubSpotContactChangeReader(HubSpotClient client, StateStore store, Clock clock, Window window, MqlDefinition mql) {
+        this.mql = mql;
         this.client = client;
         this.store = store;
         this.clock = clock;
@@ -80,7 +97,7 @@ public class HubSpotContactChangeReader {
         List<ContactStates.State> after = new ArrayList<>();
         for (var entry : snapshots.entrySet()) {
             ContactStates.State old = before.get(entry.getKey());
-            ContactStates.State next = diff(entry.getKey(), entry.getValue().path("properties"), old, baseline, windowStart, events, profiles);
+            ContactStates.State next = diff(entry.getKey(), entry.getValue().path("properties"), old, baseline, windowStart, mql, events, profiles);
             if (!next.equals(old)) {
                 after.add(next);
             }
@@ -160,7 +177,7 @@ public class HubSpotContactChangeReader {
     }
 
     /** Compares a snapshot with the last one, adds the events and profile it implies, and returns the new state. */
-    static ContactStates.State diff(String contactId, JsonNode p, ContactStates.State old, boolean baseline, long windowStart,
+    static ContactStates.State diff(String contactId, JsonNode p, ContactStates.State old, boolean baseline, long windowStart, MqlDefinition mql,
                                     List<EngagementEvent> events, List<ContactProfile> profiles) {
         String email = text(p, "email");
         long modified = epoch(text(p, "lastmodifieddate"), 0);
@@ -175,9 +192,9 @@ public class HubSpotContactChangeReader {
         Instant mqlAt = old == null ? null : old.mqlAt();
         String m = Long.toString(modified);
 
-        boolean becameMql = MQL.equals(stage) && (old == null ? !baseline : !MQL.equals(old.lifecycleStage()));
+        boolean becameMql = mql.isMql(stage, score) && (old == null ? !baseline : !mql.isMql(old.lifecycleStage(), old.score()));
         if (becameMql) {
-            // the search has no "became MQL" time, so the MQL moment is the change that showed the new stage
+            // the search has no "became MQL" time, so the MQL moment is the change that showed the new stage or score
             mqlAt = mqlAt == null ? modifiedAt : mqlAt;
             Map<String, String> details = new LinkedHashMap<>();
             details.put("lifecycle stage", (old == null || old.lifecycleStage() == null ? "(new)" : old.lifecycleStage()) + " → " + stage);
@@ -193,7 +210,8 @@ public class HubSpotContactChangeReader {
             putIfPresent(details, "company", text(p, "company"));
             events.add(new EngagementEvent(EngagementEvent.idOf("crm", contactId, "mql", m), EngagementEvent.Source.CRM,
                     ActivityType.BECAME_MQL, modifiedAt, email, contactId, "Marketing qualified lead", null, null, details));
-        } else if (old != null && stage != null && !stage.equals(old.lifecycleStage())) {
+        }
+        if (old != null && stage != null && !stage.equals(old.lifecycleStage()) && !(becameMql && mql.isMql(stage, null))) {
             events.add(new EngagementEvent(EngagementEvent.idOf("crm", contactId, "stage", m), EngagementEvent.Source.CRM,
                     ActivityType.LIFECYCLE_CHANGE, modifiedAt, email, contactId, (old.lifecycleStage() == null ? "(none)" : old.lifecycleStage())
                     + " → " + stage, null, null, Map.of()));

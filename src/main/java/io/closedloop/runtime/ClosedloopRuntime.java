@@ -120,7 +120,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
         registry.bind("hubSpotFormSubmissionReader", new HubSpotFormSubmissionReader(hubspot, store, clock, Duration.ofHours(1),
                 Duration.ofSeconds(5)));
         registry.bind("hubSpotContactChangeReader", new HubSpotContactChangeReader(hubspot, store, clock,
-                HubSpotContactChangeReader.Window.defaults()));
+                HubSpotContactChangeReader.Window.defaults(), new HubSpotContactChangeReader.MqlDefinition(
+                        settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())));
         registry.bind("hubSpotListMembershipReader", new HubSpotListMembershipReader(hubspot, store, clock, settings.hubspotListIds(),
                 Duration.ofHours(1)));
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(salesforce, settings.preferContact(), settings.duplicatePolicy(),

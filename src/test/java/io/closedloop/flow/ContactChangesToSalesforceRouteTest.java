@@ -108,4 +108,21 @@ class ContactChangesToSalesforceRouteTest {
             assertThat(r.recordKey()).startsWith("crm:" + unknown.hubspotContactId() + ":mql:");
         });
     }
+
+    @Test
+    void withAScoreThresholdAsTheMqlDefinitionCrossingItIsTheMqlMoment() throws Exception {
+        World.Person lead = first(World.Match.LEAD, "lead");
+        java.nio.file.Path rules = java.nio.file.Files.writeString(dir.resolve("mql.properties"), "mql.lifecycle-stage=\nmql.score-threshold=70\n");
+        Map<String, String> env = emulators.env();
+        env.put("CLOSEDLOOP_DISPOSITION_FILE", rules.toString());
+        emulators.startDaemon(env, Map.of());
+        emulators.poll(SOURCE);
+        emulators.hubspot.portal().updateContact(lead.hubspotContactId(), Map.of("hubspotscore", "69"));
+        emulators.poll(SOURCE);
+        assertThat(activitiesOf("Lead__c", lead.sfLeadId())).isEmpty();
+        emulators.hubspot.portal().updateContact(lead.hubspotContactId(), Map.of("hubspotscore", "71"));
+        emulators.poll(SOURCE);
+        assertThat(activitiesOf("Lead__c", lead.sfLeadId())).extracting(a -> a.get("Activity_Type__c")).containsExactly("Became MQL");
+        assertThat(emulators.salesforce.org().get("Lead", lead.sfLeadId()).get("MQL_At__c")).isNotNull();
+    }
 }
