@@ -21,13 +21,53 @@ abstract class StateStoreContract {
     void migrationsCreateEveryTable() throws Exception {
         try (var c = store().dataSource().getConnection()) {
             for (String table : List.of("source_cursor", "identity_map", "event_ledger", "parked_record", "sync_run", "sla_clock",
-                    "list_membership")) {
+                    "list_membership", "domain_account", "contact_state", "summary_pending", "subject_profile", "email_identity",
+                    "disposition_state", "won_opportunity_contact", "campaign_attribution")) {
                 try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
                     assertThat(rs.next()).as(table).isTrue();
                     assertThat(rs.getLong(1)).as(table).isZero();
                 }
             }
         }
+    }
+
+    @Test
+    void contactSnapshotsProfilesAndCachedResolutionsRoundTrip() {
+        store().contactStates().put(List.of(new ContactStates.State("101", 35, "lead", 4, "https://x.example/p", T0, null)));
+        store().contactStates().put(List.of(new ContactStates.State("101", 80, "marketingqualifiedlead", 6, null, T0, T0.plusSeconds(5))));
+        assertThat(store().contactStates().find(List.of("101", "102"))).containsOnlyKeys("101")
+                .hasEntrySatisfying("101", s -> {
+                    assertThat(s.score()).isEqualTo(80);
+                    assertThat(s.mqlAt()).isEqualTo(T0.plusSeconds(5));
+                    assertThat(s.lastUrl()).isNull();
+                });
+        store().profiles().record(java.util.Map.of("00Q1", new SubjectProfiles.Profile(40, T0, null)));
+        store().profiles().record(java.util.Map.of("00Q1", new SubjectProfiles.Profile(30, T0.minusSeconds(60), T0)));
+        // an older score does not win; the first MQL moment is kept
+        assertThat(store().profiles().find(List.of("00Q1")).get("00Q1")).isEqualTo(new SubjectProfiles.Profile(40, T0, T0));
+        store().identities().rememberResolved(List.of(new IdentityMap.Resolved("o'brien@x.example", "Lead", "00Q1", null, "0051", null)));
+        assertThat(store().identities().resolved(List.of("o'brien@x.example"), T0.minusSeconds(1))).containsKey("o'brien@x.example");
+        clock.advance(Duration.ofHours(1));
+        assertThat(store().identities().resolved(List.of("o'brien@x.example"), clock.instant().minusSeconds(60))).isEmpty();
+        store().identities().forgetResolved(List.of("o'brien@x.example"));
+        assertThat(store().identities().resolved(List.of("o'brien@x.example"), Instant.EPOCH)).isEmpty();
+    }
+
+    @Test
+    void dispositionFingerprintsWonAmountsAndAttributionRoundTrip() {
+        Dispositions d = store().dispositions();
+        d.saveFingerprints(java.util.Map.of("00Q1", "aa", "006X", "bb"));
+        d.saveFingerprints(java.util.Map.of("00Q1", "cc"));
+        assertThat(d.fingerprints(List.of("00Q1", "006X", "00Q9"))).containsOnly(java.util.Map.entry("00Q1", "cc"), java.util.Map.entry("006X", "bb"));
+        d.recordWon("006A", List.of("a@x.example", "b@x.example"), new java.math.BigDecimal("1000.50"), T0);
+        d.recordWon("006B", List.of("a@x.example"), new java.math.BigDecimal("500"), T0);
+        d.recordWon("006B", List.of("a@x.example"), new java.math.BigDecimal("500"), T0);
+        assertThat(d.wonAmounts(List.of("a@x.example", "b@x.example")).get("a@x.example")).isEqualByComparingTo("1500.50");
+        d.saveAttribution("006A", List.of(new Dispositions.Attribution("006A", "linear", "Webinar", new java.math.BigDecimal("600")),
+                new Dispositions.Attribution("006A", "linear", "Email", new java.math.BigDecimal("400.50"))));
+        d.saveAttribution("006A", List.of(new Dispositions.Attribution("006A", "linear", "Webinar", new java.math.BigDecimal("1000.50"))));
+        assertThat(d.attributionOf("006A")).singleElement().satisfies(a -> assertThat(a.campaign()).isEqualTo("Webinar"));
+        assertThat(d.campaignTotals()).singleElement().satisfies(t -> assertThat(t.amount()).isEqualByComparingTo("1000.50"));
     }
 
     @Test
