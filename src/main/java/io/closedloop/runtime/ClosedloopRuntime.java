@@ -9,6 +9,7 @@ import io.closedloop.config.SalesforceAuth;
 import io.closedloop.hubspot.HubSpotClient;
 import io.closedloop.hubspot.HubSpotEmailEventReader;
 import io.closedloop.hubspot.HubSpotContactChangeReader;
+import io.closedloop.hubspot.HubSpotContactWriter;
 import io.closedloop.hubspot.HubSpotFormSubmissionReader;
 import io.closedloop.hubspot.HubSpotListMembershipReader;
 import io.closedloop.salesforce.SalesforceActivitySink;
@@ -18,6 +19,9 @@ import io.closedloop.salesforce.SalesforceIdentityResolver;
 import io.closedloop.salesforce.SalesforceJwtKeystore;
 import io.closedloop.salesforce.SalesforceSchemaCheck;
 import io.closedloop.salesforce.SalesforceSchemaGate;
+import io.closedloop.salesforce.SalesforceSlaClockStarter;
+import io.closedloop.sync.SlaWatch;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.closedloop.sync.SyncCheckpoint;
 import java.time.Clock;
 import java.time.Duration;
@@ -131,7 +135,10 @@ public final class ClosedloopRuntime implements AutoCloseable {
         SalesforceActivitySink sink = new SalesforceActivitySink(salesforce, resolver, store, settings.fieldMapping(), settings.keyMoments(),
                 settings.createLeadsForUnmatchedMqls(), clock,
                 settings.salesforceApiVersion(), Duration.ofMillis(500));
+        sink.startingSlaClocks(new SalesforceSlaClockStarter(salesforce, store, settings.dispositionRules()));
         registry.bind("salesforceActivitySink", sink);
+        registry.bind("slaWatch", new SlaWatch(salesforce, new HubSpotContactWriter(hubspot), store, settings.dispositionRules(), clock,
+                settings.salesforceApiVersion(), () -> context.getRegistry().findSingleByType(MeterRegistry.class)));
         registry.bind("salesforceUnmatchedRetry", new SalesforceUnmatchedRetry(store, sink));
         bindFeedback(registry, hubspot, salesforce);
     }

@@ -64,6 +64,7 @@ public class SalesforceActivitySink {
     private final Duration retryBackoff;
     private final SalesforceKeyMomentTasks tasks;
     private final boolean createLeadsForMqls;
+    private SalesforceSlaClockStarter slaClocks;
 
     public SalesforceActivitySink(SalesforceClient client, SalesforceIdentityResolver resolver, StateStore store,
                                   FieldMapping mapping, Clock clock, String apiVersion, Duration retryBackoff) {
@@ -82,6 +83,12 @@ public class SalesforceActivitySink {
         this.summaries = new SalesforceSummaryWriter(client, store, mapping, clock, apiVersion);
         this.tasks = new SalesforceKeyMomentTasks(client, store, keyMoments, apiVersion);
         this.createLeadsForMqls = createLeadsForMqls;
+    }
+
+    /** Also starts the hand-off SLA clock of every MQL moment written to an owned Lead or Contact. */
+    public SalesforceActivitySink startingSlaClocks(SalesforceSlaClockStarter starter) {
+        this.slaClocks = starter;
+        return this;
     }
 
     /** Route step: writes the batch's events and keeps the outcome on the batch for the checkpoint. */
@@ -248,6 +255,7 @@ public class SalesforceActivitySink {
             List<IdentityMap.Identity> identities = new ArrayList<>();
             Set<String> stale = new LinkedHashSet<>();
             Set<SummaryQueue.Pending> dirty = new LinkedHashSet<>();
+            List<SalesforceSlaClockStarter.Mql> mqls = new ArrayList<>();
             for (SalesforceCompositePlanner.CompositeCall call : SalesforceCompositePlanner.plan(apiVersion, pending)) {
                 JsonNode response = client.composite(call.body());
                 for (SalesforceWriteResult r : SalesforceCompositePlanner.results(call, response)) {
@@ -258,6 +266,9 @@ public class SalesforceActivitySink {
                         done.add(new EventLedger.Activity(e.id(), flow, r.id(), t.id(), account, e.type().label(),
                                 e.assetName(), e.occurredAt()));
                         dirty.add(new SummaryQueue.Pending(t.id(), t.sobject()));
+                        if (SalesforceSlaClockStarter.starts(e, t)) {
+                            mqls.add(new SalesforceSlaClockStarter.Mql(e, t));
+                        }
                         if (e.hubspotContactId() != null) {
                             identities.add(IdentityMap.Identity.of(e.hubspotContactId(), e.email(), t.lead() ? t.id() : null,
                                     t.lead() ? null : t.id(), account, clock.instant()));
@@ -282,6 +293,10 @@ public class SalesforceActivitySink {
                         parkedIds.add(e.id());
                     }
                 }
+            }
+            // clocks start before the ledger records the moment, so a crash in between starts them on the replay
+            if (slaClocks != null && !mqls.isEmpty()) {
+                slaClocks.start(mqls);
             }
             // the ledger and the summary queue move together, after Salesforce confirmed the records
             store.ledger().recordActivities(done);

@@ -12,7 +12,11 @@ public final class SlaClocks {
 
     public record SlaClock(String hubspotContactId, String sfRecordId, String ownerId, Instant startedAt,
                            Instant dueAt, Instant stoppedAt, String stopReason, Status status,
-                           Instant breachNotifiedAt) {
+                           Instant breachNotifiedAt, String startStatus) {
+        /** Still waiting for the first sales action (running, or breached and not yet worked). */
+        public boolean open() {
+            return stoppedAt == null;
+        }
     }
 
     private final Jdbc jdbc;
@@ -23,9 +27,15 @@ public final class SlaClocks {
 
     /** Starts a clock unless one already exists for the contact; returns whether it started one. */
     public boolean start(String hubspotContactId, String sfRecordId, String ownerId, Instant startedAt, Instant dueAt) {
+        return start(hubspotContactId, sfRecordId, ownerId, startedAt, dueAt, null);
+    }
+
+    /** @param startStatus the Lead Status when the clock started (null for a Contact): leaving it is a sales action */
+    public boolean start(String hubspotContactId, String sfRecordId, String ownerId, Instant startedAt, Instant dueAt,
+                         String startStatus) {
         try {
-            jdbc.update("INSERT INTO sla_clock (hubspot_contact_id, sf_record_id, owner_id, started_at, due_at, status) "
-                    + "VALUES (?, ?, ?, ?, ?, ?)", hubspotContactId, sfRecordId, ownerId, startedAt, dueAt, Status.RUNNING);
+            jdbc.update("INSERT INTO sla_clock (hubspot_contact_id, sf_record_id, owner_id, started_at, due_at, status, start_status) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?)", hubspotContactId, sfRecordId, ownerId, startedAt, dueAt, Status.RUNNING, startStatus);
             return true;
         } catch (StateStoreException e) {
             if (Jdbc.isUniqueViolation(e)) {
@@ -40,6 +50,30 @@ public final class SlaClocks {
         return jdbc.update("UPDATE sla_clock SET stopped_at = ?, stop_reason = ?, status = CASE WHEN status = ? "
                         + "THEN ? ELSE status END WHERE hubspot_contact_id = ? AND stopped_at IS NULL",
                 at, reason, Status.RUNNING, Status.MET, hubspotContactId) > 0;
+    }
+
+    /**
+     * A later MQL moment of a contact whose clock has stopped starts a new clock in its place; returns false (and
+     * changes nothing) while the old clock is still open or the moment is not after the old clock stopped.
+     */
+    public boolean restart(String hubspotContactId, String sfRecordId, String ownerId, Instant startedAt, Instant dueAt,
+                           String startStatus) {
+        return jdbc.update("UPDATE sla_clock SET sf_record_id = ?, owner_id = ?, started_at = ?, due_at = ?, status = ?, "
+                        + "start_status = ?, stopped_at = NULL, stop_reason = NULL, breach_notified_at = NULL "
+                        + "WHERE hubspot_contact_id = ? AND stopped_at IS NOT NULL AND stopped_at < ?",
+                sfRecordId, ownerId, startedAt, dueAt, Status.RUNNING, startStatus, hubspotContactId, startedAt) > 0;
+    }
+
+    /** Sales acted after the due time on a clock whose breach was never raised: it ends BREACHED (worked late). */
+    public boolean stopLate(String hubspotContactId, Instant at, String reason) {
+        return jdbc.update("UPDATE sla_clock SET stopped_at = ?, stop_reason = ?, status = ?, breach_notified_at = NULL "
+                        + "WHERE hubspot_contact_id = ? AND stopped_at IS NULL AND status = ?",
+                at, reason, Status.BREACHED, hubspotContactId, Status.RUNNING) > 0;
+    }
+
+    /** Clocks still waiting for the first sales action, running or breached. */
+    public List<SlaClock> open() {
+        return jdbc.query("SELECT * FROM sla_clock WHERE stopped_at IS NULL ORDER BY due_at, hubspot_contact_id", SlaClocks::map);
     }
 
     /** Running clocks whose due time has passed: the breaches still to act on. */
@@ -61,6 +95,6 @@ public final class SlaClocks {
         return new SlaClock(rs.getString("hubspot_contact_id"), rs.getString("sf_record_id"), rs.getString("owner_id"),
                 Jdbc.instant(rs, "started_at"), Jdbc.instant(rs, "due_at"), Jdbc.instant(rs, "stopped_at"),
                 rs.getString("stop_reason"), Status.valueOf(rs.getString("status")),
-                Jdbc.instant(rs, "breach_notified_at"));
+                Jdbc.instant(rs, "breach_notified_at"), rs.getString("start_status"));
     }
 }

@@ -43,7 +43,8 @@ class OpsEndpointsRouteTest {
                 Map.of("closedloop.retry.max-redeliveries", "2", "closedloop.retry.initial-delay-ms", "10",
                         "closedloop.flow.hubspot-email-events", "false", "closedloop.flow.hubspot-form-submissions", "false",
                         "closedloop.flow.hubspot-contact-changes", "false", "closedloop.flow.salesforce-unmatched-retry", "false",
-                        "closedloop.flow.hubspot-list-memberships", "false", "closedloop.flow.salesforce-dispositions", "false"));
+                        "closedloop.flow.hubspot-list-memberships", "false", "closedloop.flow.salesforce-dispositions", "false",
+                        "closedloop.flow.sla-watch", "false"));
         runtime.start();
     }
 

@@ -265,6 +265,30 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void aLaterMqlRestartsOnlyAStoppedClockAndALateActionEndsBreached() {
+        SlaClocks clocks = store().slaClocks();
+        clocks.start("301", "00Q000000000003AAA", "005000000000001AAA", T0, T0.plus(Duration.ofHours(4)), "Open - Not Contacted");
+        assertThat(clocks.open()).extracting(SlaClocks.SlaClock::hubspotContactId).containsExactly("301");
+        assertThat(clocks.find("301").orElseThrow().startStatus()).isEqualTo("Open - Not Contacted");
+        // an open clock is never replaced
+        assertThat(clocks.restart("301", "00Q000000000003AAA", "005000000000001AAA", T0.plusSeconds(60), T0, null)).isFalse();
+
+        assertThat(clocks.stopLate("301", T0.plus(Duration.ofHours(5)), "Task logged")).isTrue();
+        assertThat(clocks.find("301").orElseThrow().status()).isEqualTo(SlaClocks.Status.BREACHED);
+        assertThat(clocks.open()).isEmpty();
+        // a moment before the clock stopped is an old one; a later one starts afresh
+        assertThat(clocks.restart("301", "00Q000000000003AAA", "005000000000002AAA", T0.plus(Duration.ofHours(1)), T0, null)).isFalse();
+        assertThat(clocks.restart("301", "00Q000000000003AAA", "005000000000002AAA", T0.plus(Duration.ofDays(2)),
+                T0.plus(Duration.ofDays(3)), "Open - Not Contacted")).isTrue();
+        assertThat(clocks.find("301")).hasValueSatisfying(c -> {
+            assertThat(c.status()).isEqualTo(SlaClocks.Status.RUNNING);
+            assertThat(c.ownerId()).isEqualTo("005000000000002AAA");
+            assertThat(c.stoppedAt()).isNull();
+            assertThat(c.stopReason()).isNull();
+        });
+    }
+
+    @Test
     void reopeningAMigratedDatabaseKeepsItsData() {
         store().cursors().put("s", "v1");
         StateStore again = reopen();
