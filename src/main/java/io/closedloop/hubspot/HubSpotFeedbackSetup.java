@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public class HubSpotFeedbackSetup {
     /** The values of sales_sla_status. */
-    public static final List<String> SLA_STATUSES = List.of("On track", "Met", "Breached", "Worked late");
+    public static final List<String> SLA_STATUSES = io.closedloop.sync.SlaStatus.labels();
     private static final Logger LOG = LoggerFactory.getLogger(HubSpotFeedbackSetup.class);
 
     private final HubSpotPropertySetup setup;
