@@ -132,7 +132,9 @@ public final class Sandbox implements AutoCloseable {
         SyncRuns.Counts totals = runtime.store().runs().totals();
         long engagementCount = engagement.totals().values().stream().mapToLong(Long::longValue).sum();
         return new Progress(engagementCount, totals.read(), salesforce.org().all("Marketing_Activity__c").size(),
-                hubspot.portal().notes().size(), runtime.store().parked().countParked(), hubspot.journal().total(),
+                // feedback: contacts whose HubSpot record carries a sales disposition
+                hubspot.portal().contacts().stream().filter(c -> c.get("sales_disposition") != null).count(),
+                runtime.store().parked().countParked(), hubspot.journal().total(),
                 salesforce.journal().total(), salesTeam.counts());
     }
 

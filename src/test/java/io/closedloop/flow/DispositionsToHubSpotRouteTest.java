@@ -173,4 +173,30 @@ class DispositionsToHubSpotRouteTest {
         assertThat(json.path("models").path("linear").findValuesAsText("campaign")).contains("Spring webinar", emailCampaign);
         assertThat(json.path("models").path("first_touch").get(0).path("amount").decimalValue()).isEqualByComparingTo("30000");
     }
+
+    @Test
+    void whatTheSimulatedSalesTeamDecidesReachesHubSpotOnceWithItsReasonAndDetail() throws Exception {
+        List<World.Person> mqls = leads(6);
+        mqls.forEach(p -> org.update("Lead", p.sfLeadId(), Map.of("MQL_At__c", clock.instant().minusSeconds(3600))));
+        // a team that rejects every MQL at once, so each lead gets a reason and a detail of its own
+        var team = new io.closedloop.sandbox.world.SalesTeamSimulator(org, clock, 7L,
+                new io.closedloop.sandbox.world.SalesTeamSimulator.Config(0, 1.0, 0, java.time.Duration.ZERO, java.time.Duration.ofMillis(1), 0));
+        emulators.startDaemon();
+        emulators.poll(SOURCE);
+        assertThat(team.work().rejected()).isGreaterThanOrEqualTo(mqls.size());
+        emulators.poll(SOURCE);
+        emulators.stopDaemon();
+        emulators.startDaemon();
+        emulators.poll(SOURCE);
+
+        for (World.Person p : mqls) {
+            Map<String, Object> sf = org.get("Lead", p.sfLeadId());
+            String reason = (String) sf.get("Rejection_Reason__c");
+            assertThat(contact(p)).containsEntry("sales_disposition", "rejected")
+                    .containsEntry("sales_rejection_reason", io.closedloop.hubspot.HubSpotPropertySetup.optionValue(reason))
+                    .containsEntry("sales_rejection_detail", (String) sf.get("Rejection_Detail__c"));
+            assertThat(notesOf(p)).singleElement().satisfies(n -> assertThat(n.properties().get("hs_note_body"))
+                    .contains("Reason: " + reason.replace("&", "&amp;")));
+        }
+    }
 }
