@@ -24,7 +24,8 @@ public record ClosedloopSettings(
         FieldMapping fieldMapping,
         KeyMoments keyMoments,
         boolean createLeadsForUnmatchedMqls,
-        List<String> hubspotListIds) {
+        List<String> hubspotListIds,
+        Duration parkedRetention) {
 
     public ClosedloopSettings {
         hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);

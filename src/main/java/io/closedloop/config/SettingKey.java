@@ -33,7 +33,9 @@ public enum SettingKey {
     CLOSEDLOOP_KEY_MOMENT_PAGES("/pricing,/demo", false,
             "Page paths whose visits count as key moments when page-visit is among CLOSEDLOOP_KEY_MOMENTS"),
     CLOSEDLOOP_UNMATCHED_MQL("park", false,
-            "An MQL with no Salesforce Lead or Contact: park (retried until one exists) or create-lead");
+            "An MQL with no Salesforce Lead or Contact: park (retried until one exists) or create-lead"),
+    CLOSEDLOOP_PARKED_RETENTION("30d", false,
+            "How long parked records are kept after they were last seen (e.g. 30d, 12h, P30D); resolved ones go at the next daily run");
 
     private final String defaultValue;
     private final boolean secret;

@@ -11,7 +11,12 @@ import io.closedloop.hubspot.HubSpotEmailEventReader;
 import io.closedloop.hubspot.HubSpotContactChangeReader;
 import io.closedloop.hubspot.HubSpotFormSubmissionReader;
 import io.closedloop.hubspot.HubSpotListMembershipReader;
+import io.closedloop.salesforce.SalesforceActivityReplay;
 import io.closedloop.salesforce.SalesforceActivitySink;
+import io.closedloop.salesforce.SalesforceSummaryReplay;
+import io.closedloop.salesforce.SalesforceSummaryWriter;
+import io.closedloop.state.StateRetention;
+import io.closedloop.sync.ParkedReplay;
 import io.closedloop.salesforce.SalesforceUnmatchedRetry;
 import io.closedloop.salesforce.SalesforceClient;
 import io.closedloop.salesforce.SalesforceIdentityResolver;
@@ -46,6 +51,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private final FlowHealth flowHealth;
     private final Main main;
     private SalesforceSchemaGate schemaGate;
+    private ParkedReplay parkedReplay;
 
     public ClosedloopRuntime(ClosedloopSettings settings, Clock clock) {
         this(settings, clock, ROUTES, Map.of());
@@ -68,6 +74,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
         main.bind("stateStore", store);
         main.bind("flowHealth", flowHealth);
         main.bind("syncFailureHandler", new SyncFailureHandler(store.parked(), flowHealth));
+        main.bind("stateRetention", new StateRetention(store.parked(), clock, settings.parkedRetention()));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport support) {
@@ -132,6 +139,11 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 settings.salesforceApiVersion(), Duration.ofMillis(500));
         registry.bind("salesforceActivitySink", sink);
         registry.bind("salesforceUnmatchedRetry", new SalesforceUnmatchedRetry(store, sink));
+        // Flow 1 engagement and its summary writes; later flows register their own prefix
+        parkedReplay = new ParkedReplay(store.parked())
+                .register("hubspot-", new SalesforceActivityReplay(schemaGate, sink, store))
+                .register(SalesforceSummaryWriter.FLOW, new SalesforceSummaryReplay(schemaGate, sink, store));
+        registry.bind("parkedReplay", parkedReplay);
     }
 
     private SalesforceComponent salesforceComponent() {
@@ -210,6 +222,19 @@ public final class ClosedloopRuntime implements AutoCloseable {
     /** The Salesforce schema verdict that lets Flow 1 run. */
     public SalesforceSchemaGate schemaGate() {
         return schemaGate;
+    }
+
+    /** Replays parked records through their flow's write path (the {@code replay} command). */
+    public ParkedReplay parkedReplay() {
+        return parkedReplay;
+    }
+
+    /**
+     * Properties for a runtime that only replays: no route starts (no poll, no scheduled retry or retention), and
+     * no ops server, so it runs next to a daemon without taking its port.
+     */
+    public static Map<String, String> replayOnly() {
+        return Map.of("camel.main.auto-startup", "false", "camel.management.enabled", "false");
     }
 
     public ClosedloopSettings settings() {

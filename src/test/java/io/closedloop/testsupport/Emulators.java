@@ -47,6 +47,7 @@ public final class Emulators implements AutoCloseable {
         props.put("closedloop.flow.hubspot-contact-changes", "false");
         props.put("closedloop.flow.salesforce-unmatched-retry", "false");
         props.put("closedloop.flow.hubspot-list-memberships", "false");
+        props.put("closedloop.flow.state-retention", "false");
         props.put("closedloop.retry.max-redeliveries", "2");
         props.put("closedloop.retry.initial-delay-ms", "10");
         props.putAll(properties);
