@@ -1,5 +1,7 @@
 package io.closedloop;
 
+import io.closedloop.cli.ParkedCommand;
+import io.closedloop.cli.ReplayCommand;
 import io.closedloop.cli.RunCommand;
 import io.closedloop.cli.ValidateCommand;
 import io.closedloop.cli.VersionProvider;
@@ -12,7 +14,8 @@ import picocli.CommandLine.Command;
         description = "Syncs HubSpot marketing engagement into Salesforce and sales dispositions back to HubSpot.",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {RunCommand.class, ValidateCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, ParkedCommand.class, ReplayCommand.class, SandboxCommand.class,
+                CommandLine.HelpCommand.class})
 public class Closedloop implements Runnable {
     /** Exit code for configuration problems. */
     public static final int EXIT_CONFIG = 2;

@@ -25,7 +25,8 @@ public record ClosedloopSettings(
         KeyMoments keyMoments,
         boolean createLeadsForUnmatchedMqls,
         List<String> hubspotListIds,
-        DispositionRules dispositionRules) {
+        DispositionRules dispositionRules,
+        Duration parkedRetention) {
 
     public ClosedloopSettings {
         hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);

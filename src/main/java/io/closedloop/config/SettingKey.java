@@ -35,7 +35,9 @@ public enum SettingKey {
     CLOSEDLOOP_DISPOSITION_FILE("config/dispositions.properties", false,
             "Sales-feedback rules: Lead Status to disposition, HubSpot lead status and lifecycle, MQL definition, SLA"),
     CLOSEDLOOP_UNMATCHED_MQL("park", false,
-            "An MQL with no Salesforce Lead or Contact: park (retried until one exists) or create-lead");
+            "An MQL with no Salesforce Lead or Contact: park (retried until one exists) or create-lead"),
+    CLOSEDLOOP_PARKED_RETENTION("30d", false,
+            "How long parked records are kept after they were last seen (e.g. 30d, 12h, P30D); resolved ones go at the next daily run");
 
     private final String defaultValue;
     private final boolean secret;

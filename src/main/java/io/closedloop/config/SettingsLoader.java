@@ -32,11 +32,12 @@ public final class SettingsLoader {
     public static final Path DEFAULT_CONFIG_FILE = Path.of("config", "application.properties");
     static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/closedloop;DB_CLOSE_ON_EXIT=FALSE";
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern API_VERSION = Pattern.compile("\\d{2,3}\\.0");
     private static final Pattern LIST_ID = Pattern.compile("\\d{1,19}");
     private static final Pattern TOKEN_CHARS = Pattern.compile("[\\x21-\\x7E]+");
     private static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
+    private static final Duration MIN_RETENTION = Duration.ofHours(1);
 
     private final Map<String, String> env;
     private final List<String> problems = new ArrayList<>();
@@ -87,6 +88,7 @@ public final class SettingsLoader {
         KeyMoments keyMoments = keyMoments();
         DispositionRules dispositionRules = dispositionRules();
         String unmatchedMql = oneOf(CLOSEDLOOP_UNMATCHED_MQL, "park", "create-lead");
+        Duration parkedRetention = retention(CLOSEDLOOP_PARKED_RETENTION);
 
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
@@ -95,7 +97,7 @@ public final class SettingsLoader {
                 dbPassword == null ? Secret.of("") : dbPassword, httpPort, pollInterval, logFormat,
                 useFile && Files.isRegularFile(configFile) ? configFile : null, !"lead".equals(prefer),
                 ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
-                keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules);
+                keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules, parkedRetention);
     }
 
     private void readFile(Path path, boolean mustExist) {
@@ -330,7 +332,20 @@ public final class SettingsLoader {
         return parsed;
     }
 
-    /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT30S}); null if neither. */
+    private Duration retention(SettingKey key) {
+        String value = required(key, key.description());
+        if (value == null) {
+            return null;
+        }
+        Duration parsed = parseDuration(value);
+        if (parsed == null || parsed.compareTo(MIN_RETENTION) < 0) {
+            problems.add(key.env() + ": expected a duration of at least 1h such as 30d, 12h or P30D, got \"" + value + "\"");
+            return null;
+        }
+        return parsed;
+    }
+
+    /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 7d} or ISO-8601 ({@code PT30S}); null if neither. */
     public static Duration parseDuration(String value) {
         Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
         if (m.matches()) {
@@ -339,7 +354,8 @@ public final class SettingsLoader {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
             };
         }
         try {

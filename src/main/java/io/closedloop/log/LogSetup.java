@@ -25,6 +25,8 @@ public final class LogSetup {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
             context.getLogger("org.apache.camel").setLevel(Level.WARN);
+            // Flyway warns about database versions it has not verified on every start: noise in a command's output
+            context.getLogger("org.flywaydb").setLevel(Level.ERROR);
         }
     }
 

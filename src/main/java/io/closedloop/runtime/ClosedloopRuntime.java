@@ -12,7 +12,12 @@ import io.closedloop.hubspot.HubSpotContactChangeReader;
 import io.closedloop.hubspot.HubSpotContactWriter;
 import io.closedloop.hubspot.HubSpotFormSubmissionReader;
 import io.closedloop.hubspot.HubSpotListMembershipReader;
+import io.closedloop.salesforce.SalesforceActivityReplay;
 import io.closedloop.salesforce.SalesforceActivitySink;
+import io.closedloop.salesforce.SalesforceSummaryReplay;
+import io.closedloop.salesforce.SalesforceSummaryWriter;
+import io.closedloop.state.StateRetention;
+import io.closedloop.sync.ParkedReplay;
 import io.closedloop.salesforce.SalesforceUnmatchedRetry;
 import io.closedloop.salesforce.SalesforceClient;
 import io.closedloop.salesforce.SalesforceIdentityResolver;
@@ -50,6 +55,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private final FlowHealth flowHealth;
     private final Main main;
     private SalesforceSchemaGate schemaGate;
+    private ParkedReplay parkedReplay;
 
     public ClosedloopRuntime(ClosedloopSettings settings, Clock clock) {
         this(settings, clock, ROUTES, Map.of());
@@ -72,6 +78,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
         main.bind("stateStore", store);
         main.bind("flowHealth", flowHealth);
         main.bind("syncFailureHandler", new SyncFailureHandler(store.parked(), flowHealth));
+        main.bind("stateRetention", new StateRetention(store.parked(), clock, settings.parkedRetention()));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport support) {
@@ -140,19 +147,27 @@ public final class ClosedloopRuntime implements AutoCloseable {
         registry.bind("slaWatch", new SlaWatch(salesforce, new HubSpotContactWriter(hubspot), store, settings.dispositionRules(), clock,
                 settings.salesforceApiVersion(), () -> context.getRegistry().findSingleByType(MeterRegistry.class)));
         registry.bind("salesforceUnmatchedRetry", new SalesforceUnmatchedRetry(store, sink));
+        // Flow 1 engagement and its summary writes; later flows register their own prefix
+        parkedReplay = new ParkedReplay(store.parked())
+                .register("hubspot-", new SalesforceActivityReplay(schemaGate, sink, store))
+                .register(SalesforceSummaryWriter.FLOW, new SalesforceSummaryReplay(schemaGate, sink, store));
+        registry.bind("parkedReplay", parkedReplay);
         bindFeedback(registry, hubspot, salesforce);
     }
 
     /** Flow 2's beans: sales dispositions back to HubSpot, and campaign attribution. */
     private void bindFeedback(org.apache.camel.spi.Registry registry, HubSpotClient hubspot, SalesforceClient salesforce) {
         var rules = settings.dispositionRules();
-        registry.bind("hubSpotFeedbackSetup", new io.closedloop.hubspot.HubSpotFeedbackSetup(
-                new io.closedloop.hubspot.HubSpotPropertySetup(hubspot), salesforce, rules));
+        var feedbackSetup = new io.closedloop.hubspot.HubSpotFeedbackSetup(new io.closedloop.hubspot.HubSpotPropertySetup(hubspot), salesforce, rules);
+        registry.bind("hubSpotFeedbackSetup", feedbackSetup);
         registry.bind("salesforceDispositionReader", new io.closedloop.salesforce.SalesforceDispositionReader(salesforce, store, rules,
                 clock, Duration.ofHours(1), Duration.ofSeconds(60)));
         registry.bind("salesforceCampaignAttribution", new io.closedloop.salesforce.SalesforceCampaignAttribution(salesforce, store));
-        registry.bind("hubSpotDispositionWriter", new io.closedloop.hubspot.HubSpotDispositionWriter(
-                new io.closedloop.hubspot.HubSpotContactWriter(hubspot), store, rules, io.closedloop.salesforce.SalesforceDispositionReader.SOURCE));
+        var dispositionWriter = new io.closedloop.hubspot.HubSpotDispositionWriter(
+                new io.closedloop.hubspot.HubSpotContactWriter(hubspot), store, rules, io.closedloop.salesforce.SalesforceDispositionReader.SOURCE);
+        registry.bind("hubSpotDispositionWriter", dispositionWriter);
+        parkedReplay.register(io.closedloop.salesforce.SalesforceDispositionReader.SOURCE,
+                new io.closedloop.hubspot.HubSpotDispositionReplay(feedbackSetup, dispositionWriter, store.parked()));
         registry.bind("attributionReport", new io.closedloop.sync.AttributionReport(store));
     }
 
@@ -232,6 +247,19 @@ public final class ClosedloopRuntime implements AutoCloseable {
     /** The Salesforce schema verdict that lets Flow 1 run. */
     public SalesforceSchemaGate schemaGate() {
         return schemaGate;
+    }
+
+    /** Replays parked records through their flow's write path (the {@code replay} command). */
+    public ParkedReplay parkedReplay() {
+        return parkedReplay;
+    }
+
+    /**
+     * Properties for a runtime that only replays: no route starts (no poll, no scheduled retry or retention), and
+     * no ops server, so it runs next to a daemon without taking its port.
+     */
+    public static Map<String, String> replayOnly() {
+        return Map.of("camel.main.auto-startup", "false", "camel.management.enabled", "false");
     }
 
     public ClosedloopSettings settings() {

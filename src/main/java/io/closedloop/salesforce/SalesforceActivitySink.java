@@ -394,6 +394,11 @@ public class SalesforceActivitySink {
         }
     }
 
+    /** Writes the queued summary fields now; a replay of parked summary writes re-queues them first. */
+    public int flushSummaries() {
+        return summaries.flush();
+    }
+
     /** Last activity per subject, for callers that show it. */
     public Map<String, Instant> lastActivity(List<String> subjectIds) {
         return store.ledger().lastActivity("subject_id", subjectIds);

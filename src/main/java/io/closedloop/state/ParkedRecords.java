@@ -84,8 +84,14 @@ public final class ParkedRecords {
     }
 
     public List<ParkedRecord> list(Filter filter, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM parked_record WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
+        String sql = "SELECT * FROM parked_record WHERE " + where(filter, params) + " ORDER BY id LIMIT " + Math.max(1, limit);
+        return jdbc.query(sql, ParkedRecords::map, params.toArray());
+    }
+
+    /** The SQL condition of a filter, appending its parameters. */
+    private static String where(Filter filter, List<Object> params) {
+        StringBuilder sql = new StringBuilder("1 = 1");
         if (filter.flow() != null) {
             sql.append(" AND flow = ?");
             params.add(filter.flow());
@@ -112,16 +118,21 @@ public final class ParkedRecords {
             sql.append(" AND status = ?");
             params.add(filter.status());
         }
-        sql.append(" ORDER BY id LIMIT ").append(Math.max(1, limit));
-        return jdbc.query(sql.toString(), ParkedRecords::map, params.toArray());
+        return sql.toString();
     }
 
     /** Parked records grouped by flow and reason code, for the {@code parked} command and the status page. */
     public List<Count> summary() {
-        return jdbc.query("SELECT flow, error_kind, error_code, COUNT(*) AS n FROM parked_record WHERE status = ? "
-                        + "GROUP BY flow, error_kind, error_code ORDER BY flow, n DESC",
+        return summary(new Filter(null, null, null, null, null, Status.PARKED));
+    }
+
+    /** The records a filter selects, grouped by flow, error kind and code, largest group of a flow first. */
+    public List<Count> summary(Filter filter) {
+        List<Object> params = new ArrayList<>();
+        return jdbc.query("SELECT flow, error_kind, error_code, COUNT(*) AS n FROM parked_record WHERE " + where(filter, params)
+                        + " GROUP BY flow, error_kind, error_code ORDER BY flow, n DESC, error_code",
                 rs -> new Count(rs.getString("flow"), ErrorKind.valueOf(rs.getString("error_kind")),
-                        rs.getString("error_code"), rs.getLong("n")), Status.PARKED);
+                        rs.getString("error_code"), rs.getLong("n")), params.toArray());
     }
 
     public long countParked() {
@@ -134,7 +145,12 @@ public final class ParkedRecords {
         jdbc.update("UPDATE parked_record SET status = ?, last_seen = ? WHERE id = ?", Status.RESOLVED, clock.instant(), id);
     }
 
-    /** Retention: removes records last seen before the cutoff; returns how many. */
+    /** Retention: removes records a replay wrote; returns how many. */
+    public int deleteResolved() {
+        return jdbc.update("DELETE FROM parked_record WHERE status = ?", Status.RESOLVED);
+    }
+
+    /** Retention: removes records last seen before the cutoff, whatever their status; returns how many. */
     public int deleteLastSeenBefore(Instant cutoff) {
         return jdbc.update("DELETE FROM parked_record WHERE last_seen < ?", cutoff);
     }

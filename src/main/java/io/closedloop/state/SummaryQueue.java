@@ -33,6 +33,11 @@ public final class SummaryQueue {
         jdbc.batch("DELETE FROM summary_pending WHERE sf_id = ?", sfIds.stream().map(id -> new Object[] {id}).toList());
     }
 
+    /** Whether the record still waits for its summary write (Salesforce asked to back off, or it was never flushed). */
+    public boolean contains(String sfId) {
+        return jdbc.queryOne("SELECT COUNT(*) FROM summary_pending WHERE sf_id = ?", rs -> rs.getLong(1), sfId).orElse(0L) > 0;
+    }
+
     public long size() {
         return jdbc.queryOne("SELECT COUNT(*) FROM summary_pending", rs -> rs.getLong(1)).orElse(0L);
     }

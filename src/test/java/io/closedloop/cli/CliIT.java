@@ -10,6 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.closedloop.sandbox.salesforce.SalesforceEmulator;
+import io.closedloop.state.ParkedRecords;
+import io.closedloop.state.StateStore;
+import io.closedloop.sync.ErrorKind;
 import io.closedloop.testsupport.TestSettings;
 import java.io.IOException;
 import java.net.URI;
@@ -22,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +87,78 @@ class CliIT {
         env.put("SALESFORCE_CLIENT_ID", "3MVG9consumerkey");
         env.put("SALESFORCE_CLIENT_SECRET", "8A4BE6secretvalue");
         return env;
+    }
+
+    /** A state store file as a daemon leaves it: three parked records (one with an email in its payload), one resolved. */
+    private Map<String, String> envWithParkedRecords() {
+        Map<String, String> env = validEnv();
+        String url = "jdbc:h2:file:" + workDir.resolve("state") + ";DB_CLOSE_ON_EXIT=FALSE";
+        env.put("CLOSEDLOOP_DB_URL", url);
+        try (StateStore store = StateStore.open(url, "sa", "", java.time.Clock.systemUTC())) {
+            ParkedRecords parked = store.parked();
+            parked.park("hubspot-email-events", "email:evt-1:1700000000000", "{\"email\":\"pat.lee@acme.example\"}",
+                    "Activity_Type__c: bad value for restricted picklist field: Email Bounce", ErrorKind.SKIPPABLE,
+                    "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST");
+            parked.park("hubspot-email-events", "email:evt-2:1700000000001", "{\"email\":\"sam@beta.example\"}",
+                    "no Salesforce Lead or Contact has this email yet", ErrorKind.SKIPPABLE, "UNMATCHED");
+            parked.park("hubspot-email-events", "email:evt-3:1700000000002", "{\"email\":\"kim@beta.example\"}",
+                    "no Salesforce Lead or Contact has this email yet", ErrorKind.SKIPPABLE, "UNMATCHED");
+            var fixed = parked.park("hubspot-form-submissions", "form:g1:1700000000003", "{\"email\":\"lou@gamma.example\"}",
+                    "Asset: data value too large: Demo request (max length=5)", ErrorKind.SKIPPABLE, "STRING_TOO_LONG");
+            parked.markResolved(fixed.id());
+        }
+        return env;
+    }
+
+    @Test
+    void parkedSummarisesParkedRecordsByFlowKindAndCodeWithoutPayloads() throws Exception {
+        Map<String, String> env = envWithParkedRecords();
+        Result r = run(env, "parked");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines().map(String::strip)).containsSubsequence(
+                "FLOW                  KIND       CODE                                     COUNT",
+                "hubspot-email-events  SKIPPABLE  UNMATCHED                                    2",
+                "hubspot-email-events  SKIPPABLE  INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST      1");
+        assertThat(r.out()).contains("total: 3 parked").doesNotContain("STRING_TOO_LONG", "@");
+
+        Result resolved = run(env, "parked", "--status", "resolved", "--flow", "hubspot-form-submissions");
+        assertThat(resolved.out()).contains("hubspot-form-submissions  SKIPPABLE  STRING_TOO_LONG", "total: 1 resolved");
+    }
+
+    @Test
+    void parkedListPrintsOneLinePerRecordAndShowsAPayloadOnlyWhenAskedById() throws Exception {
+        Map<String, String> env = envWithParkedRecords();
+        Result r = run(env, "parked", "--list", "--code", "UNMATCHED", "--since", "1h");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).startsWith("ID").contains("FLOW", "KEY", "CODE", "ATTEMPTS", "FIRST SEEN", "LAST SEEN", "REASON");
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1).strip()).matches("2 +hubspot-email-events +email:evt-2:1700000000001 +UNMATCHED +1 +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ +\\S+Z +parked "
+                + "+no Salesforce Lead or Contact has this email yet");
+        assertThat(lines.get(2).strip()).startsWith("3 ");
+        assertThat(r.out()).doesNotContain("@");
+
+        assertThat(run(env, "parked", "--list", "--limit", "1").out()).contains("email:evt-1:", "more records match")
+                .doesNotContain("email:evt-2:");
+        assertThat(run(env, "parked", "--list", "--until", "2020-01-01T00:00:00Z").out()).contains("No parked records match.");
+        assertThat(run(env, "parked", "--list", "--since", "soon").exit()).isEqualTo(2);
+
+        Result payload = run(env, "parked", "--show-payload", "1");
+        assertThat(payload.exit()).isZero();
+        assertThat(payload.out().strip()).isEqualTo("{\"email\":\"pat.lee@acme.example\"}");
+        assertThat(payload.err()).contains("personal data");
+    }
+
+    @Test
+    void replayDryRunListsTheSelectionAndChangesNothing() throws Exception {
+        Map<String, String> env = envWithParkedRecords();
+        Result r = run(env, "replay", "--reason", "LEAD OR CONTACT", "--dry-run");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("email:evt-2:", "email:evt-3:", "hubspot-email-events: would replay 2", "dry run: nothing was sent")
+                .doesNotContain("email:evt-1:", "@");
+        // WireMock stands in for both APIs: a dry run asks neither
+        assertThat(apis.getAllServeEvents()).isEmpty();
+        assertThat(run(env, "parked").out()).contains("total: 3 parked");
     }
 
     @Test
@@ -181,7 +257,8 @@ class CliIT {
         Result version = run(Map.of(), "--version");
         assertThat(version.exit()).isZero();
         assertThat(version.out()).startsWith("closedloop 0.1.0");
-        for (String[] args : new String[][] {{"--help"}, {"run", "--help"}, {"validate", "--help"}, {"help", "validate"}}) {
+        for (String[] args : new String[][] {{"--help"}, {"run", "--help"}, {"validate", "--help"}, {"help", "validate"},
+                {"parked", "--help"}, {"replay", "--help"}}) {
             Result help = run(Map.of(), args);
             assertThat(help.exit()).as(String.join(" ", args)).isZero();
             assertThat(help.out()).as(String.join(" ", args)).contains("Usage: closedloop");

@@ -284,6 +284,26 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void parkedRetentionDefaultsTo30DaysAndTakesDaysHoursOrIso() throws Exception {
+        assertThat(SettingsLoader.load(noConfig(), valid()).parkedRetention()).isEqualTo(Duration.ofDays(30));
+        for (var form : Map.of("7d", Duration.ofDays(7), "12h", Duration.ofHours(12), "P30D", Duration.ofDays(30)).entrySet()) {
+            Map<String, String> env = valid();
+            env.put("CLOSEDLOOP_PARKED_RETENTION", form.getKey());
+            assertThat(SettingsLoader.load(noConfig(), env).parkedRetention()).as(form.getKey()).isEqualTo(form.getValue());
+        }
+    }
+
+    @Test
+    void malformedOrTooShortParkedRetentionIsNamed() {
+        for (String bad : List.of("forever", "30s")) {
+            Map<String, String> env = valid();
+            env.put("CLOSEDLOOP_PARKED_RETENTION", bad);
+            assertThat(problems(noConfig(), env)).containsExactly("CLOSEDLOOP_PARKED_RETENTION: expected a duration of at least 1h "
+                    + "such as 30d, 12h or P30D, got \"" + bad + "\"");
+        }
+    }
+
+    @Test
     void propertyNamesFollowTheEnvironmentNames() {
         assertThat(SettingKey.HUBSPOT_BASE_URL.property()).isEqualTo("hubspot.base-url");
         assertThat(SettingKey.SALESFORCE_JWT_KEY_FILE.property()).isEqualTo("salesforce.jwt-key-file");

@@ -199,4 +199,36 @@ class DispositionsToHubSpotRouteTest {
                     .contains("Reason: " + reason.replace("&", "&amp;")));
         }
     }
+
+    @Test
+    void aReasonHubSpotDoesNotOfferYetIsParkedAloneAndReplayedOnceTheOptionExists() throws Exception {
+        List<World.Person> two = leads(2);
+        emulators.startDaemon();
+        emulators.poll(SOURCE);
+        // an admin adds a rejection reason in Salesforce while the daemon runs: HubSpot's options lag behind
+        org.replacePicklistValues("Lead", "Rejection_Reason__c", "No budget", "Not decision maker", "Not in ICP", "Bad contact data",
+                "Competitor chosen", "Timing", "Duplicate", "Other", "Budget cut");
+        reject(two.get(0), "Budget cut", "Lost half their marketing budget");
+        reject(two.get(1), "No budget", "Budget frozen until Q3 after the hiring freeze");
+        emulators.poll(SOURCE);
+
+        assertThat(contact(two.get(1))).containsEntry("sales_rejection_reason", "no_budget");
+        assertThat(contact(two.get(0))).doesNotContainKey("sales_rejection_reason");
+        var parked = emulators.startedStore().parked().list(io.closedloop.state.ParkedRecords.Filter.parkedIn(SOURCE), 10);
+        assertThat(parked).singleElement().satisfies(r -> {
+            assertThat(r.recordKey()).startsWith(two.get(0).sfLeadId());
+            assertThat(r.reason()).contains("budget_cut");
+        });
+
+        // after a restart the property setup adds the option; replaying the parked record writes it once
+        emulators.stopDaemon();
+        var runtime = emulators.startDaemon();
+        var result = runtime.parkedReplay().replay(parked);
+        assertThat(result.flows()).singleElement().satisfies(f -> assertThat(f.resolved()).isEqualTo(1));
+        assertThat(contact(two.get(0))).containsEntry("sales_rejection_reason", "budget_cut")
+                .containsEntry("sales_rejection_detail", "Lost half their marketing budget");
+        assertThat(notesOf(two.get(0))).hasSize(1);
+        runtime.parkedReplay().replay(emulators.startedStore().parked().list(io.closedloop.state.ParkedRecords.Filter.all(), 10));
+        assertThat(notesOf(two.get(0))).hasSize(1);
+    }
 }

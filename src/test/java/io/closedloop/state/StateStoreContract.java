@@ -222,6 +222,32 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void retentionDeletesResolvedRecordsWhateverTheirAge() {
+        ParkedRecords parked = store().parked();
+        var fixed = parked.park("f", "fixed", "p", "r", ErrorKind.SKIPPABLE, null);
+        parked.park("f", "open", "p", "r", ErrorKind.SKIPPABLE, null);
+        parked.markResolved(fixed.id());
+        assertThat(parked.deleteResolved()).isEqualTo(1);
+        assertThat(parked.list(ParkedRecords.Filter.all(), 10)).extracting(ParkedRecords.ParkedRecord::recordKey).containsExactly("open");
+    }
+
+    @Test
+    void summaryCountsOnlyWhatTheFilterSelects() {
+        ParkedRecords parked = store().parked();
+        parked.park("flow-a", "k1", "p", "no Lead yet", ErrorKind.SKIPPABLE, "UNMATCHED");
+        parked.park("flow-a", "k2", "p", "no Lead yet", ErrorKind.SKIPPABLE, "UNMATCHED");
+        var done = parked.park("flow-a", "k3", "p", "too long", ErrorKind.SKIPPABLE, "STRING_TOO_LONG");
+        parked.park("flow-b", "k4", "p", "too long", ErrorKind.SKIPPABLE, "STRING_TOO_LONG");
+        parked.markResolved(done.id());
+
+        assertThat(parked.summary(new ParkedRecords.Filter("flow-a", null, null, null, null, null))).containsExactly(
+                new ParkedRecords.Count("flow-a", ErrorKind.SKIPPABLE, "UNMATCHED", 2),
+                new ParkedRecords.Count("flow-a", ErrorKind.SKIPPABLE, "STRING_TOO_LONG", 1));
+        assertThat(parked.summary(new ParkedRecords.Filter(null, null, "TOO LONG", null, null, ParkedRecords.Status.PARKED)))
+                .containsExactly(new ParkedRecords.Count("flow-b", ErrorKind.SKIPPABLE, "STRING_TOO_LONG", 1));
+    }
+
+    @Test
     void syncRunsRecordCountsAndApiCalls() {
         SyncRuns runs = store().runs();
         long id = runs.start("hubspot-email-events");

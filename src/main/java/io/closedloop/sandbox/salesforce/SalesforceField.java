@@ -61,6 +61,11 @@ public record SalesforceField(String name, String label, SalesforceFieldType typ
                 relationshipName, custom);
     }
 
+    public SalesforceField withLength(int newLength) {
+        return new SalesforceField(name, label, type, newLength, required, externalId, unique, createable, updateable,
+                picklistValues, defaultValue, restricted, referenceTo, relationshipName, custom);
+    }
+
     public SalesforceField withLabel(String newLabel) {
         return new SalesforceField(name, newLabel, type, length, required, externalId, unique, createable, updateable,
                 picklistValues, defaultValue, restricted, referenceTo, relationshipName, custom);

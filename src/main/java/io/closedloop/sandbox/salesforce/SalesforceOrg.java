@@ -228,6 +228,24 @@ public final class SalesforceOrg {
         }
     }
 
+    /**
+     * Schema drift: an admin changed a text field's length. The emulator checks only later writes against it: a longer
+     * value then fails per record with STRING_TOO_LONG.
+     */
+    public void setLength(String sobject, String field, int length) {
+        store.lock();
+        try {
+            SalesforceObjectType type = type(sobject);
+            SalesforceField f = requireField(type, field);
+            if (length < 1 || f.type() == SalesforceFieldType.REFERENCE || f.type() == SalesforceFieldType.ID) {
+                throw new IllegalArgumentException(sobject + "." + field + " has no settable length");
+            }
+            type.add(f.withLength(length));
+        } finally {
+            store.unlock();
+        }
+    }
+
     /** Schema drift: the integration user lost edit access to the field (field-level security); describe shows it read-only. */
     public void revokeFieldEdit(String sobject, String field) {
         store.lock();

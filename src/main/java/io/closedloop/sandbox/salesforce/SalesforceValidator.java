@@ -96,7 +96,8 @@ final class SalesforceValidator {
     private static String text(SalesforceField field, Object raw) {
         String s = raw instanceof BigDecimal b ? b.toPlainString() : raw.toString();
         if (s.length() > field.length()) {
-            throw new ValidationException("STRING_TOO_LONG", field.name() + ": data value too large: "
+            // Salesforce names the field by its label here, e.g. "Asset: data value too large: ... (max length=20)"
+            throw new ValidationException("STRING_TOO_LONG", field.label() + ": data value too large: "
                     + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + " (max length=" + field.length() + ")",
                     List.of(field.name()));
         }

@@ -1,0 +1,38 @@
+package io.closedloop.state;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Daily clean-up of the parked store ({@code routes/state-retention.camel.yaml}): resolved records have served their
+ * audit purpose once a day has passed over them, and anything not seen for {@code CLOSEDLOOP_PARKED_RETENTION} is
+ * too old to replay.
+ */
+public class StateRetention {
+    /** What one run removed. */
+    public record Outcome(int resolved, int expired) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(StateRetention.class);
+
+    private final ParkedRecords parked;
+    private final Clock clock;
+    private final Duration retention;
+
+    public StateRetention(ParkedRecords parked, Clock clock, Duration retention) {
+        this.parked = parked;
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    public Outcome run() {
+        int resolved = parked.deleteResolved();
+        Instant cutoff = clock.instant().minus(retention);
+        int expired = parked.deleteLastSeenBefore(cutoff);
+        LOG.info("state retention: deleted {} resolved and {} parked records last seen before {}", resolved, expired, cutoff);
+        return new Outcome(resolved, expired);
+    }
+}
