@@ -26,6 +26,8 @@ import java.util.Map;
 public class HubSpotFormSubmissionReader {
     public static final String SOURCE = "hubspot-form-submissions";
     static final int PAGE = 50;
+    /** Cursor entry holding where forms seen for the first time start reading. */
+    static final String START = "_start";
 
     private final HubSpotClient client;
     private final StateStore store;
@@ -46,7 +48,12 @@ public class HubSpotFormSubmissionReader {
         long runId = store.runs().start(SOURCE);
         Instant now = clock.instant();
         Map<String, Long> watermarks = parse(store.cursors().get(SOURCE).orElse(""));
-        long defaultStart = now.minus(initialLookback).toEpochMilli();
+        if (!watermarks.containsKey(START)) {
+            // the first start is kept at once, so a crash before the first commit does not slide it forward
+            watermarks.put(START, now.minus(initialLookback).toEpochMilli());
+            store.cursors().put(SOURCE, serialize(watermarks));
+        }
+        long defaultStart = watermarks.get(START);
         List<EngagementEvent> events = new ArrayList<>();
         Map<String, Long> next = new LinkedHashMap<>(watermarks);
         for (JsonNode form : forms()) {

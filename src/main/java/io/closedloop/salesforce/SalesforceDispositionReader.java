@@ -53,8 +53,12 @@ public class SalesforceDispositionReader {
         long callsBefore = client.calls();
         long runId = store.runs().start(SOURCE);
         Instant now = clock.instant();
-        TimeWindowCursor cursor = store.cursors().get(SOURCE).map(TimeWindowCursor::parse)
-                .orElse(new TimeWindowCursor(now.minus(initialLookback), 0));
+        TimeWindowCursor cursor = store.cursors().get(SOURCE).map(TimeWindowCursor::parse).orElse(null);
+        if (cursor == null) {
+            // the first window's start is kept at once, so a crash before the first commit does not slide it forward
+            cursor = new TimeWindowCursor(now.minus(initialLookback), 0);
+            store.cursors().put(SOURCE, cursor.serialize());
+        }
         String from = SOQL_DATETIME.format(cursor.watermark().minus(overlap));
         List<List<JsonNode>> rows = client.queries(List.of(
                 "SELECT Id, Email, Status, Rejection_Reason__c, Rejection_Detail__c, IsConverted, OwnerId, Owner.Name, SystemModstamp "
