@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Turns contact changes into engagement (hubspot-api.md §4): contacts modified since the watermark are searched
@@ -31,9 +32,13 @@ public class HubSpotContactChangeReader {
     static final int PAGE = 200;
     static final int RESULT_CAP = 10_000;
     static final String MQL = "marketingqualifiedlead";
-    static final List<String> PROPERTIES = List.of("email", "firstname", "lastname", "company", "hubspotscore", "lifecyclestage", "hs_analytics_num_page_views",
-            "hs_analytics_last_url", "hs_analytics_last_visit_timestamp", "recent_conversion_event_name",
-            "recent_conversion_date", "lastmodifieddate", "hs_object_id");
+    /** HubSpot's default lifecycle stages, each with a "Became a ... Date" property. */
+    static final List<String> DEFAULT_STAGES = List.of("subscriber", "lead", MQL, "salesqualifiedlead", "opportunity", "customer",
+            "evangelist", "other");
+    static final List<String> PROPERTIES = Stream.concat(Stream.of("email", "firstname", "lastname", "company",
+            "hubspotscore", "lifecyclestage", "hs_analytics_num_page_views", "hs_analytics_last_url", "hs_analytics_last_visit_timestamp",
+            "recent_conversion_event_name", "recent_conversion_date", "lastmodifieddate", "hs_object_id"),
+            DEFAULT_STAGES.stream().map(HubSpotContactChangeReader::stageEnteredProperty)).toList();
 
     /**
      * Window settings. Search is eventually consistent, so every poll re-reads an overlap before the watermark;
@@ -190,12 +195,20 @@ public class HubSpotContactChangeReader {
         long conversion = epoch(text(p, "recent_conversion_date"), 0);
         String conversionName = text(p, "recent_conversion_event_name");
         Instant mqlAt = old == null ? null : old.mqlAt();
-        String m = Long.toString(modified);
+        // the stage change is identified by when the contact entered the stage, which later edits of the contact do not move:
+        // a re-read after a crash before the snapshot was stored then repeats the same event id (lastmodifieddate would not)
+        long entered = stage == null ? 0 : epoch(text(p, stageEnteredProperty(stage)), 0);
+        Instant enteredAt = entered > 0 ? Instant.ofEpochMilli(entered) : modifiedAt;
+        String m = Long.toString(enteredAt.toEpochMilli());
 
         boolean becameMql = mql.isMql(stage, score) && (old == null ? !baseline : !mql.isMql(old.lifecycleStage(), old.score()));
+        boolean byStage = mql.isMql(stage, null);
+        Instant mqlMoment = byStage ? enteredAt : modifiedAt;
+        // by score alone there is no entry time; the previous snapshot, unchanged until commit, keeps the id stable
+        String mqlKey = byStage ? m : "score:" + (old == null || old.mqlAt() == null ? "first" : Long.toString(old.mqlAt().toEpochMilli()));
         if (becameMql) {
-            // the search has no "became MQL" time, so the MQL moment is the change that showed the new stage or score
-            mqlAt = mqlAt == null ? modifiedAt : mqlAt;
+            // by stage: the time HubSpot says the stage was entered; by score alone: the change that crossed the threshold
+            mqlAt = mqlAt == null ? mqlMoment : mqlAt;
             Map<String, String> details = new LinkedHashMap<>();
             details.put("lifecycle stage", (old == null || old.lifecycleStage() == null ? "(new)" : old.lifecycleStage()) + " → " + stage);
             if (score != null) {
@@ -208,12 +221,12 @@ public class HubSpotContactChangeReader {
             putIfPresent(details, "first name", text(p, "firstname"));
             putIfPresent(details, "last name", text(p, "lastname"));
             putIfPresent(details, "company", text(p, "company"));
-            events.add(new EngagementEvent(EngagementEvent.idOf("crm", contactId, "mql", m), EngagementEvent.Source.CRM,
-                    ActivityType.BECAME_MQL, modifiedAt, email, contactId, "Marketing qualified lead", null, null, details));
+            events.add(new EngagementEvent(EngagementEvent.idOf("crm", contactId, "mql", mqlKey), EngagementEvent.Source.CRM,
+                    ActivityType.BECAME_MQL, mqlMoment, email, contactId, "Marketing qualified lead", null, null, details));
         }
         if (old != null && stage != null && !stage.equals(old.lifecycleStage()) && !(becameMql && mql.isMql(stage, null))) {
             events.add(new EngagementEvent(EngagementEvent.idOf("crm", contactId, "stage", m), EngagementEvent.Source.CRM,
-                    ActivityType.LIFECYCLE_CHANGE, modifiedAt, email, contactId, (old.lifecycleStage() == null ? "(none)" : old.lifecycleStage())
+                    ActivityType.LIFECYCLE_CHANGE, enteredAt, email, contactId, (old.lifecycleStage() == null ? "(none)" : old.lifecycleStage())
                     + " → " + stage, null, null, Map.of()));
         }
 
@@ -233,6 +246,11 @@ public class HubSpotContactChangeReader {
         }
         return new ContactStates.State(contactId, score, stage, views, lastUrl,
                 conversion > 0 ? Instant.ofEpochMilli(conversion) : old == null ? null : old.lastConversionAt(), mqlAt);
+    }
+
+    /** HubSpot's "Became a ... Date" property of a default stage; custom stages have none and fall back to lastmodifieddate. */
+    static String stageEnteredProperty(String stage) {
+        return "hs_lifecyclestage_" + stage + "_date";
     }
 
     /** "https://www.acme.com/pricing?x=1" -> "/pricing", the part a rep recognises. */

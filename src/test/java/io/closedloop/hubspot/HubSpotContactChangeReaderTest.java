@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.closedloop.sandbox.hubspot.HubSpotEmulator;
 import io.closedloop.state.StateStore;
+import io.closedloop.sync.ActivityType;
 import io.closedloop.sync.EngagementBatch;
+import io.closedloop.sync.EngagementEvent;
 import io.closedloop.testsupport.TestSettings;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,6 +62,13 @@ class HubSpotContactChangeReaderTest {
     }
 
     private EngagementBatch readOnce(HubSpotEmulator hubspot, Clock clock, StateStore store) throws Exception {
+        EngagementBatch batch = read(hubspot, clock, store);
+        batch.runCommitHook();
+        return batch;
+    }
+
+    /** One poll's read, without the checkpoint: as if the daemon died after writing the batch. */
+    private EngagementBatch read(HubSpotEmulator hubspot, Clock clock, StateStore store) throws Exception {
         Map<String, String> env = TestSettings.env(dir);
         env.put("HUBSPOT_BASE_URL", hubspot.baseUrl());
         env.put("HUBSPOT_ACCESS_TOKEN", HubSpotEmulator.Config.defaults().tokens().iterator().next());
@@ -68,9 +77,7 @@ class HubSpotContactChangeReaderTest {
             HubSpotClient client = new HubSpotClient(context, TestSettings.settings(dir, env));
             HubSpotContactChangeReader reader = new HubSpotContactChangeReader(client, store, clock,
                     new HubSpotContactChangeReader.Window(Duration.ofDays(1), Duration.ofSeconds(60), Duration.ZERO, CAP));
-            EngagementBatch batch = reader.read();
-            batch.runCommitHook();
-            return batch;
+            return reader.read();
         }
     }
 
@@ -100,5 +107,34 @@ class HubSpotContactChangeReaderTest {
             assertThat(store.contactStates().find(ids)).hasSize(CONTACTS);
             assertThat(batch.nextCursor()).isEqualTo(Long.toString(frozen.millis()));
         }
+    }
+
+    @Test
+    void aBecameMqlMomentKeepsItsEventIdWhenTheContactChangesAgainBeforeItsSnapshotIsStored() throws Exception {
+        try (HubSpotEmulator hubspot = new HubSpotEmulator(HubSpotEmulator.Config.defaults()).start(0);
+             StateStore store = StateStore.open("jdbc:h2:mem:mql1;DB_CLOSE_DELAY=-1", "sa", "", Clock.systemUTC())) {
+            String id = hubspot.portal().createContact(Map.of("email", "mql@crash.example", "lifecyclestage", "lead", "hubspotscore", "20"));
+            EngagementBatch baseline = read(hubspot, Clock.systemUTC(), store);
+            baseline.runCommitHook();
+            store.cursors().put(HubSpotContactChangeReader.SOURCE, baseline.nextCursor());
+
+            hubspot.portal().updateContact(id, Map.of("lifecyclestage", "marketingqualifiedlead", "hubspotscore", "65"));
+            // written to Salesforce, then the daemon dies before the checkpoint stores the new snapshot
+            EngagementBatch written = read(hubspot, Clock.systemUTC(), store);
+            // the contact changes again, so its lastmodifieddate moves on before the re-read
+            hubspot.portal().updateContact(id, Map.of("hubspotscore", "70"));
+            EngagementBatch reread = read(hubspot, Clock.systemUTC(), store);
+
+            EngagementEvent first = becameMql(written);
+            EngagementEvent again = becameMql(reread);
+            assertThat(again.id()).isEqualTo(first.id());
+            Instant entered = Instant.parse(hubspot.portal().contact(id).get("hs_lifecyclestage_marketingqualifiedlead_date"));
+            assertThat(again.occurredAt()).isEqualTo(entered);
+            assertThat(reread.profiles()).singleElement().satisfies(p -> assertThat(p.mqlAt()).isEqualTo(entered));
+        }
+    }
+
+    private static EngagementEvent becameMql(EngagementBatch batch) {
+        return batch.events().stream().filter(e -> e.type() == ActivityType.BECAME_MQL).findFirst().orElseThrow();
     }
 }

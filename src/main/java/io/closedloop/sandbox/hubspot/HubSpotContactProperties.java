@@ -29,6 +29,11 @@ final class HubSpotContactProperties {
         return HubSpotJson.obj("name", name, "label", label, "displayOrder", displayOrder, "archived", false);
     }
 
+    /** The property holding when a contact entered a default lifecycle stage, e.g. hs_lifecyclestage_lead_date. */
+    static String stageDate(String stage) {
+        return "hs_lifecyclestage_" + stage + "_date";
+    }
+
     static Map<String, Map<String, Object>> standard(Instant now) {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         add(out, now, "email", "Email", "string", "text", "contactinformation", false, true, null);
@@ -40,6 +45,10 @@ final class HubSpotContactProperties {
         add(out, now, "website", "Website URL", "string", "text", "contactinformation", false, false, null);
         add(out, now, "hubspotscore", "HubSpot Score", "number", "number", "contactinformation", true, false, null);
         add(out, now, "lifecyclestage", "Lifecycle Stage", "enumeration", "radio", "contactinformation", false, false, LIFECYCLE_STAGES);
+        // "Became a ... Date": HubSpot stamps the moment a contact enters each default stage
+        for (String stage : LIFECYCLE_STAGES) {
+            add(out, now, stageDate(stage), "Became a " + stage + " Date", "datetime", "date", "contactinformation", true, false, null);
+        }
         add(out, now, "hs_lead_status", "Lead Status", "enumeration", "select", "sales_properties", false, false, LEAD_STATUSES);
         // owners are external options: any owner id is accepted
         add(out, now, "hubspot_owner_id", "Contact owner", "enumeration", "select", "sales_properties", false, false, List.of());

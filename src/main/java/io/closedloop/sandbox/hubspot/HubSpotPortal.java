@@ -194,6 +194,7 @@ public final class HubSpotPortal {
             props.put("lastmodifieddate", HubSpotJson.iso(updated));
             props.put("hs_object_id", Long.toString(id));
             props.put("createdate", old.get("createdate"));
+            stampStageEntered(props, old.get("lifecyclestage"), changes, updated);
             deriveEmailDomain(props);
             HubSpotContact next = new HubSpotContact(id, props, old.createdAt(), updated);
             String oldEmail = old.get("email");
@@ -221,9 +222,23 @@ public final class HubSpotPortal {
         Instant created = Instant.ofEpochMilli(HubSpotJson.parseTime(props.get("createdate"), true) == null ? now.toEpochMilli()
                 : HubSpotJson.parseTime(props.get("createdate"), true));
         props.put("createdate", HubSpotJson.iso(created));
+        stampStageEntered(props, null, properties, now);
         HubSpotContact c = new HubSpotContact(id, props, created, now);
         store(c);
         return c;
+    }
+
+    /** Entering a default lifecycle stage stamps its "Became a ... Date", unless the caller set that date itself. */
+    private static void stampStageEntered(Map<String, String> props, String oldStage, Map<String, String> changes, Instant at) {
+        String stage = props.get("lifecyclestage");
+        if (stage == null || stage.equals(oldStage) || !HubSpotContactProperties.LIFECYCLE_STAGES.contains(stage)) {
+            return;
+        }
+        String dateProperty = HubSpotContactProperties.stageDate(stage);
+        String given = changes.get(dateProperty);
+        if (given == null || given.isEmpty()) {
+            props.put(dateProperty, HubSpotJson.iso(at));
+        }
     }
 
     private static void deriveEmailDomain(Map<String, String> props) {
