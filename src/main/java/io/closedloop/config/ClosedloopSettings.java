@@ -24,7 +24,10 @@ public record ClosedloopSettings(
         FieldMapping fieldMapping,
         KeyMoments keyMoments,
         boolean createLeadsForUnmatchedMqls,
-        List<String> hubspotListIds) {
+        List<String> hubspotListIds,
+        int hubspotBurstPer10s,
+        DailyBudget hubspotDailyBudget,
+        int salesforceDailyShare) {
 
     public ClosedloopSettings {
         hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);

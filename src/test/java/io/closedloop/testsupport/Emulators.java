@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.camel.ProducerTemplate;
 
 /**
@@ -22,10 +23,21 @@ public final class Emulators implements AutoCloseable {
     private ClosedloopRuntime runtime;
 
     public Emulators(Path dir, Clock clock) throws Exception {
+        this(dir, clock, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /** Emulators with adjusted configs (e.g. a small Salesforce daily allocation, a HubSpot tier). */
+    public Emulators(Path dir, Clock clock, UnaryOperator<SalesforceEmulator.Config> salesforceConfig,
+            UnaryOperator<HubSpotEmulator.Config> hubspotConfig) throws Exception {
         this.dir = dir;
         this.clock = clock;
-        this.salesforce = new SalesforceEmulator(SalesforceEmulator.Config.defaults().withClock(clock)).start(0);
-        this.hubspot = new HubSpotEmulator(HubSpotEmulator.Config.defaults().withClock(clock)).start(0);
+        this.salesforce = new SalesforceEmulator(salesforceConfig.apply(SalesforceEmulator.Config.defaults().withClock(clock))).start(0);
+        this.hubspot = new HubSpotEmulator(hubspotConfig.apply(HubSpotEmulator.Config.defaults().withClock(clock))).start(0);
+    }
+
+    /** The running daemon. */
+    public ClosedloopRuntime runtime() {
+        return runtime;
     }
 
     public Map<String, String> env() {
