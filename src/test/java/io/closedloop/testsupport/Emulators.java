@@ -61,6 +61,8 @@ public final class Emulators implements AutoCloseable {
         props.put("closedloop.flow.hubspot-list-memberships", "false");
         props.put("closedloop.retry.max-redeliveries", "2");
         props.put("closedloop.retry.initial-delay-ms", "10");
+        // tests that fail many calls on purpose expect the next poll to get through; breaker tests lower this
+        props.put("closedloop.circuit-breaker.failures", "50");
         props.putAll(properties);
         runtime = new ClosedloopRuntime(settings, clock, ClosedloopRuntime.ROUTES, props);
         runtime.start();
