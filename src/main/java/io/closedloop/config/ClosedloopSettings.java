@@ -26,7 +26,10 @@ public record ClosedloopSettings(
         boolean createLeadsForUnmatchedMqls,
         List<String> hubspotListIds,
         DispositionRules dispositionRules,
-        Duration parkedRetention) {
+        Duration parkedRetention,
+        int hubspotBurstPer10s,
+        DailyBudget hubspotDailyBudget,
+        int salesforceDailyShare) {
 
     public ClosedloopSettings {
         hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);

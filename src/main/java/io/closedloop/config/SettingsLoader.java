@@ -89,6 +89,9 @@ public final class SettingsLoader {
         DispositionRules dispositionRules = dispositionRules();
         String unmatchedMql = oneOf(CLOSEDLOOP_UNMATCHED_MQL, "park", "create-lead");
         Duration parkedRetention = retention(CLOSEDLOOP_PARKED_RETENTION);
+        int burst = burstPer10s(HUBSPOT_BURST_PER_10S);
+        DailyBudget hubspotDaily = dailyBudget(HUBSPOT_DAILY_BUDGET);
+        int salesforceShare = percentage(SALESFORCE_DAILY_SHARE);
 
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
@@ -97,7 +100,8 @@ public final class SettingsLoader {
                 dbPassword == null ? Secret.of("") : dbPassword, httpPort, pollInterval, logFormat,
                 useFile && Files.isRegularFile(configFile) ? configFile : null, !"lead".equals(prefer),
                 ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
-                keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules, parkedRetention);
+                keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules, parkedRetention, burst, hubspotDaily,
+                salesforceShare);
     }
 
     private void readFile(Path path, boolean mustExist) {
@@ -317,6 +321,66 @@ public final class SettingsLoader {
         }
         problems.add(key.env() + ": expected a port number from 1 to 65535, got \"" + value + "\"");
         return 0;
+    }
+
+    /** HubSpot's burst limit is at most 250 per 10 s (with the API pack): more cannot help. */
+    private int burstPer10s(SettingKey key) {
+        String value = required(key, key.description());
+        if (value == null) {
+            return 100;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= 250) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(key.env() + ": expected a number of calls from 1 to 250 (HubSpot's burst limit per 10 s), got \"" + value + "\"");
+        return 100;
+    }
+
+    /** A number of calls ({@code 200000}) or a percentage ({@code 50%}) of the daily allowance. */
+    private DailyBudget dailyBudget(SettingKey key) {
+        String value = required(key, key.description());
+        if (value == null) {
+            return DailyBudget.ofPercent(50);
+        }
+        if (value.endsWith("%")) {
+            int percent = percentage(key, value);
+            return DailyBudget.ofPercent(percent);
+        }
+        try {
+            long calls = Long.parseLong(value);
+            if (calls >= 1) {
+                return DailyBudget.ofCalls(calls);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(key.env() + ": expected a number of calls such as 200000 or a percentage such as 50%, got \"" + value + "\"");
+        return DailyBudget.ofPercent(50);
+    }
+
+    private int percentage(SettingKey key) {
+        String value = required(key, key.description());
+        return value == null ? 50 : percentage(key, value);
+    }
+
+    /** {@code 50%} or {@code 50}: from 1 to 100. */
+    private int percentage(SettingKey key, String value) {
+        String digits = value.endsWith("%") ? value.substring(0, value.length() - 1).trim() : value;
+        try {
+            int n = Integer.parseInt(digits);
+            if (n >= 1 && n <= 100) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(key.env() + ": expected a percentage from 1% to 100% such as 50%, got \"" + value + "\"");
+        return 50;
     }
 
     private Duration duration(SettingKey key) {

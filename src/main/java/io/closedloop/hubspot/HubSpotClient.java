@@ -3,21 +3,29 @@ package io.closedloop.hubspot;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.sync.ApiBudget;
+import io.closedloop.sync.ApiCircuitBreaker;
 import io.closedloop.sync.Classification;
+import io.closedloop.sync.ErrorKind;
+import io.closedloop.sync.PausedSyncException;
+import io.closedloop.sync.SyncException;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 
 /**
- * Every HubSpot call goes through here, on Camel's http component: one place that adds the token,
- * counts calls, and turns failures into classified exceptions (HttpClient's own retries are off).
+ * Every HubSpot call goes through here, on Camel's http component: one place that adds the token, counts calls,
+ * keeps to the budget ({@link HubSpotBudget}), guards the API with a circuit breaker, and turns failures into
+ * classified exceptions (HttpClient's own retries are off, so one attempt is one request).
  */
 public class HubSpotClient {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,8 +34,20 @@ public class HubSpotClient {
     private final String endpoint;
     private final String authorization;
     private final AtomicLong calls = new AtomicLong();
+    private final HubSpotBudget budget;
+    private final ApiCircuitBreaker breaker;
+    /** A rejected token: no further call is made until a restart with a good one. */
+    private volatile Classification authFailure;
 
     public HubSpotClient(CamelContext context, ClosedloopSettings settings) {
+        this(context, settings, new HubSpotBudget(Clock.systemUTC(), settings.hubspotBurstPer10s(), settings.hubspotDailyBudget()),
+                new ApiCircuitBreaker("hubspot", "HubSpot", Clock.systemUTC(), ApiCircuitBreaker.Settings.defaults()));
+    }
+
+    public HubSpotClient(CamelContext context, ClosedloopSettings settings, HubSpotBudget budget, ApiCircuitBreaker breaker) {
+        this.budget = budget;
+        this.breaker = breaker;
+        budget.attach(breaker);
         this.template = context.createProducerTemplate();
         // one endpoint for every call; the path and query travel in headers
         this.endpoint = settings.hubspotBaseUrl() + "?throwExceptionOnFailure=false&connectTimeout=10000&responseTimeout=30000";
@@ -55,7 +75,17 @@ public class HubSpotClient {
         return calls.get();
     }
 
+    public HubSpotBudget budget() {
+        return budget;
+    }
+
     private Response call(String method, String path, Map<String, String> query, Object body) {
+        Classification rejected = authFailure;
+        if (rejected != null) {
+            throw rejected.toException();
+        }
+        budget.acquire(path.endsWith("/search"));
+        long start = breaker.acquire();
         calls.incrementAndGet();
         Exchange exchange = template.request(endpoint, e -> {
             e.getIn().setHeader(Exchange.HTTP_METHOD, method);
@@ -71,17 +101,39 @@ public class HubSpotClient {
         Exception failure = exchange.getException();
         if (failure != null) {
             IOException io = failure instanceof IOException ioe ? ioe : new IOException(failure.getClass().getSimpleName(), failure);
+            breaker.failed(start, io);
             throw HubSpotErrorClassifier.classify(io).toException();
         }
-        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String text = exchange.getMessage().getBody(String.class);
+        Message response = exchange.getMessage();
+        budget.observe(name -> response.getHeader(name, String.class));
+        int status = response.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String text = response.getBody(String.class);
         if (status < 200 || status > 299) {
-            Classification c = HubSpotErrorClassifier.classify(status, text, exchange.getMessage().getHeader("Retry-After", String.class));
-            throw c.toException();
+            String retryAfter = response.getHeader("Retry-After", String.class);
+            Classification c = HubSpotErrorClassifier.classify(status, text, retryAfter);
+            SyncException error = c.toException();
+            if (status >= 500) {
+                breaker.failed(start, error);
+            } else {
+                breaker.answered(start);
+            }
+            if (c.kind() == ErrorKind.FATAL && (status == 401 || status == 403)) {
+                authFailure = c;
+            }
+            budget.failed(status, c, retryAfter != null);
+            // a limit that pauses HubSpot (DAILY) ends the poll instead of being redelivered
+            if (status == 429 && budget.pause().isPresent()) {
+                ApiBudget.Pause p = budget.pause().get();
+                throw new PausedSyncException("hubspot", c.code(), c.message() + "; HubSpot calls paused until " + p.until(), p.until());
+            }
+            throw error;
         }
         try {
-            return new Response(status, text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text));
+            Response parsed = new Response(status, text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text));
+            breaker.answered(start);
+            return parsed;
         } catch (IOException e) {
+            breaker.failed(start, e);
             throw HubSpotErrorClassifier.classify(e).toException();
         }
     }

@@ -6,12 +6,19 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Which flows are stopped for a fatal error, and why. Readiness is DOWN while any is. */
+/**
+ * Which flows are stopped for a fatal error, and why (readiness is DOWN while any is); and which are paused
+ * waiting for an API budget or limit to recover (they resume by themselves, so readiness stays UP).
+ */
 public final class FlowHealth {
     public record Stopped(String routeId, String reason, Instant at) {
     }
 
+    public record Paused(String routeId, String reason, Instant until) {
+    }
+
     private final Map<String, Stopped> stopped = new ConcurrentHashMap<>();
+    private final Map<String, Paused> paused = new ConcurrentHashMap<>();
     private final Clock clock;
 
     public FlowHealth(Clock clock) {
@@ -24,6 +31,23 @@ public final class FlowHealth {
 
     public void recovered(String routeId) {
         stopped.remove(routeId);
+    }
+
+    public void paused(String routeId, String reason, Instant until) {
+        paused.put(routeId, new Paused(routeId, reason, until));
+    }
+
+    /** A source wrote a batch: its routes ({@code <source>-source}, {@code <source>-poll}) are no longer paused. */
+    public void resumed(String source) {
+        paused.keySet().removeIf(id -> id.equals(source) || id.startsWith(source + "-"));
+    }
+
+    /** Flows still paused now, by route id; a pause whose time has passed is shown no longer. */
+    public Map<String, Paused> pausedFlows() {
+        Instant now = clock.instant();
+        Map<String, Paused> out = new TreeMap<>();
+        paused.values().stream().filter(p -> p.until().isAfter(now)).forEach(p -> out.put(p.routeId(), p));
+        return out;
     }
 
     /** Stopped flows by route id, in a stable order for the health body. */

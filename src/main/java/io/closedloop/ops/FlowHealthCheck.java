@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-/** Readiness: DOWN with the reason when a flow is stopped for a fatal error. */
+/** Readiness: DOWN with the reason when a flow is stopped for a fatal error; UP, with the reason, while one is paused. */
 public class FlowHealthCheck extends AbstractHealthCheck {
     private final FlowHealth flows;
 
@@ -26,7 +26,13 @@ public class FlowHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Map<String, FlowHealth.Stopped> stopped = flows.stoppedFlows();
+        Map<String, FlowHealth.Paused> paused = flows.pausedFlows();
+        // a pause ends by itself (budget, limit, circuit): shown, but not a reason to take the daemon out of service
+        paused.values().forEach(p -> builder.detail("flow." + p.routeId(), "paused until " + p.until() + ": " + p.reason()));
         if (stopped.isEmpty()) {
+            if (!paused.isEmpty()) {
+                builder.message(String.join(", ", paused.keySet()) + " paused: " + paused.values().iterator().next().reason());
+            }
             builder.up();
             return;
         }

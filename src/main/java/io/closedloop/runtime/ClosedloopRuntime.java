@@ -3,6 +3,14 @@ package io.closedloop.runtime;
 import io.closedloop.config.ClosedloopSettings;
 import io.closedloop.ops.FlowHealth;
 import io.closedloop.ops.FlowHealthCheck;
+import io.closedloop.ops.ApiBudgetHealthCheck;
+import io.closedloop.ops.ApiBudgetMetrics;
+import io.closedloop.hubspot.HubSpotBudget;
+import io.closedloop.salesforce.SalesforceBudget;
+import io.closedloop.sync.ApiCircuitBreaker;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import io.closedloop.state.StateStore;
 import io.closedloop.sync.SyncFailureHandler;
 import io.closedloop.config.SalesforceAuth;
@@ -54,8 +62,11 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private final StateStore store;
     private final FlowHealth flowHealth;
     private final Main main;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private SalesforceSchemaGate schemaGate;
     private ParkedReplay parkedReplay;
+    private HubSpotBudget hubspotBudget;
+    private SalesforceBudget salesforceBudget;
 
     public ClosedloopRuntime(ClosedloopSettings settings, Clock clock) {
         this(settings, clock, ROUTES, Map.of());
@@ -77,6 +88,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
         main.bind("clock", clock);
         main.bind("stateStore", store);
         main.bind("flowHealth", flowHealth);
+        // camel-micrometer-prometheus serves the registry it finds under this name, so our gauges share /observe/metrics
+        main.bind("metricsRegistry", metrics);
         main.bind("syncFailureHandler", new SyncFailureHandler(store.parked(), flowHealth));
         main.bind("stateRetention", new StateRetention(store.parked(), clock, settings.parkedRetention()));
         main.addMainListener(new MainListenerSupport() {
@@ -89,6 +102,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
             public void afterConfigure(BaseMainSupport support) {
                 CamelContext context = support.getCamelContext();
                 HealthCheckRegistry.get(context).register(new FlowHealthCheck(flowHealth));
+                HealthCheckRegistry.get(context).register(new ApiBudgetHealthCheck(List.of(hubspotBudget, salesforceBudget)));
                 try {
                     context.addStartupListener(schemaCheckAtStartup());
                 } catch (Exception e) {
@@ -122,11 +136,18 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private void bindFlows(CamelContext context) {
         context.addComponent("salesforce", salesforceComponent());
         var registry = context.getRegistry();
-        HubSpotClient hubspot = new HubSpotClient(context, settings);
-        SalesforceClient salesforce = new SalesforceClient(context, settings);
+        ApiCircuitBreaker.Settings circuit = new ApiCircuitBreaker.Settings(
+                Integer.parseInt(property(context, "closedloop.circuit-breaker.failures", "5")),
+                Duration.ofMillis(Long.parseLong(property(context, "closedloop.circuit-breaker.open-ms", "60000"))));
+        hubspotBudget = new HubSpotBudget(clock, settings.hubspotBurstPer10s(), settings.hubspotDailyBudget());
+        salesforceBudget = new SalesforceBudget(clock, settings.salesforceDailyShare());
+        HubSpotClient hubspot = new HubSpotClient(context, settings, hubspotBudget, new ApiCircuitBreaker("hubspot", "HubSpot", clock, circuit));
+        SalesforceClient salesforce = new SalesforceClient(context, settings, salesforceBudget,
+                new ApiCircuitBreaker("salesforce", "Salesforce", clock, circuit));
+        ApiBudgetMetrics.register(metrics, List.of(hubspotBudget, salesforceBudget));
         registry.bind("hubSpotClient", hubspot);
         registry.bind("salesforceClient", salesforce);
-        registry.bind("syncCheckpoint", new SyncCheckpoint(store));
+        registry.bind("syncCheckpoint", new SyncCheckpoint(store, flowHealth));
         registry.bind("hubSpotEmailEventReader", new HubSpotEmailEventReader(hubspot, store, clock, HubSpotEmailEventReader.Window.defaults()));
         registry.bind("hubSpotFormSubmissionReader", new HubSpotFormSubmissionReader(hubspot, store, clock, Duration.ofHours(1),
                 Duration.ofSeconds(5)));
@@ -169,6 +190,11 @@ public final class ClosedloopRuntime implements AutoCloseable {
         parkedReplay.register(io.closedloop.salesforce.SalesforceDispositionReader.SOURCE,
                 new io.closedloop.hubspot.HubSpotDispositionReplay(feedbackSetup, dispositionWriter, store.parked()));
         registry.bind("attributionReport", new io.closedloop.sync.AttributionReport(store));
+    }
+
+    /** A Closedloop tuning property (overridable like closedloop.retry.*), with its default. */
+    private static String property(CamelContext context, String key, String defaultValue) {
+        return context.getPropertiesComponent().resolveProperty(key).orElse(defaultValue);
     }
 
     private SalesforceComponent salesforceComponent() {
@@ -260,6 +286,14 @@ public final class ClosedloopRuntime implements AutoCloseable {
      */
     public static Map<String, String> replayOnly() {
         return Map.of("camel.main.auto-startup", "false", "camel.management.enabled", "false");
+    }
+
+    public HubSpotBudget hubspotBudget() {
+        return hubspotBudget;
+    }
+
+    public SalesforceBudget salesforceBudget() {
+        return salesforceBudget;
     }
 
     public ClosedloopSettings settings() {

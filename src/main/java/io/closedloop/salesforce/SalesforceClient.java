@@ -3,11 +3,13 @@ package io.closedloop.salesforce;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.sync.ApiCircuitBreaker;
 import io.closedloop.sync.Classification;
 import io.closedloop.sync.ErrorKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +21,9 @@ import org.apache.camel.component.salesforce.api.SalesforceException;
 import org.apache.camel.component.salesforce.api.dto.RestError;
 
 /**
- * Every Salesforce call goes through here, on camel-salesforce's raw operation (no generated DTOs): one place
- * that counts API calls and turns failures into classified exceptions.
+ * Every Salesforce call goes through here, on camel-salesforce's raw operation (no generated DTOs): one place that
+ * counts API calls, keeps to Closedloop's share of the org's allocation ({@link SalesforceBudget}), guards the API
+ * with a circuit breaker, and turns failures into classified exceptions.
  */
 public class SalesforceClient {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,8 +32,20 @@ public class SalesforceClient {
     private final ProducerTemplate template;
     private final String dataPath;
     private final AtomicLong calls = new AtomicLong();
+    private final SalesforceBudget budget;
+    private final ApiCircuitBreaker breaker;
+    /** Rejected credentials: no further login or call is attempted until a restart with good ones. */
+    private volatile Classification authFailure;
 
     public SalesforceClient(CamelContext context, ClosedloopSettings settings) {
+        this(context, settings, new SalesforceBudget(Clock.systemUTC(), settings.salesforceDailyShare()),
+                new ApiCircuitBreaker("salesforce", "Salesforce", Clock.systemUTC(), ApiCircuitBreaker.Settings.defaults()));
+    }
+
+    public SalesforceClient(CamelContext context, ClosedloopSettings settings, SalesforceBudget budget, ApiCircuitBreaker breaker) {
+        this.budget = budget;
+        this.breaker = breaker;
+        budget.attach(breaker);
         this.template = context.createProducerTemplate();
         this.dataPath = "/services/data/v" + settings.salesforceApiVersion();
     }
@@ -110,7 +125,17 @@ public class SalesforceClient {
         return calls.get();
     }
 
+    public SalesforceBudget budget() {
+        return budget;
+    }
+
     private JsonNode call(String method, String path, String soql, String body) {
+        Classification rejected = authFailure;
+        if (rejected != null) {
+            throw rejected.toException();
+        }
+        budget.acquire();
+        long start = breaker.acquire();
         calls.incrementAndGet();
         Exchange exchange = template.request(RAW, e -> {
             e.getIn().setHeader("rawMethod", method);
@@ -121,14 +146,31 @@ public class SalesforceClient {
             }
             e.getIn().setBody(body);
         });
+        budget.observe(exchange.getMessage().getHeader("Sforce-Limit-Info", String.class));
         Exception failure = exchange.getException();
         if (failure != null) {
-            throw classify(failure).toException();
+            Classification c = classify(failure);
+            if (SalesforceErrorClassifier.handling(c.code()) == SalesforceErrorClassifier.Handling.PAUSE_UNTIL_ALLOCATION_RECOVERS) {
+                breaker.answered(start);
+                throw budget.limitExceeded(c.message());
+            }
+            if (SalesforceErrorClassifier.isAuthFailure(c)) {
+                authFailure = c;
+            }
+            if (c.retriable()) {
+                breaker.failed(start, failure);
+            } else {
+                breaker.answered(start);
+            }
+            throw c.toException();
         }
         String text = exchange.getMessage().getBody(String.class);
         try {
-            return text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+            JsonNode parsed = text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+            breaker.answered(start);
+            return parsed;
         } catch (IOException e) {
+            breaker.failed(start, e);
             throw SalesforceErrorClassifier.classify(e).toException();
         }
     }

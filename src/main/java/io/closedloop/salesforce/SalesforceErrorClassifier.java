@@ -1,66 +1,122 @@
 package io.closedloop.salesforce;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.closedloop.sync.Classification;
 import io.closedloop.sync.ErrorKind;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.IntPredicate;
+import java.util.stream.Collectors;
 
 /**
- * Sorts every Salesforce failure into retriable, skippable or fatal (shared/reference/salesforce-api.md
- * §6.3 and §6.4): top-level REST errors by code, and the per-record codes of collection results.
+ * Sorts every Salesforce failure into retriable, skippable or fatal (shared/reference/salesforce-api.md §6.3 and
+ * §6.4): top-level REST errors and the per-record results of collections and composite subrequests by their error
+ * code, bodies without a code by their status. Codes not listed park the record (skippable): nothing is dropped.
  */
 public final class SalesforceErrorClassifier {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Per-record and top-level error codes. Codes not listed park the record (skippable): nothing is dropped. */
-    static final Map<String, ErrorKind> CODES = Map.ofEntries(
-            Map.entry("UNABLE_TO_LOCK_ROW", ErrorKind.RETRIABLE),
-            Map.entry("REQUEST_LIMIT_EXCEEDED", ErrorKind.RETRIABLE),
-            Map.entry("SERVER_UNAVAILABLE", ErrorKind.RETRIABLE),
-            Map.entry("UNKNOWN_EXCEPTION", ErrorKind.RETRIABLE),
-            Map.entry("ALL_OR_NONE_OPERATION_ROLLED_BACK", ErrorKind.RETRIABLE),
-            Map.entry("PROCESSING_HALTED", ErrorKind.RETRIABLE),
-            Map.entry("INVALID_SESSION_ID", ErrorKind.FATAL),
-            Map.entry("INSUFFICIENT_ACCESS", ErrorKind.FATAL),
-            Map.entry("API_DISABLED_FOR_ORG", ErrorKind.FATAL),
-            Map.entry("INVALID_TYPE", ErrorKind.FATAL),
-            // a field Closedloop writes is not deployed: missing metadata stops the flow
-            Map.entry("INVALID_FIELD", ErrorKind.FATAL),
-            Map.entry("MALFORMED_QUERY", ErrorKind.FATAL),
-            Map.entry("invalid_grant", ErrorKind.FATAL),
-            Map.entry("invalid_client_id", ErrorKind.FATAL),
-            Map.entry("invalid_client", ErrorKind.FATAL),
-            Map.entry("unsupported_grant_type", ErrorKind.FATAL),
-            Map.entry("STRING_TOO_LONG", ErrorKind.SKIPPABLE),
-            Map.entry("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", ErrorKind.SKIPPABLE),
-            Map.entry("REQUIRED_FIELD_MISSING", ErrorKind.SKIPPABLE),
-            Map.entry("DUPLICATE_VALUE", ErrorKind.SKIPPABLE),
-            Map.entry("DUPLICATES_DETECTED", ErrorKind.SKIPPABLE),
-            Map.entry("FIELD_CUSTOM_VALIDATION_EXCEPTION", ErrorKind.SKIPPABLE),
-            Map.entry("CANNOT_UPDATE_CONVERTED_LEAD", ErrorKind.SKIPPABLE),
-            Map.entry("ENTITY_IS_DELETED", ErrorKind.SKIPPABLE),
-            Map.entry("MALFORMED_ID", ErrorKind.SKIPPABLE),
-            Map.entry("INVALID_CROSS_REFERENCE_KEY", ErrorKind.SKIPPABLE),
-            Map.entry("INVALID_EMAIL_ADDRESS", ErrorKind.SKIPPABLE),
-            Map.entry("INVALID_FIELD_FOR_INSERT_UPDATE", ErrorKind.SKIPPABLE));
+    /** What happens after the verdict, beyond the kind itself. */
+    public enum Handling {
+        /** Redelivered with the route's backoff, or parked with the record. */
+        STANDARD,
+        /** camel-salesforce has already logged in again and retried once; a second rejection stops the flow. */
+        RELOGIN_ONCE_THEN_FATAL,
+        /** The org is over its allocation: Salesforce is paused (SalesforceBudget), not retried. */
+        PAUSE_UNTIL_ALLOCATION_RECOVERS
+    }
 
-    /** How long to back off for each retriable code. */
-    private static final Map<String, Duration> WAITS = Map.of(
-            "UNABLE_TO_LOCK_ROW", Duration.ofSeconds(2),
-            "REQUEST_LIMIT_EXCEEDED", Duration.ofMinutes(15),
-            "SERVER_UNAVAILABLE", Duration.ofSeconds(5));
+    /** One row: an error code, its kind, the wait before a retry, and what follows. */
+    record Row(String code, ErrorKind kind, Duration backoff, Handling handling) {
+    }
+
+    private static Row retriable(String code, Duration backoff) {
+        return new Row(code, ErrorKind.RETRIABLE, backoff, Handling.STANDARD);
+    }
+
+    private static Row fatal(String code) {
+        return new Row(code, ErrorKind.FATAL, Duration.ZERO, Handling.STANDARD);
+    }
+
+    private static Row skippable(String code) {
+        return new Row(code, ErrorKind.SKIPPABLE, Duration.ZERO, Handling.STANDARD);
+    }
+
+    static final List<Row> TABLE = List.of(
+            retriable("UNABLE_TO_LOCK_ROW", Duration.ofSeconds(2)),
+            new Row("REQUEST_LIMIT_EXCEEDED", ErrorKind.RETRIABLE, SalesforceBudget.RECHECK, Handling.PAUSE_UNTIL_ALLOCATION_RECOVERS),
+            retriable("SERVER_UNAVAILABLE", Duration.ofSeconds(5)),
+            retriable("UNKNOWN_EXCEPTION", Duration.ofSeconds(1)),
+            retriable("ALL_OR_NONE_OPERATION_ROLLED_BACK", Duration.ofSeconds(1)),
+            retriable("PROCESSING_HALTED", Duration.ofSeconds(1)),
+            new Row("INVALID_SESSION_ID", ErrorKind.FATAL, Duration.ZERO, Handling.RELOGIN_ONCE_THEN_FATAL),
+            fatal("INSUFFICIENT_ACCESS"),
+            fatal("API_DISABLED_FOR_ORG"),
+            fatal("INVALID_TYPE"),
+            // a field Closedloop writes is not deployed: missing metadata stops the flow
+            fatal("INVALID_FIELD"),
+            fatal("MALFORMED_QUERY"),
+            // §1.4 OAuth errors of the token endpoint
+            fatal("invalid_grant"),
+            fatal("invalid_client_id"),
+            fatal("invalid_client"),
+            fatal("unsupported_grant_type"),
+            skippable("STRING_TOO_LONG"),
+            skippable("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"),
+            skippable("REQUIRED_FIELD_MISSING"),
+            skippable("DUPLICATE_VALUE"),
+            skippable("DUPLICATES_DETECTED"),
+            skippable("FIELD_CUSTOM_VALIDATION_EXCEPTION"),
+            skippable("CANNOT_UPDATE_CONVERTED_LEAD"),
+            skippable("ENTITY_IS_DELETED"),
+            skippable("MALFORMED_ID"),
+            skippable("INVALID_CROSS_REFERENCE_KEY"),
+            skippable("INVALID_EMAIL_ADDRESS"),
+            skippable("INVALID_FIELD_FOR_INSERT_UPDATE"));
+
+    static final Map<String, Row> BY_CODE = TABLE.stream().collect(Collectors.toUnmodifiableMap(Row::code, Function.identity()));
+
+    /** Per-record and top-level kinds by code, as before the table. */
+    static final Map<String, ErrorKind> CODES = TABLE.stream().collect(Collectors.toUnmodifiableMap(Row::code, Row::kind));
+
+    /** A body with no error code: sorted by its status. */
+    record StatusRow(String covers, IntPredicate status, ErrorKind kind, Duration backoff) {
+    }
+
+    static final List<StatusRow> STATUS_TABLE = List.of(
+            new StatusRow("5xx", s -> s >= 500, ErrorKind.RETRIABLE, Duration.ofSeconds(5)),
+            new StatusRow("420 (undocumented throttling)", s -> s == 420, ErrorKind.RETRIABLE, Duration.ofSeconds(5)),
+            new StatusRow("401/403", s -> s == 401 || s == 403, ErrorKind.FATAL, Duration.ZERO),
+            new StatusRow("other", s -> true, ErrorKind.SKIPPABLE, Duration.ZERO));
+
+    /** Codes that mean the credentials or session are rejected: the client stops calling until a restart. */
+    static final Set<String> AUTH_CODES = Set.of("INVALID_SESSION_ID", "invalid_grant", "invalid_client_id", "invalid_client",
+            "unsupported_grant_type", "HTTP_401");
 
     private SalesforceErrorClassifier() {
     }
 
     /** One error code with its message (a per-record error, or the first entry of a top-level error array). */
     public static Classification classifyCode(String code, String message) {
-        ErrorKind kind = CODES.getOrDefault(code, ErrorKind.SKIPPABLE);
-        return new Classification(kind, code, WAITS.getOrDefault(code, kind == ErrorKind.RETRIABLE ? Duration.ofSeconds(1) : Duration.ZERO),
-                "Salesforce " + code + ": " + message);
+        Row row = BY_CODE.getOrDefault(code, new Row(code, ErrorKind.SKIPPABLE, Duration.ZERO, Handling.STANDARD));
+        return new Classification(row.kind(), code, row.backoff(), "Salesforce " + code + ": " + message);
+    }
+
+    /** What follows a code beyond its kind (for the client and the tests). */
+    public static Handling handling(String code) {
+        Row row = BY_CODE.get(code);
+        return row == null ? Handling.STANDARD : row.handling();
+    }
+
+    /** Whether a classification means the credentials are rejected. */
+    public static boolean isAuthFailure(Classification c) {
+        return c.kind() == ErrorKind.FATAL && AUTH_CODES.contains(c.code());
     }
 
     /** A non-2xx response: a JSON array of {message, errorCode}, or an OAuth {error, error_description}. */
@@ -72,17 +128,13 @@ public final class SalesforceErrorClassifier {
         if (!code.isEmpty()) {
             return classifyCode(code, message);
         }
-        if (status >= 500 || status == 420) {
-            return new Classification(ErrorKind.RETRIABLE, "HTTP_" + status, Duration.ofSeconds(5), "Salesforce HTTP " + status + ": " + message);
-        }
-        if (status == 401 || status == 403) {
-            return new Classification(ErrorKind.FATAL, "HTTP_" + status, Duration.ZERO, "Salesforce HTTP " + status + ": " + message);
-        }
-        return new Classification(ErrorKind.SKIPPABLE, "HTTP_" + status, Duration.ZERO, "Salesforce HTTP " + status + ": " + message);
+        StatusRow row = STATUS_TABLE.stream().filter(r -> r.status().test(status)).findFirst().orElseThrow();
+        return new Classification(row.kind(), "HTTP_" + status, row.backoff(), "Salesforce HTTP " + status + ": " + message);
     }
 
+    /** Timeouts, resets and unreadable bodies are transient until proven otherwise. */
     public static Classification classify(IOException e) {
-        String code = e instanceof com.fasterxml.jackson.core.JsonProcessingException ? "MALFORMED_RESPONSE" : e.getClass().getSimpleName();
+        String code = e instanceof JsonProcessingException ? "MALFORMED_RESPONSE" : e.getClass().getSimpleName();
         return new Classification(ErrorKind.RETRIABLE, code, Duration.ofSeconds(1), "Salesforce call failed: " + code);
     }
 

@@ -1,5 +1,6 @@
 package io.closedloop.sync;
 
+import io.closedloop.ops.FlowHealth;
 import io.closedloop.salesforce.SalesforceActivitySink;
 import io.closedloop.state.StateStore;
 import io.closedloop.state.SyncRuns;
@@ -15,9 +16,15 @@ public class SyncCheckpoint {
     private static final Logger LOG = LoggerFactory.getLogger(SyncCheckpoint.class);
 
     private final StateStore store;
+    private final FlowHealth flowHealth;
 
     public SyncCheckpoint(StateStore store) {
+        this(store, null);
+    }
+
+    public SyncCheckpoint(StateStore store, FlowHealth flowHealth) {
         this.store = store;
+        this.flowHealth = flowHealth;
     }
 
     public void commit(EngagementBatch batch) {
@@ -25,6 +32,9 @@ public class SyncCheckpoint {
         batch.runCommitHook();
         if (batch.nextCursor() != null) {
             store.cursors().put(batch.source(), batch.nextCursor());
+        }
+        if (flowHealth != null) {
+            flowHealth.resumed(batch.source());
         }
         SalesforceActivitySink.Outcome o = batch.outcome();
         int read = batch.events().size() + (int) batch.countedOnly().values().stream().mapToLong(Long::longValue).sum();

@@ -39,6 +39,19 @@ public class SyncFailureHandler {
         LOG.warn("parked record {} of flow {} (attempt {}): {}", record.recordKey(), flow, record.attempts(), reason);
     }
 
+    /**
+     * Records that the flow is paused: its API's budget is spent, a limit was reached or its circuit is open. The
+     * poll ends without further calls, the cursor stays, and a later poll resumes once the pause is over.
+     */
+    public void pause(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String routeId = flowOf(exchange);
+        String reason = Redactor.redact(cause == null ? "paused" : String.valueOf(cause.getMessage()));
+        java.time.Instant until = cause instanceof PausedSyncException p ? p.until() : java.time.Instant.now();
+        flowHealth.paused(routeId, reason, until);
+        LOG.warn("flow {} paused: {}", routeId, reason);
+    }
+
     /** Stops the flow's route and marks readiness DOWN with the reason; never retried. */
     public void stopFlow(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);

@@ -313,4 +313,38 @@ class SettingsLoaderTest {
         assertThatThrownBy(() -> SettingsLoader.load(noConfig(), Map.of())).isInstanceOf(SettingsException.class)
                 .hasMessageContaining("3 configuration problem(s)");
     }
+
+    @Test
+    void budgetsDefaultToStarterBurstAndHalfOfEachDailyAllowance() throws Exception {
+        ClosedloopSettings s = load(valid());
+        assertThat(s.hubspotBurstPer10s()).isEqualTo(100);
+        assertThat(s.hubspotDailyBudget()).isEqualTo(DailyBudget.ofPercent(50));
+        assertThat(s.salesforceDailyShare()).isEqualTo(50);
+    }
+
+    @Test
+    void hubspotDailyBudgetIsACountOrAPercentage() throws Exception {
+        Map<String, String> env = valid();
+        env.put("HUBSPOT_DAILY_BUDGET", "200000");
+        env.put("HUBSPOT_BURST_PER_10S", "190");
+        env.put("SALESFORCE_DAILY_SHARE", "30");
+        ClosedloopSettings s = load(env);
+        assertThat(s.hubspotDailyBudget()).isEqualTo(DailyBudget.ofCalls(200_000));
+        assertThat(s.hubspotBurstPer10s()).isEqualTo(190);
+        assertThat(s.salesforceDailyShare()).isEqualTo(30);
+        env.put("HUBSPOT_DAILY_BUDGET", "25%");
+        assertThat(load(env).hubspotDailyBudget().of(1_000)).isEqualTo(250);
+    }
+
+    @Test
+    void malformedBudgetsAreNamedWithWhatIsExpected() {
+        Map<String, String> env = valid();
+        env.put("HUBSPOT_BURST_PER_10S", "500");
+        env.put("HUBSPOT_DAILY_BUDGET", "lots");
+        env.put("SALESFORCE_DAILY_SHARE", "150%");
+        assertThat(problems(noConfig(), env)).containsExactlyInAnyOrder(
+                "HUBSPOT_BURST_PER_10S: expected a number of calls from 1 to 250 (HubSpot's burst limit per 10 s), got \"500\"",
+                "HUBSPOT_DAILY_BUDGET: expected a number of calls such as 200000 or a percentage such as 50%, got \"lots\"",
+                "SALESFORCE_DAILY_SHARE: expected a percentage from 1% to 100% such as 50%, got \"150%\"");
+    }
 }

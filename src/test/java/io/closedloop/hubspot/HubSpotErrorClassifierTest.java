@@ -22,6 +22,9 @@ class HubSpotErrorClassifierTest {
             // §11.2 search-style 429: no policyName, only the message
             "429|{\"status\":\"error\",\"message\":\"You have reached your secondly limit.\",\"category\":\"RATE_LIMITS\"}|RETRIABLE|SECONDLY|1",
             "429||RETRIABLE|RATE_LIMIT|10",
+            // a daily-limit message without policyName, and a policy the table does not name
+            "429|{\"status\":\"error\",\"message\":\"You have reached your daily limit.\"}|RETRIABLE|DAILY|3600",
+            "429|{\"status\":\"error\",\"message\":\"limit\",\"policyName\":\"MINUTELY\"}|RETRIABLE|MINUTELY|10",
             // §1.3 authentication and scopes
             "401|{\"status\":\"error\",\"message\":\"Authentication credentials not found.\",\"category\":\"INVALID_AUTHENTICATION\"}|FATAL|INVALID_AUTHENTICATION|0",
             "401|{\"status\":\"error\",\"message\":\"The OAuth token used to make this call expired 5 hour(s) ago.\",\"category\":\"EXPIRED_AUTHENTICATION\"}|FATAL|EXPIRED_AUTHENTICATION|0",
@@ -60,5 +63,47 @@ class HubSpotErrorClassifierTest {
         assertThat(HubSpotErrorClassifier.classify(new IOException("Connection reset")).kind()).isEqualTo(ErrorKind.RETRIABLE);
         IOException malformed = new com.fasterxml.jackson.core.JsonParseException(null, "Unexpected end-of-input");
         assertThat(HubSpotErrorClassifier.classify(malformed).code()).isEqualTo("MALFORMED_RESPONSE");
+    }
+
+    @Test
+    void dailyLimitIgnoresRetryAfterBecauseItWaitsForTheDailyReset() {
+        Classification daily = HubSpotErrorClassifier.classify(429, "{\"policyName\":\"DAILY\"}", "5");
+        assertThat(daily.code()).isEqualTo("DAILY");
+        assertThat(daily.retryAfter()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void everyRowOfTheTableIsReachable() {
+        // a row shadowed by an earlier one would never decide anything
+        assertThat(HubSpotErrorClassifier.TABLE).extracting(HubSpotErrorClassifier.Row::covers).doesNotHaveDuplicates().hasSize(15);
+        assertThat(HubSpotErrorClassifier.classify(429, "{\"policyName\":\"SECONDLY\"}", null).code()).isEqualTo("SECONDLY");
+        assertThat(HubSpotErrorClassifier.classify(418, "", null).code()).isEqualTo("VALIDATION_ERROR");
+    }
+
+    @ParameterizedTest(name = "207 item {0} -> {1}")
+    @CsvSource({
+            "OBJECT_NOT_FOUND, SKIPPABLE, 0",
+            "VALIDATION_ERROR, SKIPPABLE, 0",
+            "CONFLICT, SKIPPABLE, 0",
+            "RATE_LIMITS, RETRIABLE, 1",
+            "INTERNAL_ERROR, RETRIABLE, 1",
+            "SOMETHING_NEW, SKIPPABLE, 0"})
+    void classifiesEachFailedItemOfA207Response(String category, ErrorKind kind, long waitSeconds) throws Exception {
+        // the errors[] entry shape of a batch read that found only some ids (§11.3)
+        var error = new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"status\":\"error\",\"category\":\"" + category
+                + "\",\"message\":\"Could not get some CONTACT objects\",\"context\":{\"ids\":[\"9\"]}}");
+        Classification c = HubSpotErrorClassifier.classifyItem(error);
+        assertThat(c.kind()).isEqualTo(kind);
+        assertThat(c.code()).isEqualTo(category);
+        assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(waitSeconds));
+    }
+
+    @Test
+    void eachIoRowNamesWhatFailed() {
+        assertThat(HubSpotErrorClassifier.classify(new java.net.http.HttpTimeoutException("request timed out")).message()).contains("timeout");
+        assertThat(HubSpotErrorClassifier.classify(new java.net.SocketException("Connection reset")).message()).contains("connection reset");
+        assertThat(HubSpotErrorClassifier.classify(new java.net.ConnectException("Connection refused")).message()).contains("connection reset or refused");
+        assertThat(HubSpotErrorClassifier.classify(new com.fasterxml.jackson.core.JsonParseException(null, "x")).message()).contains("malformed JSON");
+        assertThat(HubSpotErrorClassifier.classify(new java.io.EOFException("eof")).message()).contains("other I/O");
     }
 }

@@ -38,6 +38,12 @@ class SalesforceErrorClassifierTest {
             "ENTITY_IS_DELETED, SKIPPABLE",
             "MALFORMED_ID, SKIPPABLE",
             "INVALID_CROSS_REFERENCE_KEY, SKIPPABLE",
+            "UNKNOWN_EXCEPTION, RETRIABLE",
+            "INSUFFICIENT_ACCESS, FATAL",
+            "API_DISABLED_FOR_ORG, FATAL",
+            "unsupported_grant_type, FATAL",
+            "INVALID_EMAIL_ADDRESS, SKIPPABLE",
+            "INVALID_FIELD_FOR_INSERT_UPDATE, SKIPPABLE",
             "SOME_FUTURE_CODE, SKIPPABLE"})
     void classifiesEachPerRecordCode(String code, ErrorKind kind) {
         assertThat(SalesforceErrorClassifier.classifyCode(code, "m").kind()).isEqualTo(kind);
@@ -65,5 +71,47 @@ class SalesforceErrorClassifierTest {
         assertThat(SalesforceErrorClassifier.classify(401, "").kind()).isEqualTo(ErrorKind.FATAL);
         assertThat(SalesforceErrorClassifier.classify(400, "{}").toException()).isInstanceOf(SkippableSyncException.class);
         assertThat(SalesforceErrorClassifier.classify(new IOException("Connection reset")).kind()).isEqualTo(ErrorKind.RETRIABLE);
+    }
+
+    @Test
+    void everyCodeOfTheTableHasOneRow() {
+        assertThat(SalesforceErrorClassifier.TABLE).extracting(SalesforceErrorClassifier.Row::code).doesNotHaveDuplicates()
+                .contains("INVALID_SESSION_ID", "REQUEST_LIMIT_EXCEEDED", "UNABLE_TO_LOCK_ROW", "INVALID_FIELD", "STRING_TOO_LONG",
+                        "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "DUPLICATE_VALUE");
+    }
+
+    @Test
+    void invalidSessionIsFatalAfterCamelsOneReloginAndStopsFurtherCalls() {
+        var session = SalesforceErrorClassifier.classifyCode("INVALID_SESSION_ID", "Session expired or invalid");
+        assertThat(SalesforceErrorClassifier.handling("INVALID_SESSION_ID")).isEqualTo(SalesforceErrorClassifier.Handling.RELOGIN_ONCE_THEN_FATAL);
+        assertThat(SalesforceErrorClassifier.isAuthFailure(session)).isTrue();
+        assertThat(SalesforceErrorClassifier.isAuthFailure(SalesforceErrorClassifier.classifyCode("INVALID_FIELD", "m"))).isFalse();
+    }
+
+    @Test
+    void requestLimitExceededPausesRatherThanRetries() {
+        assertThat(SalesforceErrorClassifier.handling("REQUEST_LIMIT_EXCEEDED"))
+                .isEqualTo(SalesforceErrorClassifier.Handling.PAUSE_UNTIL_ALLOCATION_RECOVERS);
+        assertThat(SalesforceErrorClassifier.handling("UNABLE_TO_LOCK_ROW")).isEqualTo(SalesforceErrorClassifier.Handling.STANDARD);
+        assertThat(SalesforceErrorClassifier.classifyCode("UNABLE_TO_LOCK_ROW", "m").retryAfter()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @ParameterizedTest(name = "HTTP {0} without a code -> {1}")
+    @CsvSource({"500, RETRIABLE", "503, RETRIABLE", "420, RETRIABLE", "401, FATAL", "403, FATAL", "400, SKIPPABLE", "404, SKIPPABLE"})
+    void bodiesWithoutACodeAreSortedByStatus(int status, ErrorKind kind) {
+        assertThat(SalesforceErrorClassifier.classify(status, "").kind()).isEqualTo(kind);
+    }
+
+    @Test
+    void perRecordCollectionResultsAreClassifiedOneByOne() throws Exception {
+        // §3.3 upsert results with allOrNone=false: one entry per record, each with its own errors
+        var results = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                [{"success":true,"id":"a00000000000001AAA","errors":[]},
+                 {"success":false,"errors":[{"statusCode":"STRING_TOO_LONG","message":"Subject: data value too large","fields":["Subject"]}]},
+                 {"success":false,"errors":[{"statusCode":"UNABLE_TO_LOCK_ROW","message":"unable to obtain exclusive access","fields":[]}]}]""");
+        var kinds = new java.util.ArrayList<ErrorKind>();
+        results.forEach(r -> r.path("errors").forEach(e -> kinds.add(
+                SalesforceErrorClassifier.classifyCode(e.path("statusCode").asText(), e.path("message").asText()).kind())));
+        assertThat(kinds).containsExactly(ErrorKind.SKIPPABLE, ErrorKind.RETRIABLE);
     }
 }

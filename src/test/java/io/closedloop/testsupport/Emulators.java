@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.camel.ProducerTemplate;
 
 /**
@@ -22,10 +23,21 @@ public final class Emulators implements AutoCloseable {
     private ClosedloopRuntime runtime;
 
     public Emulators(Path dir, Clock clock) throws Exception {
+        this(dir, clock, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /** Emulators with adjusted configs (e.g. a small Salesforce daily allocation, a HubSpot tier). */
+    public Emulators(Path dir, Clock clock, UnaryOperator<SalesforceEmulator.Config> salesforceConfig,
+            UnaryOperator<HubSpotEmulator.Config> hubspotConfig) throws Exception {
         this.dir = dir;
         this.clock = clock;
-        this.salesforce = new SalesforceEmulator(SalesforceEmulator.Config.defaults().withClock(clock)).start(0);
-        this.hubspot = new HubSpotEmulator(HubSpotEmulator.Config.defaults().withClock(clock)).start(0);
+        this.salesforce = new SalesforceEmulator(salesforceConfig.apply(SalesforceEmulator.Config.defaults().withClock(clock))).start(0);
+        this.hubspot = new HubSpotEmulator(hubspotConfig.apply(HubSpotEmulator.Config.defaults().withClock(clock))).start(0);
+    }
+
+    /** The running daemon. */
+    public ClosedloopRuntime runtime() {
+        return runtime;
     }
 
     public Map<String, String> env() {
@@ -52,6 +64,8 @@ public final class Emulators implements AutoCloseable {
         props.put("closedloop.flow.state-retention", "false");
         props.put("closedloop.retry.max-redeliveries", "2");
         props.put("closedloop.retry.initial-delay-ms", "10");
+        // tests that fail many calls on purpose expect the next poll to get through; breaker tests lower this
+        props.put("closedloop.circuit-breaker.failures", "50");
         props.putAll(properties);
         runtime = new ClosedloopRuntime(settings, clock, ClosedloopRuntime.ROUTES, props);
         runtime.start();

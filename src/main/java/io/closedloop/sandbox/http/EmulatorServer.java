@@ -138,6 +138,10 @@ public final class EmulatorServer implements AutoCloseable {
                 response = renderer.serverError(fault.status(), request);
             } else if (fault != null && fault.kind() == Fault.Kind.RATE_LIMIT) {
                 response = renderer.rateLimited(fault.variant(), request);
+                if (!fault.delay().isZero()) {
+                    // a rate limit with a delay tells the client how long to stay away
+                    response = response.withHeader("Retry-After", Long.toString(fault.delay().toSeconds()));
+                }
             } else {
                 if (fault != null && fault.kind() == Fault.Kind.SLOW) {
                     sleep(fault.delay());

@@ -26,6 +26,11 @@ public record Fault(Kind kind, int status, String variant, Duration delay) {
         return new Fault(Kind.RATE_LIMIT, 429, variant, Duration.ZERO);
     }
 
+    /** A rate limit that also sends {@code Retry-After} in whole seconds. */
+    public static Fault rateLimit(String variant, Duration retryAfter) {
+        return new Fault(Kind.RATE_LIMIT, 429, variant, retryAfter);
+    }
+
     public static Fault connectionReset() {
         return new Fault(Kind.CONNECTION_RESET, 0, null, Duration.ZERO);
     }

@@ -1,0 +1,29 @@
+package io.closedloop.ops;
+
+import io.closedloop.sync.ApiBudget;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+
+/**
+ * Budget state as gauges on /observe/metrics, tagged by API: {@code closedloop_api_budget_remaining},
+ * {@code closedloop_api_budget_limit}, {@code closedloop_api_paused} (1 while paused) and
+ * {@code closedloop_api_circuit_open} (1 while the circuit breaker is open).
+ */
+public final class ApiBudgetMetrics {
+    private ApiBudgetMetrics() {
+    }
+
+    public static void register(MeterRegistry registry, List<ApiBudget> budgets) {
+        for (ApiBudget b : budgets) {
+            Gauge.builder("closedloop.api.budget.remaining", b, ApiBudget::remaining).tag("api", b.api())
+                    .description("API calls left in Closedloop's daily budget (-1 until the API reports its usage)").register(registry);
+            Gauge.builder("closedloop.api.budget.limit", b, ApiBudget::limit).tag("api", b.api())
+                    .description("Closedloop's daily budget in API calls (-1 until known)").register(registry);
+            Gauge.builder("closedloop.api.paused", b, x -> x.pause().isPresent() ? 1 : 0).tag("api", b.api())
+                    .description("1 while calls to the API are paused (budget spent, limit reached, circuit open)").register(registry);
+            Gauge.builder("closedloop.api.circuit.open", b, x -> "OPEN".equals(x.circuitState()) ? 1 : 0).tag("api", b.api())
+                    .description("1 while the API's circuit breaker is open").register(registry);
+        }
+    }
+}
