@@ -81,8 +81,12 @@ public class HubSpotContactChangeReader {
     }
 
     public EngagementBatch read() {
+        // a read that fails before a batch exists still ends its run, as FAILED with the reason
+        return store.runs().guard(SOURCE, this::read);
+    }
+
+    private EngagementBatch read(long runId) {
         long callsBefore = client.calls();
-        long runId = store.runs().start(SOURCE);
         Instant now = clock.instant();
         java.util.Optional<Long> cursor = store.cursors().get(SOURCE).map(HubSpotContactChangeReader::parseCursor);
         // the first poll is a baseline: a contact already an MQL then became one at some unknown earlier time

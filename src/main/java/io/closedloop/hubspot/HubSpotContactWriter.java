@@ -111,6 +111,11 @@ public class HubSpotContactWriter {
 
     /** Creates the notes; returns the keys created (to the contact id) and adds the failures. */
     public Map<String, String> createNotes(List<Note> notes, List<Failure> failures) {
+        return createNotes(notes, failures, (key, contactId) -> { });
+    }
+
+    /** As above; {@code onCreated} hears of each batch's notes as soon as HubSpot confirms them, before the next batch. */
+    public Map<String, String> createNotes(List<Note> notes, List<Failure> failures, java.util.function.BiConsumer<String, String> onCreated) {
         Map<String, String> created = new LinkedHashMap<>();
         for (int from = 0; from < notes.size(); from += BATCH) {
             List<Note> batch = notes.subList(from, Math.min(notes.size(), from + BATCH));
@@ -138,7 +143,10 @@ public class HubSpotContactWriter {
                 }
             }
             // the results carry no trace id, so what was created is known by what did not fail
-            batch.stream().filter(n -> !failed.containsKey(n.key())).forEach(n -> created.put(n.key(), n.contactId()));
+            batch.stream().filter(n -> !failed.containsKey(n.key())).forEach(n -> {
+                created.put(n.key(), n.contactId());
+                onCreated.accept(n.key(), n.contactId());
+            });
         }
         return created;
     }

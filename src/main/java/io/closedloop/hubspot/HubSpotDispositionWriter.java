@@ -99,8 +99,10 @@ public class HubSpotDispositionWriter {
         Set<String> known = store.ledger().existing(notes.stream().map(HubSpotContactWriter.Note::key).toList());
         List<HubSpotContactWriter.Note> newNotes = notes.stream().filter(n -> !known.contains(n.key()) && !failedContacts.contains(n.contactId())).toList();
         List<HubSpotContactWriter.Failure> noteFailures = new ArrayList<>();
-        Map<String, String> created = newNotes.isEmpty() ? Map.of() : writer.createNotes(newNotes, noteFailures);
-        created.forEach((noteKey, contactId) -> store.ledger().record(noteKey, source, "Note", contactId));
+        // each batch is in the ledger before the next is sent, so a failure later in the run repeats no note
+        if (!newNotes.isEmpty()) {
+            writer.createNotes(newNotes, noteFailures, (noteKey, contactId) -> store.ledger().record(noteKey, source, "Note", contactId));
+        }
         Set<String> failedNotes = noteFailures.stream().map(HubSpotContactWriter.Failure::key).collect(Collectors.toSet());
 
         int sent = 0;

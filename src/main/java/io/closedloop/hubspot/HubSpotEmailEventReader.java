@@ -47,8 +47,12 @@ public class HubSpotEmailEventReader {
     }
 
     public EngagementBatch read() {
+        // a read that fails before a batch exists still ends its run, as FAILED with the reason
+        return store.runs().guard(SOURCE, this::read);
+    }
+
+    private EngagementBatch read(long runId) {
         long callsBefore = client.calls();
-        long runId = store.runs().start(SOURCE);
         Instant now = clock.instant();
         TimeWindowCursor cursor = store.cursors().get(SOURCE).map(TimeWindowCursor::parse).orElse(null);
         if (cursor == null) {

@@ -44,8 +44,12 @@ public class HubSpotFormSubmissionReader {
     }
 
     public EngagementBatch read() {
+        // a read that fails before a batch exists still ends its run, as FAILED with the reason
+        return store.runs().guard(SOURCE, this::read);
+    }
+
+    private EngagementBatch read(long runId) {
         long callsBefore = client.calls();
-        long runId = store.runs().start(SOURCE);
         Instant now = clock.instant();
         Map<String, Long> watermarks = parse(store.cursors().get(SOURCE).orElse(""));
         if (!watermarks.containsKey(START)) {

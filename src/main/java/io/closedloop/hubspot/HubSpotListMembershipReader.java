@@ -56,8 +56,12 @@ public class HubSpotListMembershipReader {
     }
 
     public EngagementBatch read() {
+        // a read that fails before a batch exists still ends its run, as FAILED with the reason
+        return store.runs().guard(SOURCE, this::read);
+    }
+
+    private EngagementBatch read(long runId) {
         long callsBefore = client.calls();
-        long runId = store.runs().start(SOURCE);
         Instant now = clock.instant();
         Set<String> baselined = parse(store.cursors().get(SOURCE).orElse(""));
         Set<String> nextBaselined = new TreeSet<>();

@@ -31,6 +31,17 @@ public final class SyncRuns {
                 routeId, clock.instant(), Status.RUNNING);
     }
 
+    /** Starts a run and hands its id to {@code body}; a body that throws finishes the run as FAILED with the reason. */
+    public <T> T guard(String routeId, java.util.function.LongFunction<T> body) {
+        long runId = start(routeId);
+        try {
+            return body.apply(runId);
+        } catch (RuntimeException e) {
+            finish(runId, Status.FAILED, Counts.NONE, io.closedloop.log.Redactor.redact(String.valueOf(e.getMessage())));
+            throw e;
+        }
+    }
+
     public void finish(long runId, Status status, Counts counts, String error) {
         jdbc.update("UPDATE sync_run SET finished_at = ?, status = ?, records_read = ?, records_written = ?, "
                         + "records_parked = ?, hubspot_api_calls = ?, salesforce_api_calls = ?, error = ? WHERE id = ?",

@@ -77,12 +77,17 @@ class CrashSafetyIT {
     record Expected(String eventId, String flow, Person person, boolean keyMoment) {
     }
 
+    /** A Lead sales rejected during the run. */
+    record Rejection(Person person, String reason, String detail) {
+    }
+
     /** One property of the end state; {@link #check} returns one line per violation. */
     record Invariant(String name, Function<EndState, List<String>> check) {
     }
 
     /** What the invariants look at once the daemon has stopped for good. */
-    record EndState(SalesforceOrg org, StateStore store, List<Expected> expected, World world) {
+    record EndState(SalesforceOrg org, StateStore store, List<Expected> expected, World world, HubSpotEmulator hubspot,
+                    int killsInNoteCreate) {
     }
 
     @Test
@@ -102,6 +107,13 @@ class CrashSafetyIT {
                 return compositeLatency.next();
             });
             hubspot.faults().latency("hubspot.*", LatencyModel.uniform(Duration.ofMillis(5), Duration.ofMillis(60), SEED));
+            // Flow 2's note creates are slow too, and counted, so a kill in the middle of one is known
+            LatencyModel noteLatency = LatencyModel.uniform(Duration.ofMillis(100), Duration.ofMillis(400), SEED);
+            AtomicLong notesStarted = new AtomicLong();
+            hubspot.faults().latency("hubspot.notes.batch.create", () -> {
+                notesStarted.incrementAndGet();
+                return noteLatency.next();
+            });
 
             World world = World.seed(new Random(SEED), salesforce.org(), hubspot, clock);
             Daemon daemon = new Daemon(dir, env(salesforce, hubspot));
@@ -111,7 +123,8 @@ class CrashSafetyIT {
             int killsAfterComposite = 0;
             int killsWhilePolling = 0;
             int killsAtStartup = 0;
-            try (LiveEngagement live = new LiveEngagement(world, hubspot, new Random(SEED + 1), clock)) {
+            int killedInNoteCreate = 0;
+            try (LiveEngagement live = new LiveEngagement(world, hubspot, salesforce.org(), new Random(SEED + 1), clock)) {
                 live.start();
                 for (int k = 0; k < KILLS; k++) {
                     daemon.start();
@@ -136,8 +149,15 @@ class CrashSafetyIT {
                         killsAtStartup++;
                     }
                     boolean inFlight = compositesStarted.get() > salesforce.journal().count("salesforce.composite");
+                    boolean noteInFlight = notesStarted.get() > hubspot.journal().count("hubspot.notes.batch.create");
+                    int notesBefore = hubspot.portal().notes().size();
                     daemon.kill();
                     killedInComposite += inFlight ? 1 : 0;
+                    if (noteInFlight) {
+                        // the emulator finishes the request the dead daemon never heard back from: those notes may come twice
+                        Thread.sleep(600);
+                        killedInNoteCreate += hubspot.portal().notes().size() - notesBefore;
+                    }
                     if (!live.mqlChangesOn() && baselineTaken(daemon)) {
                         // a contact change has nothing to be compared with before the first (baseline) poll is stored
                         live.startMqlChanges();
@@ -154,16 +174,19 @@ class CrashSafetyIT {
             try (StateStore store = StateStore.open(daemon.dbUrl(), "sa", "", clock)) {
                 List<Expected> expected = new ArrayList<>(world.emails());
                 expected.addAll(world.formSubmissions(hubspot));
-                EndState end = new EndState(salesforce.org(), store, expected, world);
+                EndState end = new EndState(salesforce.org(), store, expected, world, hubspot, killedInNoteCreate);
                 System.out.printf("crash safety (seed %d): %d people, %d email events (%d written types), %d form submissions, "
-                                + "%d MQL changes; %d kills (%d right after a Composite call, %d while polling, %d at startup; %d with a "
+                                + "%s; %d kills (%d right after a Composite call, %d while polling, %d at startup; %d with a "
                                 + "Composite call in flight), %d restarts, %d Salesforce Composite calls, %s%n",
                         SEED, world.people().size(), world.emailEventCount(), world.emails().size(), world.submissionCount(),
-                        world.mqls().size(), KILLS, killsAfterComposite, killsWhilePolling, killsAtStartup, killedInComposite, restarts,
+                        world.mqls().size() + " MQL changes, " + world.rejections().size() + " rejections (" + killedInNoteCreate
+                                + " notes created for a killed daemon)", KILLS, killsAfterComposite, killsWhilePolling, killsAtStartup, killedInComposite, restarts,
                         salesforce.journal().count("salesforce.composite"),
                         Duration.between(began, Instant.now()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
                 List<String> failures = new ArrayList<>();
-                for (Invariant invariant : flow1Invariants()) {
+                List<Invariant> invariants = new ArrayList<>(flow1Invariants());
+                invariants.addAll(flow2Invariants());
+                for (Invariant invariant : invariants) {
                     List<String> violations = invariant.check().apply(end);
                     System.out.printf("  %-70s %s%n", invariant.name(), violations.isEmpty() ? "ok" : violations.size() + " violations");
                     violations.stream().limit(10).forEach(v -> failures.add(invariant.name() + ": " + v));
@@ -276,6 +299,45 @@ class CrashSafetyIT {
                 }));
     }
 
+    /** Flow 2: the sales verdict back to HubSpot. */
+    static List<Invariant> flow2Invariants() {
+        return List.of(
+                new Invariant("every rejection is on the HubSpot contact with its reason and detail", end -> {
+                    List<String> out = new ArrayList<>();
+                    for (Rejection r : end.world().rejections()) {
+                        Map<String, String> c = end.hubspot().portal().contact(r.person().hubspotId());
+                        if (!"rejected".equals(c.get("sales_disposition"))
+                                || !io.closedloop.hubspot.HubSpotPropertySetup.optionValue(r.reason()).equals(c.get("sales_rejection_reason"))
+                                || !r.detail().equals(c.get("sales_rejection_detail"))) {
+                            out.add("HubSpot contact " + r.person().hubspotId() + " shows " + c.get("sales_disposition") + "/"
+                                    + c.get("sales_rejection_reason") + " after its rejection");
+                        }
+                    }
+                    return out;
+                }),
+                new Invariant("every rejection has its timeline note; a second one only where a kill cut a note write short", end -> {
+                    // notes have no idempotency key in HubSpot (hubspot-api.md §7): a note created for a request whose
+                    // answer never arrived is the one case a note may come twice
+                    Map<String, Long> notes = end.hubspot().portal().notes().stream()
+                            .filter(n -> String.valueOf(n.properties().get("hs_note_body")).contains("rejected this lead"))
+                            .flatMap(n -> n.contactIds().stream()).collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+                    List<String> out = new ArrayList<>();
+                    long extra = 0;
+                    for (Rejection r : end.world().rejections()) {
+                        long n = notes.getOrDefault(r.person().hubspotId(), 0L);
+                        if (n == 0) {
+                            out.add("HubSpot contact " + r.person().hubspotId() + " has no rejection note");
+                        }
+                        extra += Math.max(0, n - 1);
+                    }
+                    if (extra > end.killsInNoteCreate()) {
+                        out.add(extra + " duplicate notes, but only " + end.killsInNoteCreate()
+                                + " notes were created for a request the killed daemon never heard back from");
+                    }
+                    return out;
+                }));
+    }
+
     private static Map<String, Long> countBy(SalesforceOrg org, String soql, String field) {
         return org.query(soql).stream().collect(Collectors.groupingBy(r -> String.valueOf(r.get(field)), Collectors.counting()));
     }
@@ -312,7 +374,8 @@ class CrashSafetyIT {
         long last = -1;
         while (System.nanoTime() < deadline) {
             Thread.sleep(500);
-            long now = count(salesforce.org(), "Marketing_Activity__c") * 1_000_003L + count(salesforce.org(), "Task");
+            long now = count(salesforce.org(), "Marketing_Activity__c") * 1_000_003L + count(salesforce.org(), "Task")
+                    + hubspot.journal().count("hubspot.contacts.batch.update") * 7_919L + hubspot.portal().notes().size();
             if (now != last) {
                 last = now;
                 stillSince = Instant.now();
@@ -324,7 +387,9 @@ class CrashSafetyIT {
                     && c.at().isAfter(worldStopped.plusSeconds(2)));
             boolean contactsRead = calls.stream().anyMatch(c -> c.endpoint().equals("hubspot.contacts.search") && c.status() == 200
                     && c.at().isAfter(worldStopped.plusSeconds(2)));
-            if (emailsRead && formsRead && contactsRead && Duration.between(stillSince, Instant.now()).toSeconds() >= 5) {
+            boolean dispositionsRead = salesforce.journal().calls().stream().anyMatch(c -> c.endpoint().equals("salesforce.composite")
+                    && c.at().isAfter(worldStopped.plusSeconds(2)));
+            if (emailsRead && formsRead && contactsRead && dispositionsRead && Duration.between(stillSince, Instant.now()).toSeconds() >= 5) {
                 return;
             }
         }
@@ -419,6 +484,7 @@ class CrashSafetyIT {
         private final AtomicLong lastEmailAt = new AtomicLong();
         private final Map<String, Long> lastSubmissionAt = new ConcurrentHashMap<>();
         private final List<Person> mqls = new CopyOnWriteArrayList<>();
+        private final List<Rejection> rejections = new CopyOnWriteArrayList<>();
         private final Map<String, Person> byEmail = new HashMap<>();
         private final AtomicLong eventIds = new AtomicLong(1_000_000);
 
@@ -464,6 +530,25 @@ class CrashSafetyIT {
                 world.submission(hubspot, random, from + (long) (random.nextDouble() * span));
             }
             return world;
+        }
+
+        List<Rejection> rejections() {
+            return rejections;
+        }
+
+        /** Sales rejects a Lead it has not rejected before, with a reason and a detail of its own. */
+        void reject(SalesforceOrg org, Random random) {
+            List<Person> open = people.stream().filter(p -> p.match() == Match.LEAD)
+                    .filter(p -> rejections.stream().noneMatch(r -> r.person().equals(p))).toList();
+            if (open.isEmpty()) {
+                return;
+            }
+            Person p = open.get(random.nextInt(open.size()));
+            String reason = List.of("No budget", "Not in ICP", "Timing", "Competitor chosen").get(random.nextInt(4));
+            String detail = "Said no on tick " + random.nextInt(1_000_000) + " — ¿qué? 👋";
+            String leadId = (String) org.query("SELECT Id FROM Lead WHERE Email = '" + p.email() + "'").get(0).get("Id");
+            org.update("Lead", leadId, Map.of("Status", "Closed - Not Converted", "Rejection_Reason__c", reason, "Rejection_Detail__c", detail));
+            rejections.add(new Rejection(p, reason, detail));
         }
 
         void email(HubSpotEmulator hubspot, Random random, long at) {
@@ -569,15 +654,17 @@ class CrashSafetyIT {
     static final class LiveEngagement implements AutoCloseable {
         private final World world;
         private final HubSpotEmulator hubspot;
+        private final SalesforceOrg org;
         private final Random random;
         private final Clock clock;
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicBoolean mqlChanges = new AtomicBoolean();
         private final Thread thread;
 
-        LiveEngagement(World world, HubSpotEmulator hubspot, Random random, Clock clock) {
+        LiveEngagement(World world, HubSpotEmulator hubspot, SalesforceOrg org, Random random, Clock clock) {
             this.world = world;
             this.hubspot = hubspot;
+            this.org = org;
             this.random = random;
             this.clock = clock;
             this.thread = new Thread(this::run, "crash-test-engagement");
@@ -605,6 +692,9 @@ class CrashSafetyIT {
                 }
                 if (tick % 10 == 0) {
                     world.submission(hubspot, random, now);
+                }
+                if (tick % 20 == 5) {
+                    world.reject(org, random);
                 }
                 if (mqlChanges.get() && tick % 15 == 0) {
                     Person p = world.becomeMql(hubspot, random);

@@ -56,7 +56,12 @@ public final class FaultPlan {
 
     private static final Fault NO_FAULT = new Fault(Fault.Kind.SLOW, 200, "none", java.time.Duration.ZERO);
 
+    /** An exact endpoint's latency wins over a wildcard's. */
     LatencyModel latencyFor(String endpoint) {
+        LatencyModel exact = latency.get(endpoint);
+        if (exact != null) {
+            return exact;
+        }
         return latency.entrySet().stream().filter(e -> matches(e.getKey(), endpoint)).map(Map.Entry::getValue)
                 .findFirst().orElse(LatencyModel.NONE);
     }
