@@ -85,7 +85,8 @@ public class HubSpotDispositionWriter {
             }
             for (SalesDisposition d : all) {
                 if (d.disposition() == Disposition.REJECTED || d.disposition() == Disposition.LOST) {
-                    notes.add(new HubSpotContactWriter.Note(noteKey(d), contact.id(), d.at() == null ? java.time.Instant.EPOCH : d.at(), noteHtml(d)));
+                    notes.add(new HubSpotContactWriter.Note(noteKey(d), contact.id(), d.at() == null ? java.time.Instant.EPOCH : d.at(),
+                            noteHtml(d) + marker(noteKey(d))));
                 }
             }
         }
@@ -182,6 +183,11 @@ public class HubSpotDispositionWriter {
 
     static String noteKey(SalesDisposition d) {
         return NOTE_PREFIX + (d.disposition() == null ? "owner" : d.disposition().value()) + ":" + d.sfId() + ":" + d.email() + ":" + d.fingerprint();
+    }
+
+    /** The note's key, invisible in HubSpot, so an operator can tell which Salesforce change a note came from. */
+    static String marker(String noteKey) {
+        return "<!-- closedloop " + escape(noteKey).replace("--", "- -") + " -->";
     }
 
     /** Plain words a marketer understands: who, when, what, why. */
