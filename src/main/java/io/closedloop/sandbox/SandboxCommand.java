@@ -121,6 +121,9 @@ public class SandboxCommand implements Callable<Integer> {
             context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
             context.getLoggerList().stream().filter(l -> l.getLevel() != null && l.getLevel().toInt() < Level.WARN_INT)
                     .forEach(l -> l.setLevel(Level.WARN));
+            // start-up notices a sandbox user can do nothing about: Flyway's H2 version note, camel-salesforce's DTO packages
+            context.getLogger("org.flywaydb").setLevel(Level.ERROR);
+            context.getLogger("org.apache.camel.component.salesforce.SalesforceComponent").setLevel(Level.ERROR);
         }
     }
 
