@@ -151,6 +151,21 @@ public class HubSpotContactWriter {
         return created;
     }
 
+    /** The bodies of the notes on a contact's timeline (CRM search over notes by association, paged by 200). */
+    public List<String> noteBodies(String contactId) {
+        List<String> bodies = new ArrayList<>();
+        String after = "0";
+        while (after != null) {
+            JsonNode page = client.post("/crm/v3/objects/notes/search", Map.of(
+                    "filterGroups", List.of(Map.of("filters", List.of(Map.of("propertyName", "associations.contact", "operator", "EQ",
+                            "value", contactId)))),
+                    "properties", List.of("hs_note_body"), "limit", 200, "after", after)).body();
+            page.path("results").forEach(r -> bodies.add(r.path("properties").path("hs_note_body").asText("")));
+            after = page.path("paging").path("next").path("after").asText(null);
+        }
+        return bodies;
+    }
+
     /** objectWriteTraceId: the note's own key, so a 207 error names it. */
     static String traceId(String key) {
         return key;

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public class HubSpotDispositionWriter {
     public static final String NOTE_PREFIX = "note:";
+    /** Ledger key prefix of a note about to be sent. */
+    static final String INTENT_PREFIX = "intent:";
     private static final Logger LOG = LoggerFactory.getLogger(HubSpotDispositionWriter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
@@ -99,6 +101,7 @@ public class HubSpotDispositionWriter {
         Set<String> failedContacts = failures.stream().map(HubSpotContactWriter.Failure::key).collect(Collectors.toCollection(LinkedHashSet::new));
         Set<String> known = store.ledger().existing(notes.stream().map(HubSpotContactWriter.Note::key).toList());
         List<HubSpotContactWriter.Note> newNotes = notes.stream().filter(n -> !known.contains(n.key()) && !failedContacts.contains(n.contactId())).toList();
+        newNotes = unlessAlreadyThere(newNotes);
         List<HubSpotContactWriter.Failure> noteFailures = new ArrayList<>();
         // each batch is in the ledger before the next is sent, so a failure later in the run repeats no note
         if (!newNotes.isEmpty()) {
@@ -127,6 +130,33 @@ public class HubSpotDispositionWriter {
         store.dispositions().saveFingerprints(doneFingerprints);
         batch.outcome(sent, parked, notInHubSpot);
         return batch;
+    }
+
+    /**
+     * Notes have no idempotency key in HubSpot, so each is announced in the ledger before it is sent. A note announced
+     * but never confirmed (the daemon died between the two) is looked for on the contact's timeline by the key it
+     * carries in a comment, and only created if it is not there.
+     */
+    private List<HubSpotContactWriter.Note> unlessAlreadyThere(List<HubSpotContactWriter.Note> notes) {
+        if (notes.isEmpty()) {
+            return notes;
+        }
+        Set<String> announced = store.ledger().existing(notes.stream().map(n -> INTENT_PREFIX + n.key()).toList());
+        Map<String, List<String>> bodies = new LinkedHashMap<>();
+        List<HubSpotContactWriter.Note> toCreate = new ArrayList<>();
+        for (HubSpotContactWriter.Note n : notes) {
+            if (announced.contains(INTENT_PREFIX + n.key())) {
+                List<String> onTimeline = bodies.computeIfAbsent(n.contactId(), writer::noteBodies);
+                if (onTimeline.stream().anyMatch(b -> b.contains(marker(n.key())))) {
+                    store.ledger().record(n.key(), source, "Note", n.contactId());
+                    continue;
+                }
+            } else {
+                store.ledger().record(INTENT_PREFIX + n.key(), source, "NoteIntent", n.contactId());
+            }
+            toCreate.add(n);
+        }
+        return toCreate;
     }
 
     /** Route step after the write: the cursor moves and the run is recorded. */

@@ -231,4 +231,28 @@ class DispositionsToHubSpotRouteTest {
         runtime.parkedReplay().replay(emulators.startedStore().parked().list(io.closedloop.state.ParkedRecords.Filter.all(), 10));
         assertThat(notesOf(two.get(0))).hasSize(1);
     }
+
+    @Test
+    void aNoteAnnouncedButNeverConfirmedIsFoundOnTheTimelineInsteadOfBeingCreatedAgain() throws Exception {
+        World.Person lead = leads(1).get(0);
+        emulators.startDaemon();
+        emulators.poll(SOURCE);
+        reject(lead, "Competitor chosen", "Signed a two-year deal with a competitor last month");
+        emulators.poll(SOURCE);
+        assertThat(notesOf(lead)).hasSize(1);
+        emulators.stopDaemon();
+
+        // the daemon died after HubSpot created the note and before it confirmed it: only the announcement is left
+        try (var store = io.closedloop.state.StateStore.open("jdbc:h2:file:" + dir.resolve("state") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "", clock);
+             var c = store.dataSource().getConnection(); var st = c.createStatement()) {
+            assertThat(st.executeUpdate("DELETE FROM event_ledger WHERE event_id LIKE 'note:%'")).isEqualTo(1);
+            st.executeUpdate("DELETE FROM disposition_state");
+        }
+        emulators.startDaemon();
+        long searches = emulators.hubspot.journal().count("hubspot.notes.search");
+        emulators.poll(SOURCE);
+        assertThat(notesOf(lead)).hasSize(1);
+        assertThat(emulators.hubspot.journal().count("hubspot.notes.search") - searches).isEqualTo(1);
+        assertThat(contact(lead)).containsEntry("sales_rejection_reason", "competitor_chosen");
+    }
 }

@@ -114,6 +114,7 @@ public final class HubSpotEmulator implements AutoCloseable {
                 .route("hubspot.properties.update", "PATCH", "/crm/v3/properties/(?:contacts|0-1)/(" + name + ")", properties::update)
                 .route("hubspot.notes.create", "POST", "/crm/v3/objects/notes", notes::create)
                 .route("hubspot.notes.batch.create", "POST", "/crm/v3/objects/notes/batch/create", notes::batchCreate)
+                .route("hubspot.notes.search", "POST", "/crm/v3/objects/notes/search", notes::search)
                 .route("hubspot.lists.read", "GET", "/crm/v3/lists/(\\d+)", lists::list)
                 .route("hubspot.lists.memberships", "GET", "/crm/v3/lists/([^/]+)/memberships", lists::memberships)
                 .route("hubspot.lists.records.memberships", "GET", "/crm/v3/lists/records/([^/]+)/([^/]+)/memberships",

@@ -62,7 +62,8 @@ final class HubSpotRateLimiter implements EmulatorFilter, EmulatorServer.Decorat
             if (usedToday >= dailyLimit) {
                 return withHeaders(EmulatorResponse.json(429, errors.rateLimit("DAILY")), token, now);
             }
-            boolean isSearch = SEARCH_ENDPOINT.equals(endpoint);
+            // every CRM search shares the search rate (§4)
+            boolean isSearch = SEARCH_ENDPOINT.equals(endpoint) || "hubspot.notes.search".equals(endpoint);
             ArrayDeque<Long> window = (isSearch ? search : burst).computeIfAbsent(token, k -> new ArrayDeque<>());
             synchronized (window) {
                 long span = isSearch ? 1_000 : INTERVAL_MS;
