@@ -129,4 +129,29 @@ class HubSpotNotesConformanceTest {
         assertThat(emulator.portal().notes()).isEmpty();
         assertThat(emulator.journal().count("hubspot.notes.batch.create")).isEqualTo(1);
     }
+
+    @Test
+    void notesAreSearchedByTheirContactAssociationWithTheSearchShapeAndPaging() {
+        String other = emulator.portal().createContact(Map.of("email", "grace@example.com"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(client.post(NOTES, write(Map.of("properties", Map.of("hs_timestamp", "1717409100000", "hs_note_body", "note " + i),
+                    "associations", List.of(association(contactId))))).statusCode()).isEqualTo(201);
+        }
+        client.post(NOTES, write(Map.of("properties", Map.of("hs_timestamp", "1717409100000", "hs_note_body", "elsewhere"),
+                "associations", List.of(association(other)))));
+        // search guide: /crm/v3/objects/{object}/search, engagements included; §4: the associations.contact pseudo-property
+        String search = write(Map.of("filterGroups", List.of(Map.of("filters", List.of(Map.of("propertyName", "associations.contact",
+                "operator", "EQ", "value", contactId)))), "properties", List.of("hs_note_body"), "limit", 2, "after", "0"));
+        HttpResponse<String> first = client.post(NOTES + "/search", search);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        JsonNode body = json(first);
+        assertThat(body.get("total").asInt()).isEqualTo(3);
+        assertThat(body.get("results")).hasSize(2);
+        assertThat(body.get("results").get(0).get("properties").get("hs_note_body").asText()).startsWith("note ");
+        assertThat(body.get("paging").get("next").get("after").asText()).isEqualTo("2");
+        JsonNode second = json(client.post(NOTES + "/search", search.replace("\"after\":\"0\"", "\"after\":\"2\"")));
+        assertThat(second.get("results")).hasSize(1);
+        assertThat(second.has("paging")).isFalse();
+        assertThat(client.post(NOTES + "/search", search.replace("\"limit\":2", "\"limit\":201")).statusCode()).isEqualTo(400);
+    }
 }
