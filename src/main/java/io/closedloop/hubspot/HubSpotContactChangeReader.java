@@ -7,7 +7,6 @@ import io.closedloop.sync.ActivityType;
 import io.closedloop.sync.ContactProfile;
 import io.closedloop.sync.EngagementBatch;
 import io.closedloop.sync.EngagementEvent;
-import io.closedloop.sync.RetriableSyncException;
 import io.closedloop.sync.SkippableSyncException;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,11 +41,11 @@ public class HubSpotContactChangeReader {
 
     /**
      * Window settings. Search is eventually consistent, so every poll re-reads an overlap before the watermark;
-     * snapshots that did not change are free. The pace keeps under the documented search rate (4 per second).
+     * snapshots that did not change are free. The search rate (4 per second) is kept by the client's budget.
      */
-    public record Window(Duration initialLookback, Duration overlap, Duration pace, int resultCap) {
+    public record Window(Duration initialLookback, Duration overlap, int resultCap) {
         public static Window defaults() {
-            return new Window(Duration.ofHours(1), Duration.ofSeconds(60), Duration.ofMillis(250), RESULT_CAP);
+            return new Window(Duration.ofHours(1), Duration.ofSeconds(60), RESULT_CAP);
         }
     }
 
@@ -55,7 +54,6 @@ public class HubSpotContactChangeReader {
     private final Clock clock;
     private final Window window;
     private final MqlDefinition mql;
-    private long lastSearchAt;
 
     /** The MQL definition: lifecycle stage and/or score threshold (config/dispositions.properties). */
     public record MqlDefinition(String stage, Integer scoreThreshold) {
@@ -181,7 +179,6 @@ public class HubSpotContactChangeReader {
         body.put("properties", PROPERTIES);
         body.put("limit", PAGE);
         body.put("after", Integer.toString(offset));
-        pace();
         return client.post("/crm/v3/objects/contacts/search", body).body();
     }
 
@@ -264,19 +261,6 @@ public class HubSpotContactChangeReader {
         }
         String path = url.replaceFirst("^[a-zA-Z]+://[^/]*", "").replaceFirst("[?#].*$", "");
         return path.isEmpty() ? "/" : path;
-    }
-
-    private void pace() {
-        long wait = lastSearchAt + window.pace().toMillis() - System.currentTimeMillis();
-        if (wait > 0) {
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RetriableSyncException("INTERRUPTED", "interrupted while pacing contact searches", e);
-            }
-        }
-        lastSearchAt = System.currentTimeMillis();
     }
 
     private static void putIfPresent(Map<String, String> details, String key, String value) {

@@ -54,12 +54,8 @@ public class HubSpotEmailEventReader {
     private EngagementBatch read(long runId) {
         long callsBefore = client.calls();
         Instant now = clock.instant();
-        TimeWindowCursor cursor = store.cursors().get(SOURCE).map(TimeWindowCursor::parse).orElse(null);
-        if (cursor == null) {
-            // the first window's start is kept at once, so a crash before the first commit does not slide it forward
-            cursor = new TimeWindowCursor(now.minus(window.initialLookback()), 0);
-            store.cursors().put(SOURCE, cursor.serialize());
-        }
+        TimeWindowCursor cursor = TimeWindowCursor.parse(store.cursors().getOrStart(SOURCE,
+                () -> new TimeWindowCursor(now.minus(window.initialLookback()), 0).serialize()));
         Instant start = cursor.watermark().minus(window.overlap());
         if (cursor.polls() > 0 && cursor.polls() % window.sweepEvery() == 0) {
             Instant sweep = now.minus(window.lookback());

@@ -57,12 +57,8 @@ public class SalesforceDispositionReader {
     private DispositionBatch read(long runId) {
         long callsBefore = client.calls();
         Instant now = clock.instant();
-        TimeWindowCursor cursor = store.cursors().get(SOURCE).map(TimeWindowCursor::parse).orElse(null);
-        if (cursor == null) {
-            // the first window's start is kept at once, so a crash before the first commit does not slide it forward
-            cursor = new TimeWindowCursor(now.minus(initialLookback), 0);
-            store.cursors().put(SOURCE, cursor.serialize());
-        }
+        TimeWindowCursor cursor = TimeWindowCursor.parse(store.cursors().getOrStart(SOURCE,
+                () -> new TimeWindowCursor(now.minus(initialLookback), 0).serialize()));
         String from = SOQL_DATETIME.format(cursor.watermark().minus(overlap));
         List<List<JsonNode>> rows = client.queries(List.of(
                 "SELECT Id, Email, Status, Rejection_Reason__c, Rejection_Detail__c, IsConverted, OwnerId, Owner.Name, SystemModstamp "

@@ -21,6 +21,18 @@ public final class CursorStore {
     }
 
     /** Call only after everything the cursor covers is durably written (to the target or the parked store). */
+    /**
+     * The source's cursor, or {@code initial} stored at once: a first window's start then stays put even if the
+     * daemon dies before its first commit.
+     */
+    public String getOrStart(String source, java.util.function.Supplier<String> initial) {
+        return get(source).orElseGet(() -> {
+            String value = initial.get();
+            put(source, value);
+            return value;
+        });
+    }
+
     public void put(String source, String value) {
         jdbc.update(upsert, source, value, clock.instant());
     }

@@ -76,7 +76,7 @@ class HubSpotContactChangeReaderTest {
             context.start();
             HubSpotClient client = new HubSpotClient(context, TestSettings.settings(dir, env));
             HubSpotContactChangeReader reader = new HubSpotContactChangeReader(client, store, clock,
-                    new HubSpotContactChangeReader.Window(Duration.ofDays(1), Duration.ofSeconds(60), Duration.ZERO, CAP));
+                    new HubSpotContactChangeReader.Window(Duration.ofDays(1), Duration.ofSeconds(60), CAP));
             return reader.read();
         }
     }
