@@ -167,10 +167,11 @@ public final class ClosedloopRuntime implements AutoCloseable {
         registry.bind("salesforceActivitySink", sink);
         registry.bind("slaWatch", new SlaWatch(salesforce, new HubSpotContactWriter(hubspot), store, settings.dispositionRules(), clock,
                 settings.salesforceApiVersion(), () -> context.getRegistry().findSingleByType(MeterRegistry.class)));
-        registry.bind("salesforceUnmatchedRetry", new SalesforceUnmatchedRetry(store, sink));
+        SalesforceActivityReplay activityReplay = new SalesforceActivityReplay(schemaGate, sink, store);
+        registry.bind("salesforceUnmatchedRetry", new SalesforceUnmatchedRetry(store, activityReplay));
         // Flow 1 engagement and its summary writes; later flows register their own prefix
         parkedReplay = new ParkedReplay(store.parked())
-                .register("hubspot-", new SalesforceActivityReplay(schemaGate, sink, store))
+                .register("hubspot-", activityReplay)
                 .register(SalesforceSummaryWriter.FLOW, new SalesforceSummaryReplay(schemaGate, sink, store));
         registry.bind("parkedReplay", parkedReplay);
         bindFeedback(registry, hubspot, salesforce);

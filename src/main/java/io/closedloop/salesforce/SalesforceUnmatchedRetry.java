@@ -2,8 +2,6 @@ package io.closedloop.salesforce;
 
 import io.closedloop.state.ParkedRecords;
 import io.closedloop.state.StateStore;
-import io.closedloop.sync.EngagementEvent;
-import io.closedloop.sync.EngagementEventCodec;
 import io.closedloop.sync.ErrorKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,11 +25,11 @@ public class SalesforceUnmatchedRetry {
     private static final Logger LOG = LoggerFactory.getLogger(SalesforceUnmatchedRetry.class);
 
     private final StateStore store;
-    private final SalesforceActivitySink sink;
+    private final SalesforceActivityReplay writer;
 
-    public SalesforceUnmatchedRetry(StateStore store, SalesforceActivitySink sink) {
+    public SalesforceUnmatchedRetry(StateStore store, SalesforceActivityReplay writer) {
         this.store = store;
-        this.sink = sink;
+        this.writer = writer;
     }
 
     public Outcome retry() {
@@ -49,12 +47,8 @@ public class SalesforceUnmatchedRetry {
         due.forEach(r -> byFlow.computeIfAbsent(r.flow(), f -> new ArrayList<>()).add(r));
         int resolved = 0;
         for (var entry : byFlow.entrySet()) {
-            List<EngagementEvent> events = new ArrayList<>();
-            for (ParkedRecords.ParkedRecord r : entry.getValue()) {
-                events.add(EngagementEventCodec.fromJson(r.payload()));
-            }
-            sink.write(entry.getKey(), events);
-            Set<String> written = store.ledger().existing(entry.getValue().stream().map(ParkedRecords.ParkedRecord::recordKey).toList());
+            // the same write path as `replay`: decode, write through the sink, read back from the ledger what is written
+            Set<String> written = writer.replay(entry.getKey(), entry.getValue());
             for (ParkedRecords.ParkedRecord r : entry.getValue()) {
                 if (written.contains(r.recordKey())) {
                     store.parked().markResolved(r.id());
