@@ -5,7 +5,7 @@ import io.closedloop.log.LogSetup;
 import io.closedloop.runtime.ClosedloopRuntime;
 import io.closedloop.state.ParkedRecords;
 import io.closedloop.state.StateStore;
-import io.closedloop.sync.ParkedReplay;
+import io.closedloop.flow.replay.ParkedReplay;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package io.closedloop.config;
 
+import io.closedloop.core.BusinessHours;
+import io.closedloop.core.Disposition;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -28,22 +30,6 @@ public record DispositionRules(Map<String, Disposition> byLeadStatus, Map<Dispos
                                Integer mqlScore, Duration slaHours, Map<String, Duration> slaByLeadSource,
                                BusinessHours businessHours, boolean notifyManager) {
 
-    /** What sales did with a lead; the values of the HubSpot property sales_disposition. */
-    public enum Disposition {
-        ACCEPTED, WORKING, REJECTED, RECYCLED, CONVERTED, WON, LOST;
-
-        public String value() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        public String label() {
-            return name().charAt(0) + name().substring(1).toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** Working hours on working days in one zone; null means around the clock. */
-    public record BusinessHours(LocalTime start, LocalTime end, Set<DayOfWeek> days, ZoneId zone) {
-    }
 
     public static final Path DEFAULT_FILE = Path.of("config", "dispositions.properties");
     /** HubSpot's default lifecycle order (hubspot-api.md §4.1); "other" has no place in it. */

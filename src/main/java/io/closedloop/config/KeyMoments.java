@@ -1,7 +1,7 @@
 package io.closedloop.config;
 
-import io.closedloop.sync.ActivityType;
-import io.closedloop.sync.EngagementEvent;
+import io.closedloop.core.ActivityType;
+import io.closedloop.core.EngagementEvent;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

@@ -456,7 +456,7 @@ public final class SettingsLoader {
     }
 
     private KeyMoments keyMoments() {
-        java.util.EnumSet<io.closedloop.sync.ActivityType> types = java.util.EnumSet.noneOf(io.closedloop.sync.ActivityType.class);
+        java.util.EnumSet<io.closedloop.core.ActivityType> types = java.util.EnumSet.noneOf(io.closedloop.core.ActivityType.class);
         String value = raw(CLOSEDLOOP_KEY_MOMENTS);
         for (String token : value == null ? new String[0] : value.split(",")) {
             String name = token.trim().toUpperCase(Locale.ROOT).replace('-', '_');
@@ -464,7 +464,7 @@ public final class SettingsLoader {
                 continue;
             }
             try {
-                types.add(io.closedloop.sync.ActivityType.valueOf(name));
+                types.add(io.closedloop.core.ActivityType.valueOf(name));
             } catch (IllegalArgumentException e) {
                 problems.add(CLOSEDLOOP_KEY_MOMENTS.env() + ": unknown activity type \"" + token.trim() + "\"; expected some of "
                         + KeyMoments.allowed());

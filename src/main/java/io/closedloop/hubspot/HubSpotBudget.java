@@ -1,12 +1,12 @@
 package io.closedloop.hubspot;
 
 import io.closedloop.config.DailyBudget;
-import io.closedloop.sync.ApiBudget;
-import io.closedloop.sync.ApiCircuitBreaker;
-import io.closedloop.sync.Classification;
-import io.closedloop.sync.PausedSyncException;
-import io.closedloop.sync.RetriableSyncException;
-import io.closedloop.sync.RollingWindow;
+import io.closedloop.core.ApiBudget;
+import io.closedloop.core.ApiCircuitBreaker;
+import io.closedloop.core.Classification;
+import io.closedloop.core.PausedSyncException;
+import io.closedloop.core.RetriableSyncException;
+import io.closedloop.core.RollingWindow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package io.closedloop.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.closedloop.sync.Classification;
-import io.closedloop.sync.ErrorKind;
-import io.closedloop.sync.SkippableSyncException;
+import io.closedloop.core.Classification;
+import io.closedloop.core.ErrorKind;
+import io.closedloop.core.SkippableSyncException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,12 +2,12 @@ package io.closedloop.hubspot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.closedloop.config.DispositionRules;
-import io.closedloop.config.DispositionRules.Disposition;
+import io.closedloop.core.Disposition;
 import io.closedloop.state.StateStore;
 import io.closedloop.state.SyncRuns;
-import io.closedloop.sync.DispositionBatch;
-import io.closedloop.sync.ErrorKind;
-import io.closedloop.sync.SalesDisposition;
+import io.closedloop.core.DispositionBatch;
+import io.closedloop.core.ErrorKind;
+import io.closedloop.core.SalesDisposition;
 import java.math.BigDecimal;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

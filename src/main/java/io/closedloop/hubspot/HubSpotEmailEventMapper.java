@@ -1,8 +1,8 @@
 package io.closedloop.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.closedloop.sync.ActivityType;
-import io.closedloop.sync.EngagementEvent;
+import io.closedloop.core.ActivityType;
+import io.closedloop.core.EngagementEvent;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.closedloop.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.closedloop.sync.SkippableSyncException;
+import io.closedloop.core.SkippableSyncException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,6 +1,6 @@
 package io.closedloop.ops;
 
-import io.closedloop.sync.ApiBudget;
+import io.closedloop.core.ApiBudget;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

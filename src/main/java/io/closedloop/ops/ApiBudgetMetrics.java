@@ -1,6 +1,6 @@
 package io.closedloop.ops;
 
-import io.closedloop.sync.ApiBudget;
+import io.closedloop.core.ApiBudget;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;

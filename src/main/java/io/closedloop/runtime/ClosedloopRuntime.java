@@ -7,12 +7,12 @@ import io.closedloop.ops.ApiBudgetHealthCheck;
 import io.closedloop.ops.ApiBudgetMetrics;
 import io.closedloop.hubspot.HubSpotBudget;
 import io.closedloop.salesforce.SalesforceBudget;
-import io.closedloop.sync.ApiCircuitBreaker;
+import io.closedloop.core.ApiCircuitBreaker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import io.closedloop.state.StateStore;
-import io.closedloop.sync.SyncFailureHandler;
+import io.closedloop.flow.SyncFailureHandler;
 import io.closedloop.config.SalesforceAuth;
 import io.closedloop.hubspot.HubSpotClient;
 import io.closedloop.hubspot.HubSpotEmailEventReader;
@@ -20,22 +20,22 @@ import io.closedloop.hubspot.HubSpotContactChangeReader;
 import io.closedloop.hubspot.HubSpotContactWriter;
 import io.closedloop.hubspot.HubSpotFormSubmissionReader;
 import io.closedloop.hubspot.HubSpotListMembershipReader;
-import io.closedloop.salesforce.SalesforceActivityReplay;
+import io.closedloop.flow.engagement.SalesforceActivityReplay;
 import io.closedloop.salesforce.SalesforceActivitySink;
-import io.closedloop.salesforce.SalesforceSummaryReplay;
+import io.closedloop.flow.engagement.SalesforceSummaryReplay;
 import io.closedloop.salesforce.SalesforceSummaryWriter;
 import io.closedloop.state.StateRetention;
-import io.closedloop.sync.ParkedReplay;
-import io.closedloop.salesforce.SalesforceUnmatchedRetry;
+import io.closedloop.flow.replay.ParkedReplay;
+import io.closedloop.flow.engagement.SalesforceUnmatchedRetry;
 import io.closedloop.salesforce.SalesforceClient;
 import io.closedloop.salesforce.SalesforceIdentityResolver;
 import io.closedloop.salesforce.SalesforceJwtKeystore;
 import io.closedloop.salesforce.SalesforceSchemaCheck;
-import io.closedloop.salesforce.SalesforceSchemaGate;
+import io.closedloop.flow.SalesforceSchemaGate;
 import io.closedloop.salesforce.SalesforceSlaClockStarter;
-import io.closedloop.sync.SlaWatch;
+import io.closedloop.flow.sla.SlaWatch;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.closedloop.sync.SyncCheckpoint;
+import io.closedloop.flow.SyncCheckpoint;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.component.salesforce.AuthenticationType;
@@ -180,7 +180,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
     /** Flow 2's beans: sales dispositions back to HubSpot, and campaign attribution. */
     private void bindFeedback(org.apache.camel.spi.Registry registry, HubSpotClient hubspot, SalesforceClient salesforce) {
         var rules = settings.dispositionRules();
-        var feedbackSetup = new io.closedloop.hubspot.HubSpotFeedbackSetup(new io.closedloop.hubspot.HubSpotPropertySetup(hubspot), salesforce, rules);
+        var feedbackSetup = new io.closedloop.flow.feedback.HubSpotFeedbackSetup(new io.closedloop.hubspot.HubSpotPropertySetup(hubspot), salesforce, rules);
         registry.bind("hubSpotFeedbackSetup", feedbackSetup);
         registry.bind("salesforceDispositionReader", new io.closedloop.salesforce.SalesforceDispositionReader(salesforce, store, rules,
                 clock, Duration.ofHours(1), Duration.ofSeconds(60)));
@@ -189,8 +189,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 new io.closedloop.hubspot.HubSpotContactWriter(hubspot), store, rules, io.closedloop.salesforce.SalesforceDispositionReader.SOURCE);
         registry.bind("hubSpotDispositionWriter", dispositionWriter);
         parkedReplay.register(io.closedloop.salesforce.SalesforceDispositionReader.SOURCE,
-                new io.closedloop.hubspot.HubSpotDispositionReplay(feedbackSetup, dispositionWriter, store.parked()));
-        registry.bind("attributionReport", new io.closedloop.sync.AttributionReport(store));
+                new io.closedloop.flow.feedback.HubSpotDispositionReplay(feedbackSetup, dispositionWriter, store.parked()));
+        registry.bind("attributionReport", new io.closedloop.flow.feedback.AttributionReport(store));
     }
 
     /** A Closedloop tuning property (overridable like closedloop.retry.*), with its default. */

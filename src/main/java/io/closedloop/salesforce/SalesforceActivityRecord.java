@@ -1,6 +1,6 @@
 package io.closedloop.salesforce;
 
-import io.closedloop.sync.EngagementEvent;
+import io.closedloop.core.EngagementEvent;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -8,14 +8,15 @@ import io.closedloop.state.IdentityMap;
 import io.closedloop.state.StateStore;
 import io.closedloop.state.SubjectProfiles;
 import io.closedloop.state.SummaryQueue;
-import io.closedloop.sync.ActivityType;
-import io.closedloop.sync.Classification;
-import io.closedloop.sync.ContactProfile;
-import io.closedloop.sync.EngagementEvent;
-import io.closedloop.sync.EngagementEventCodec;
-import io.closedloop.sync.ErrorKind;
-import io.closedloop.sync.FatalSyncException;
-import io.closedloop.sync.RetriableSyncException;
+import io.closedloop.core.ActivityType;
+import io.closedloop.core.Classification;
+import io.closedloop.core.ContactProfile;
+import io.closedloop.core.EngagementEvent;
+import io.closedloop.core.EngagementEventCodec;
+import io.closedloop.core.ErrorKind;
+import io.closedloop.core.FatalSyncException;
+import io.closedloop.core.RetriableSyncException;
+import io.closedloop.core.WriteOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,10 +39,6 @@ import org.slf4j.LoggerFactory;
  * with their reason; only failed records are retried. Summary fields follow through a durable queue.
  */
 public class SalesforceActivitySink {
-    /** What one batch came to. */
-    public record Outcome(int received, int alreadyWritten, int written, int parked, long salesforceCalls) {
-    }
-
     public static final String ACTIVITY = "Marketing_Activity__c";
     public static final String EVENT_ID = "Closedloop_Event_Id__c";
     /** Retry rounds for per-record retriable failures (row locks) within one batch. */
@@ -92,16 +89,16 @@ public class SalesforceActivitySink {
     }
 
     /** Route step: writes the batch's events and keeps the outcome on the batch for the checkpoint. */
-    public io.closedloop.sync.EngagementBatch writeBatch(io.closedloop.sync.EngagementBatch batch) {
+    public io.closedloop.core.EngagementBatch writeBatch(io.closedloop.core.EngagementBatch batch) {
         batch.outcome(write(batch.source(), batch.events(), batch.profiles()));
         return batch;
     }
 
-    public Outcome write(String flow, List<EngagementEvent> events) {
+    public WriteOutcome write(String flow, List<EngagementEvent> events) {
         return write(flow, events, List.of());
     }
 
-    public Outcome write(String flow, List<EngagementEvent> events, List<ContactProfile> profiles) {
+    public WriteOutcome write(String flow, List<EngagementEvent> events, List<ContactProfile> profiles) {
         long callsBefore = client.calls();
         Map<String, EngagementEvent> unique = new LinkedHashMap<>();
         events.forEach(e -> unique.putIfAbsent(e.id(), e));
@@ -148,7 +145,7 @@ public class SalesforceActivitySink {
             parked += tasks.write(flow, taskPending.stream().filter(e -> !parkedIds.contains(e.id())).toList(), resolution.byEmail());
         }
         summaries.flush();
-        return new Outcome(events.size(), known.size(), written, parked, client.calls() - callsBefore);
+        return new WriteOutcome(events.size(), known.size(), written, parked, client.calls() - callsBefore);
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.closedloop.salesforce;
 
-import io.closedloop.sync.ApiBudget;
-import io.closedloop.sync.ApiCircuitBreaker;
-import io.closedloop.sync.PausedSyncException;
+import io.closedloop.core.ApiBudget;
+import io.closedloop.core.ApiCircuitBreaker;
+import io.closedloop.core.PausedSyncException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.Dispositions;
 import io.closedloop.state.EventLedger;
 import io.closedloop.state.StateStore;
-import io.closedloop.sync.DispositionBatch;
+import io.closedloop.core.DispositionBatch;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;

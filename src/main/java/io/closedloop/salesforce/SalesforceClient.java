@@ -3,9 +3,9 @@ package io.closedloop.salesforce;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.closedloop.config.ClosedloopSettings;
-import io.closedloop.sync.ApiCircuitBreaker;
-import io.closedloop.sync.Classification;
-import io.closedloop.sync.ErrorKind;
+import io.closedloop.core.ApiCircuitBreaker;
+import io.closedloop.core.Classification;
+import io.closedloop.core.ErrorKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +90,7 @@ public class SalesforceClient {
             for (int i = 0; i < chunk.size(); i++) {
                 JsonNode sub = byRef.get("q" + i);
                 if (sub == null) {
-                    throw new io.closedloop.sync.RetriableSyncException("MISSING_SUBRESPONSE", "Salesforce returned no result for a query", null);
+                    throw new io.closedloop.core.RetriableSyncException("MISSING_SUBRESPONSE", "Salesforce returned no result for a query", null);
                 }
                 if (sub.path("httpStatusCode").asInt() != 200) {
                     throw SalesforceErrorClassifier.classify(sub.path("httpStatusCode").asInt(), sub.path("body").toString()).toException();

@@ -2,11 +2,11 @@ package io.closedloop.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.config.DispositionRules;
-import io.closedloop.config.DispositionRules.Disposition;
+import io.closedloop.core.Disposition;
 import io.closedloop.state.StateStore;
 import io.closedloop.state.TimeWindowCursor;
-import io.closedloop.sync.DispositionBatch;
-import io.closedloop.sync.SalesDisposition;
+import io.closedloop.core.DispositionBatch;
+import io.closedloop.core.SalesDisposition;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.closedloop.config.FieldMapping;
-import io.closedloop.sync.ActivityType;
-import io.closedloop.sync.EngagementEvent;
-import io.closedloop.sync.RetriableSyncException;
+import io.closedloop.core.ActivityType;
+import io.closedloop.core.EngagementEvent;
+import io.closedloop.core.RetriableSyncException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -52,7 +52,7 @@ public class SalesforceSchemaCheck {
     }
 
     /**
-     * The problems found, empty when the org is ready. Throws the classified {@link io.closedloop.sync.SyncException}
+     * The problems found, empty when the org is ready. Throws the classified {@link io.closedloop.core.SyncException}
      * when Salesforce cannot answer (unreachable, login refused, limits), since then nothing is known yet.
      */
     public List<String> problems() {

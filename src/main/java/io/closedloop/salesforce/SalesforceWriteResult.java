@@ -1,6 +1,6 @@
 package io.closedloop.salesforce;
 
-import io.closedloop.sync.Classification;
+import io.closedloop.core.Classification;
 
 /** What Salesforce said about one record: its id, or the classified reason it failed. */
 public record SalesforceWriteResult(SalesforceWrite write, String id, Boolean created, Classification failure) {

@@ -1,6 +1,6 @@
 package io.closedloop.state;
 
-import io.closedloop.sync.ErrorKind;
+import io.closedloop.core.ErrorKind;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;

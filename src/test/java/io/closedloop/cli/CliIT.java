@@ -12,7 +12,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.closedloop.sandbox.salesforce.SalesforceEmulator;
 import io.closedloop.state.ParkedRecords;
 import io.closedloop.state.StateStore;
-import io.closedloop.sync.ErrorKind;
+import io.closedloop.core.ErrorKind;
 import io.closedloop.testsupport.TestSettings;
 import java.io.IOException;
 import java.net.URI;

@@ -233,9 +233,9 @@ class SettingsLoaderTest {
         Map<String, String> env = valid();
         env.put("CLOSEDLOOP_DISPOSITION_FILE", Path.of("config", "dispositions.properties").toAbsolutePath().toString());
         DispositionRules rules = load(env).dispositionRules();
-        assertThat(rules.byLeadStatus()).containsEntry("Closed - Not Converted", DispositionRules.Disposition.REJECTED)
-                .containsEntry("Working - Contacted", DispositionRules.Disposition.WORKING);
-        assertThat(rules.hubspotLeadStatus()).containsEntry(DispositionRules.Disposition.REJECTED, "UNQUALIFIED");
+        assertThat(rules.byLeadStatus()).containsEntry("Closed - Not Converted", io.closedloop.core.Disposition.REJECTED)
+                .containsEntry("Working - Contacted", io.closedloop.core.Disposition.WORKING);
+        assertThat(rules.hubspotLeadStatus()).containsEntry(io.closedloop.core.Disposition.REJECTED, "UNQUALIFIED");
         assertThat(rules.allowBackwards()).isFalse();
         assertThat(rules.lifecycleMoveAllowed("salesqualifiedlead", "lead")).isFalse();
         assertThat(rules.lifecycleMoveAllowed("lead", "salesqualifiedlead")).isTrue();

@@ -11,7 +11,7 @@ import io.closedloop.sandbox.world.World;
 import io.closedloop.sandbox.world.WorldConfig;
 import io.closedloop.sandbox.world.WorldSeeder;
 import io.closedloop.state.ParkedRecords;
-import io.closedloop.sync.ActivityType;
+import io.closedloop.core.ActivityType;
 import io.closedloop.testsupport.Emulators;
 import java.io.PrintWriter;
 import java.io.StringWriter;

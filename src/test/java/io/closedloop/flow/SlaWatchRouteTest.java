@@ -11,8 +11,8 @@ import io.closedloop.sandbox.world.WorldConfig;
 import io.closedloop.sandbox.world.WorldSeeder;
 import io.closedloop.state.MutableClock;
 import io.closedloop.state.SlaClocks;
-import io.closedloop.sync.SlaStatus;
-import io.closedloop.sync.SlaWatch;
+import io.closedloop.core.SlaStatus;
+import io.closedloop.flow.sla.SlaWatch;
 import io.closedloop.testsupport.Emulators;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,7 +63,7 @@ class SlaWatchRouteTest {
         // property setup is not wired at startup yet: the emulator refuses properties that do not exist
         HubSpotClient hubspot = runtime.camelContext().getRegistry().lookupByNameAndType("hubSpotClient", HubSpotClient.class);
         new HubSpotPropertySetup(hubspot).ensure(HubSpotPropertySetup.salesFeedback(List.of("No budget"),
-                Arrays.stream(DispositionRules.Disposition.values()).map(DispositionRules.Disposition::label).toList(), SlaStatus.labels()));
+                Arrays.stream(io.closedloop.core.Disposition.values()).map(io.closedloop.core.Disposition::label).toList(), SlaStatus.labels()));
         emulators.poll(CHANGES);
         return runtime;
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.closedloop.runtime.ClosedloopRuntime;
 import io.closedloop.state.MutableClock;
 import io.closedloop.state.ParkedRecords;
-import io.closedloop.sync.ErrorKind;
+import io.closedloop.core.ErrorKind;
 import io.closedloop.testsupport.TestSettings;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.closedloop.config.DailyBudget;
 import io.closedloop.state.MutableClock;
-import io.closedloop.sync.PausedSyncException;
+import io.closedloop.core.PausedSyncException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ class HubSpotBudgetTest {
         return new Classification429(HubSpotErrorClassifier.classify(429, body, retryAfter), retryAfter != null);
     }
 
-    private record Classification429(io.closedloop.sync.Classification c, boolean header) {
+    private record Classification429(io.closedloop.core.Classification c, boolean header) {
     }
 
     @Test

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.closedloop.sandbox.hubspot.HubSpotEmulator;
 import io.closedloop.state.StateStore;
-import io.closedloop.sync.ActivityType;
-import io.closedloop.sync.EngagementBatch;
-import io.closedloop.sync.EngagementEvent;
+import io.closedloop.core.ActivityType;
+import io.closedloop.core.EngagementBatch;
+import io.closedloop.core.EngagementEvent;
 import io.closedloop.testsupport.TestSettings;
 import java.nio.file.Path;
 import java.time.Clock;

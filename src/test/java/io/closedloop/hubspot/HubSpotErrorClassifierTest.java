@@ -2,8 +2,8 @@ package io.closedloop.hubspot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.closedloop.sync.Classification;
-import io.closedloop.sync.ErrorKind;
+import io.closedloop.core.Classification;
+import io.closedloop.core.ErrorKind;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.closedloop.runtime.ClosedloopRuntime;
 import io.closedloop.state.ParkedRecords;
-import io.closedloop.sync.ErrorKind;
+import io.closedloop.core.ErrorKind;
 import io.closedloop.testsupport.TestSettings;
 import java.net.URI;
 import java.net.http.HttpClient;

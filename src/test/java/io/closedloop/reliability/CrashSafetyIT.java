@@ -13,7 +13,7 @@ import io.closedloop.sandbox.salesforce.SalesforceOrg;
 import io.closedloop.state.ParkedRecords;
 import io.closedloop.state.StateStore;
 import io.closedloop.state.TimeWindowCursor;
-import io.closedloop.sync.EngagementEvent;
+import io.closedloop.core.EngagementEvent;
 import io.closedloop.testsupport.TestSettings;
 import java.io.IOException;
 import java.net.URI;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.closedloop.state.MutableClock;
-import io.closedloop.sync.PausedSyncException;
+import io.closedloop.core.PausedSyncException;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

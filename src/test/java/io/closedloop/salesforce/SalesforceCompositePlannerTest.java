@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.closedloop.sync.ErrorKind;
+import io.closedloop.core.ErrorKind;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;

@@ -2,10 +2,10 @@ package io.closedloop.salesforce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.closedloop.sync.ErrorKind;
-import io.closedloop.sync.FatalSyncException;
-import io.closedloop.sync.RetriableSyncException;
-import io.closedloop.sync.SkippableSyncException;
+import io.closedloop.core.ErrorKind;
+import io.closedloop.core.FatalSyncException;
+import io.closedloop.core.RetriableSyncException;
+import io.closedloop.core.SkippableSyncException;
 import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

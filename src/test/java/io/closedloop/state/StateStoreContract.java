@@ -2,7 +2,7 @@ package io.closedloop.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.closedloop.sync.ErrorKind;
+import io.closedloop.core.ErrorKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

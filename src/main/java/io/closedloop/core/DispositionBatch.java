@@ -1,0 +1,67 @@
+package io.closedloop.core;
+
+import java.util.List;
+
+/** One poll of the Salesforce disposition source: the dispositions to send and the cursor to commit afterwards. */
+public final class DispositionBatch {
+    /** A won opportunity, for attribution: its amount, primary campaign and the people with a contact role. */
+    public record WonOpportunity(String opportunityId, java.math.BigDecimal amount, String campaignName, java.time.Instant closedAt,
+                                 List<String> contactIds, List<String> emails) {
+    }
+
+    private final List<SalesDisposition> dispositions;
+    private final List<WonOpportunity> won;
+    private final String nextCursor;
+    private final long runId;
+    private final long salesforceCalls;
+    private volatile int sent;
+    private volatile int parked;
+    private volatile int notInHubSpot;
+
+    public DispositionBatch(List<SalesDisposition> dispositions, List<WonOpportunity> won, String nextCursor, long runId,
+                            long salesforceCalls) {
+        this.dispositions = List.copyOf(dispositions);
+        this.won = List.copyOf(won);
+        this.nextCursor = nextCursor;
+        this.runId = runId;
+        this.salesforceCalls = salesforceCalls;
+    }
+
+    public List<SalesDisposition> dispositions() {
+        return dispositions;
+    }
+
+    public List<WonOpportunity> won() {
+        return won;
+    }
+
+    public String nextCursor() {
+        return nextCursor;
+    }
+
+    public long runId() {
+        return runId;
+    }
+
+    public long salesforceCalls() {
+        return salesforceCalls;
+    }
+
+    public void outcome(int sentCount, int parkedCount, int notInHubSpotCount) {
+        this.sent = sentCount;
+        this.parked = parkedCount;
+        this.notInHubSpot = notInHubSpotCount;
+    }
+
+    public int sent() {
+        return sent;
+    }
+
+    public int parked() {
+        return parked;
+    }
+
+    public int notInHubSpot() {
+        return notInHubSpot;
+    }
+}

@@ -1,0 +1,85 @@
+package io.closedloop.flow;
+
+import io.closedloop.core.PausedSyncException;
+
+import io.closedloop.core.SyncException;
+
+import io.closedloop.core.ErrorKind;
+
+import io.closedloop.log.Redactor;
+import io.closedloop.ops.FlowHealth;
+import io.closedloop.state.ParkedRecords;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What routes do with a classified failure (wired in {@code routes/error-handling.camel.yaml}):
+ * park the record with its reason, or stop the flow and say why in health.
+ */
+public class SyncFailureHandler {
+    /** Header naming the record an exchange carries (e.g. an event id), used as the parked record's key. */
+    public static final String RECORD_KEY = "ClosedloopRecordKey";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncFailureHandler.class);
+
+    private final ParkedRecords parked;
+    private final FlowHealth flowHealth;
+
+    public SyncFailureHandler(ParkedRecords parked, FlowHealth flowHealth) {
+        this.parked = parked;
+        this.flowHealth = flowHealth;
+    }
+
+    /** Parks the failed record: a skippable error, or a retriable one whose redeliveries ran out. */
+    public void park(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String flow = flowOf(exchange);
+        String key = exchange.getIn().getHeader(RECORD_KEY, exchange.getExchangeId(), String.class);
+        String payload = exchange.getIn().getBody(String.class);
+        ErrorKind kind = cause instanceof SyncException se ? se.kind() : ErrorKind.RETRIABLE;
+        String code = cause instanceof SyncException se ? se.code() : (cause == null ? null : cause.getClass().getSimpleName());
+        String reason = Redactor.redact(cause == null ? "unknown failure" : String.valueOf(cause.getMessage()));
+        var record = parked.park(flow, key, payload == null ? "" : payload, reason, kind, code);
+        LOG.warn("parked record {} of flow {} (attempt {}): {}", record.recordKey(), flow, record.attempts(), reason);
+    }
+
+    /**
+     * Records that the flow is paused: its API's budget is spent, a limit was reached or its circuit is open. The
+     * poll ends without further calls, the cursor stays, and a later poll resumes once the pause is over.
+     */
+    public void pause(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String routeId = flowOf(exchange);
+        String reason = Redactor.redact(cause == null ? "paused" : String.valueOf(cause.getMessage()));
+        java.time.Instant until = cause instanceof PausedSyncException p ? p.until() : java.time.Instant.now();
+        flowHealth.paused(routeId, reason, until);
+        LOG.warn("flow {} paused: {}", routeId, reason);
+    }
+
+    /** Stops the flow's route and marks readiness DOWN with the reason; never retried. */
+    public void stopFlow(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String routeId = flowOf(exchange);
+        String reason = Redactor.redact(cause == null ? "fatal error" : String.valueOf(cause.getMessage()));
+        flowHealth.stopped(routeId, reason);
+        LOG.error("flow {} stopped: {}", routeId, reason);
+        CamelContext context = exchange.getContext();
+        // a route cannot stop itself from its own thread without waiting on its own in-flight exchange
+        Thread stopper = new Thread(() -> {
+            try {
+                context.getRouteController().stopRoute(routeId);
+            } catch (Exception e) {
+                LOG.error("could not stop flow {}", routeId, e);
+            }
+        }, "closedloop-stop-" + routeId);
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    private static String flowOf(Exchange exchange) {
+        String routeId = exchange.getFromRouteId();
+        return routeId == null ? "unknown" : routeId;
+    }
+}
