@@ -4,6 +4,7 @@ import io.closedloop.salesforce.SalesforceSchemaCheck;
 
 import io.closedloop.ops.FlowHealth;
 import io.closedloop.core.FatalSyncException;
+import io.closedloop.core.FlowId;
 import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * readiness DOWN with the problems as the reason, like any fatal error; an operator deploys and restarts.
  */
 public class SalesforceSchemaGate {
-    /** The activity sink; the HubSpot engagement sources are every route whose id starts with {@code hubspot-}. */
+    /** The activity sink, shared by every engagement source, stops with them. */
     public static final String SINK_ROUTE = "salesforce-activity-sink";
 
     private static final Logger LOG = LoggerFactory.getLogger(SalesforceSchemaGate.class);
@@ -37,9 +38,7 @@ public class SalesforceSchemaGate {
 
     /** The routes the verdict governs: the flow that writes what the check verifies. */
     public static boolean governs(String routeId) {
-        // hubspot-disposition-sink belongs to Flow 2, which writes none of the fields this check verifies
-        return routeId.startsWith("hubspot-") && !routeId.equals("hubspot-disposition-sink")
-                || routeId.equals(SINK_ROUTE) || routeId.startsWith("salesforce-unmatched-retry");
+        return routeId.equals(SINK_ROUTE) || FlowId.ofRoute(routeId).filter(FlowId::governedBySchema).isPresent();
     }
 
     /**

@@ -37,7 +37,7 @@ public class SyncCheckpoint {
             store.cursors().put(batch.source(), batch.nextCursor());
         }
         if (flowHealth != null) {
-            flowHealth.resumed(batch.source());
+            io.closedloop.core.FlowId.ofParked(batch.source()).ifPresent(flowHealth::resumed);
         }
         io.closedloop.core.WriteOutcome o = batch.outcome();
         int read = batch.events().size() + (int) batch.countedOnly().values().stream().mapToLong(Long::longValue).sum();

@@ -5,6 +5,7 @@ import io.closedloop.core.PausedSyncException;
 import io.closedloop.core.SyncException;
 
 import io.closedloop.core.ErrorKind;
+import io.closedloop.core.FlowId;
 
 import io.closedloop.log.Redactor;
 import io.closedloop.ops.FlowHealth;
@@ -35,7 +36,8 @@ public class SyncFailureHandler {
     /** Parks the failed record: a skippable error, or a retriable one whose redeliveries ran out. */
     public void park(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String flow = flowOf(exchange);
+        // one key per flow, whichever step parked it: a whole batch parks where its events would
+        String flow = FlowId.parkedKeyOfRoute(flowOf(exchange));
         String key = exchange.getIn().getHeader(RECORD_KEY, exchange.getExchangeId(), String.class);
         String payload = exchange.getIn().getBody(String.class);
         ErrorKind kind = cause instanceof SyncException se ? se.kind() : ErrorKind.RETRIABLE;

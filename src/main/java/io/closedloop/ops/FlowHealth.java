@@ -1,5 +1,6 @@
 package io.closedloop.ops;
 
+import io.closedloop.core.FlowId;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -37,9 +38,9 @@ public final class FlowHealth {
         paused.put(routeId, new Paused(routeId, reason, until));
     }
 
-    /** A source wrote a batch: its routes ({@code <source>-source}, {@code <source>-poll}) are no longer paused. */
-    public void resumed(String source) {
-        paused.keySet().removeIf(id -> id.equals(source) || id.startsWith(source + "-"));
+    /** A flow wrote a batch: none of its routes is paused any longer. */
+    public void resumed(FlowId flow) {
+        paused.keySet().removeAll(flow.routeIds());
     }
 
     /** Flows still paused now, by route id; a pause whose time has passed is shown no longer. */

@@ -169,10 +169,11 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 settings.salesforceApiVersion(), () -> context.getRegistry().findSingleByType(MeterRegistry.class)));
         SalesforceActivityReplay activityReplay = new SalesforceActivityReplay(schemaGate, sink, store);
         registry.bind("salesforceUnmatchedRetry", new SalesforceUnmatchedRetry(store, activityReplay));
-        // Flow 1 engagement and its summary writes; later flows register their own prefix
+        // Flow 1 engagement and its summary writes; later flows register their own ids
         parkedReplay = new ParkedReplay(store.parked())
-                .register("hubspot-", activityReplay)
-                .register(SalesforceSummaryWriter.FLOW, new SalesforceSummaryReplay(schemaGate, sink, store));
+                .register(activityReplay, java.util.Arrays.stream(io.closedloop.core.FlowId.values())
+                        .filter(io.closedloop.core.FlowId::engagementSource).toArray(io.closedloop.core.FlowId[]::new))
+                .register(new SalesforceSummaryReplay(schemaGate, sink, store), io.closedloop.core.FlowId.SALESFORCE_SUMMARY);
         registry.bind("parkedReplay", parkedReplay);
         bindFeedback(registry, hubspot, salesforce);
     }
@@ -188,8 +189,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
         var dispositionWriter = new io.closedloop.hubspot.HubSpotDispositionWriter(
                 new io.closedloop.hubspot.HubSpotContactWriter(hubspot), store, rules, io.closedloop.salesforce.SalesforceDispositionReader.SOURCE);
         registry.bind("hubSpotDispositionWriter", dispositionWriter);
-        parkedReplay.register(io.closedloop.salesforce.SalesforceDispositionReader.SOURCE,
-                new io.closedloop.flow.feedback.HubSpotDispositionReplay(feedbackSetup, dispositionWriter, store.parked()));
+        parkedReplay.register(new io.closedloop.flow.feedback.HubSpotDispositionReplay(feedbackSetup, dispositionWriter, store.parked()),
+                io.closedloop.core.FlowId.SALESFORCE_DISPOSITIONS);
         registry.bind("attributionReport", new io.closedloop.flow.feedback.AttributionReport(store));
     }
 

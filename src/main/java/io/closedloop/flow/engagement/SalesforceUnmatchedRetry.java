@@ -3,6 +3,7 @@ package io.closedloop.flow.engagement;
 import io.closedloop.state.ParkedRecords;
 import io.closedloop.state.StateStore;
 import io.closedloop.core.ErrorKind;
+import io.closedloop.core.FlowId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,7 @@ public class SalesforceUnmatchedRetry {
         List<ParkedRecords.ParkedRecord> due = new ArrayList<>();
         ParkedRecords.Filter parked = new ParkedRecords.Filter(null, null, null, null, null, ParkedRecords.Status.PARKED);
         for (ParkedRecords.ParkedRecord r : store.parked().list(parked, BATCH * 5)) {
-            if (r.flow().startsWith("hubspot-") && ("UNMATCHED".equals(r.errorCode()) || r.errorKind() == ErrorKind.RETRIABLE)) {
+            if (FlowId.ofParked(r.flow()).filter(FlowId::engagementSource).isPresent() && ("UNMATCHED".equals(r.errorCode()) || r.errorKind() == ErrorKind.RETRIABLE)) {
                 due.add(r);
             }
             if (due.size() == BATCH) {

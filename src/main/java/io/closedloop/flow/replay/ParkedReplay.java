@@ -1,6 +1,7 @@
 package io.closedloop.flow.replay;
 
 import io.closedloop.core.FatalSyncException;
+import io.closedloop.core.FlowId;
 
 import io.closedloop.log.Redactor;
 import io.closedloop.state.ParkedRecords;
@@ -51,21 +52,23 @@ public class ParkedReplay {
     private static final Logger LOG = LoggerFactory.getLogger(ParkedReplay.class);
 
     private final ParkedRecords parked;
-    private final Map<String, Handler> handlers = new LinkedHashMap<>();
+    private final Map<FlowId, Handler> handlers = new java.util.EnumMap<>(FlowId.class);
 
     public ParkedReplay(ParkedRecords parked) {
         this.parked = parked;
     }
 
-    /** Replays every flow whose name starts with {@code flowPrefix} (the longest matching prefix wins). */
-    public ParkedReplay register(String flowPrefix, Handler handler) {
-        handlers.put(flowPrefix, handler);
+    /** Replays the parked records of these flows with {@code handler}. */
+    public ParkedReplay register(Handler handler, FlowId... flows) {
+        for (FlowId flow : flows) {
+            handlers.put(flow, handler);
+        }
         return this;
     }
 
+    /** The handler of the flow a parked record belongs to (by its key, or the route id older stores parked under). */
     public Optional<Handler> handlerFor(String flow) {
-        return handlers.entrySet().stream().filter(e -> flow.startsWith(e.getKey()))
-                .max(java.util.Comparator.comparingInt(e -> e.getKey().length())).map(Map.Entry::getValue);
+        return FlowId.ofParked(flow).map(handlers::get);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.closedloop.core.FatalSyncException;
 import io.closedloop.core.RetriableSyncException;
 
 import io.closedloop.core.ErrorKind;
+import io.closedloop.core.FlowId;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,29 +45,34 @@ class ParkedReplayTest {
     }
 
     @Test
-    void theLongestRegisteredPrefixHandlesAFlowAndRecordsOfOtherFlowsAreSkipped() {
+    void eachFlowsHandlerReplaysItsRecordsOlderRouteKeysFindTheirFlowAndRecordsOfOtherFlowsAreSkipped() {
         List<String> calls = new ArrayList<>();
         ParkedReplay replay = new ParkedReplay(parked)
-                .register("hubspot-", (flow, records) -> { calls.add("any " + flow); return Set.of(); })
-                .register("hubspot-feedback", (flow, records) -> { calls.add("feedback " + flow); return Set.of(); });
+                .register((flow, records) -> { calls.add("engagement " + flow); return Set.of(); },
+                        FlowId.HUBSPOT_EMAIL_EVENTS, FlowId.HUBSPOT_FORM_SUBMISSIONS)
+                .register((flow, records) -> { calls.add("feedback " + flow); return Set.of(); }, FlowId.SALESFORCE_DISPOSITIONS);
         var email = park("hubspot-email-events", "e1", "UNMATCHED");
-        var feedback = park("hubspot-feedback-sink", "f1", "UNMATCHED");
+        var feedback = park("salesforce-dispositions", "f1", "UNMATCHED");
+        // a whole-batch failure parked under the source route's id by an earlier version
+        var batch = park("hubspot-form-submissions-source", "b1", "MALFORMED_RESPONSE");
         var other = park("sla-watch", "s1", "X");
+        var unknown = park("hubspot-feedback-sink", "u1", "X");
 
-        ParkedReplay.Result result = replay.replay(List.of(email, feedback, other));
+        ParkedReplay.Result result = replay.replay(List.of(email, feedback, batch, other, unknown));
 
-        assertThat(calls).containsExactly("any hubspot-email-events", "feedback hubspot-feedback-sink");
-        assertThat(result.skipped()).extracting(ParkedRecords.ParkedRecord::id).containsExactly(other.id());
+        assertThat(calls).containsExactly("engagement hubspot-email-events", "feedback salesforce-dispositions",
+                "engagement hubspot-form-submissions-source");
+        assertThat(result.skipped()).extracting(ParkedRecords.ParkedRecord::id).containsExactly(other.id(), unknown.id());
         assertThat(parked.byId(other.id()).orElseThrow().attempts()).isEqualTo(1);
     }
 
     @Test
     void writtenRecordsAreResolvedTheRestCountOneMoreAttemptAndResolvedOnesAreNotSentAgain() {
         List<String> sent = new ArrayList<>();
-        ParkedReplay replay = new ParkedReplay(parked).register("hubspot-", (flow, records) -> {
+        ParkedReplay replay = new ParkedReplay(parked).register((flow, records) -> {
             records.forEach(r -> sent.add(r.recordKey()));
             return Set.of("ok");
-        });
+        }, FlowId.HUBSPOT_EMAIL_EVENTS);
         var ok = park("hubspot-email-events", "ok", "STRING_TOO_LONG");
         var bad = park("hubspot-email-events", "bad", "STRING_TOO_LONG");
 
@@ -86,9 +92,9 @@ class ParkedReplayTest {
 
     @Test
     void aFlowWhoseTargetCannotBeReachedKeepsItsRecordsWithTheReasonAndReportsNothingReached() {
-        ParkedReplay replay = new ParkedReplay(parked).register("hubspot-", (flow, records) -> {
+        ParkedReplay replay = new ParkedReplay(parked).register((flow, records) -> {
             throw new RetriableSyncException("IO", "Salesforce call failed: ConnectException", null);
-        });
+        }, FlowId.HUBSPOT_EMAIL_EVENTS);
         var r = park("hubspot-email-events", "e1", "UNMATCHED");
 
         var result = replay.replay(List.of(r));
@@ -103,9 +109,9 @@ class ParkedReplayTest {
 
     @Test
     void aFatalErrorStopsTheReplayAndLeavesTheRecordsAsTheyWere() {
-        ParkedReplay replay = new ParkedReplay(parked).register("hubspot-", (flow, records) -> {
+        ParkedReplay replay = new ParkedReplay(parked).register((flow, records) -> {
             throw new FatalSyncException("SCHEMA_MISMATCH", "Salesforce schema: Lead.MQL_At__c does not exist", null);
-        });
+        }, FlowId.HUBSPOT_EMAIL_EVENTS);
         var r = park("hubspot-email-events", "e1", "UNMATCHED");
 
         var result = replay.replay(List.of(r));
