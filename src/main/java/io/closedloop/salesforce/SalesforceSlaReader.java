@@ -3,7 +3,6 @@ package io.closedloop.salesforce;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.config.DispositionRules;
 import io.closedloop.core.SlaVerdict;
-import io.closedloop.state.SlaClocks;
 import io.closedloop.state.SlaClocks.SlaClock;
 import io.closedloop.state.StateStore;
 import java.time.Instant;
@@ -67,7 +66,7 @@ public class SalesforceSlaReader {
         List<String> leads = open.stream().map(SlaClock::sfRecordId).filter(id -> id != null && id.startsWith("00Q")).distinct().toList();
         List<String> people = open.stream().map(SlaClock::sfRecordId).filter(id -> id != null).distinct().toList();
         Instant since = open.stream().map(SlaClock::startedAt).min(Instant::compareTo).orElse(now);
-        List<SlaClock> due = open.stream().filter(c -> c.status() == SlaClocks.Status.RUNNING && !c.dueAt().isAfter(now)).toList();
+        List<SlaClock> due = open.stream().filter(c -> c.facts().overdue(now)).toList();
         List<String> kinds = new ArrayList<>();
         List<String> soqls = new ArrayList<>();
         for (String in : SalesforceSoql.inLists(leads, SalesforceSoql.MAX_IN_CLAUSE_CHARS)) {

@@ -8,7 +8,6 @@ import io.closedloop.hubspot.HubSpotContactWriter;
 import io.closedloop.salesforce.SalesforceSlaReader;
 import io.closedloop.salesforce.SalesforceSlaTasks;
 import io.closedloop.state.ParkedRecords;
-import io.closedloop.state.SlaClocks;
 import io.closedloop.state.SlaClocks.SlaClock;
 import io.closedloop.state.StateStore;
 import io.micrometer.core.instrument.Counter;
@@ -85,7 +84,7 @@ public class SlaWatch {
         List<Decision> decisions = new ArrayList<>();
         Set<String> announced = store.ledger().existing(open.stream().map(SlaWatch::announceKey).toList());
         for (SlaClock c : open) {
-            SlaVerdict.decide(facts(c), sales.lead(c), sales.tasks(c), now, announced.contains(announceKey(c)))
+            SlaVerdict.decide(c.facts(), sales.lead(c), sales.tasks(c), now, announced.contains(announceKey(c)))
                     .ifPresent(v -> decisions.add(new Decision(c, v)));
         }
         if (decisions.isEmpty()) {
@@ -121,11 +120,6 @@ public class SlaWatch {
                     failed.size() + tasksMissing.size());
         }
         return outcome;
-    }
-
-    private static SlaVerdict.Clock facts(SlaClock c) {
-        return new SlaVerdict.Clock(c.startedAt(), c.dueAt(), c.status() == SlaClocks.Status.RUNNING,
-                c.status() == SlaClocks.Status.BREACHED, c.startStatus());
     }
 
     /** Creates the breach Tasks; returns the contacts whose Tasks are still missing (their breach waits for the next poll). */
