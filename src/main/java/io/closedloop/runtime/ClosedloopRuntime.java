@@ -33,6 +33,8 @@ import io.closedloop.salesforce.SalesforceJwtKeystore;
 import io.closedloop.salesforce.SalesforceSchemaCheck;
 import io.closedloop.flow.SalesforceSchemaGate;
 import io.closedloop.salesforce.SalesforceSlaClockStarter;
+import io.closedloop.salesforce.SalesforceSlaReader;
+import io.closedloop.salesforce.SalesforceSlaTasks;
 import io.closedloop.flow.sla.SlaWatch;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.closedloop.flow.SyncCheckpoint;
@@ -165,8 +167,9 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 settings.salesforceApiVersion(), Duration.ofMillis(500));
         sink.startingSlaClocks(new SalesforceSlaClockStarter(salesforce, store, settings.dispositionRules()));
         registry.bind("salesforceActivitySink", sink);
-        registry.bind("slaWatch", new SlaWatch(salesforce, new HubSpotContactWriter(hubspot), store, settings.dispositionRules(), clock,
-                settings.salesforceApiVersion(), () -> context.getRegistry().findSingleByType(MeterRegistry.class)));
+        registry.bind("slaWatch", new SlaWatch(new SalesforceSlaReader(salesforce, store, settings.dispositionRules()),
+                new SalesforceSlaTasks(salesforce, store, settings.dispositionRules(), clock, settings.salesforceApiVersion()),
+                new HubSpotContactWriter(hubspot), store, clock, () -> context.getRegistry().findSingleByType(MeterRegistry.class)));
         SalesforceActivityReplay activityReplay = new SalesforceActivityReplay(schemaGate, sink, store);
         registry.bind("salesforceUnmatchedRetry", new SalesforceUnmatchedRetry(store, activityReplay));
         // Flow 1 engagement and its summary writes; later flows register their own ids

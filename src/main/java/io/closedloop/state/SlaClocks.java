@@ -1,5 +1,6 @@
 package io.closedloop.state;
 
+import io.closedloop.core.SlaVerdict;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -16,6 +17,11 @@ public final class SlaClocks {
         /** Still waiting for the first sales action (running, or breached and not yet worked). */
         public boolean open() {
             return stoppedAt == null;
+        }
+
+        /** The clock as the SLA verdict sees it. */
+        public SlaVerdict.Clock facts() {
+            return new SlaVerdict.Clock(startedAt, dueAt, status == Status.RUNNING, status == Status.BREACHED, startStatus);
         }
     }
 
