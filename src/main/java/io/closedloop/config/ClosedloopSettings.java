@@ -1,5 +1,6 @@
 package io.closedloop.config;
 
+import io.closedloop.core.ApiCircuitBreaker;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,12 @@ public record ClosedloopSettings(
         Duration parkedRetention,
         int hubspotBurstPer10s,
         DailyBudget hubspotDailyBudget,
-        int salesforceDailyShare) {
+        int salesforceDailyShare,
+        RetryPolicy retry,
+        ApiCircuitBreaker.Settings circuitBreaker,
+        Duration unmatchedRetryInterval,
+        Duration initialLookback,
+        Duration identityCache) {
 
     public ClosedloopSettings {
         hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);

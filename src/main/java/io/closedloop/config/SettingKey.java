@@ -43,7 +43,18 @@ public enum SettingKey {
     CLOSEDLOOP_UNMATCHED_MQL("park", false,
             "An MQL with no Salesforce Lead or Contact: park (retried until one exists) or create-lead"),
     CLOSEDLOOP_PARKED_RETENTION("30d", false,
-            "How long parked records are kept after they were last seen (e.g. 30d, 12h, P30D); resolved ones go at the next daily run");
+            "How long parked records are kept after they were last seen (e.g. 30d, 12h, P30D); resolved ones go at the next daily run"),
+    CLOSEDLOOP_RETRY_MAX_REDELIVERIES("5", false,
+            "Redeliveries of a retriable failure, 0 to 100, before the record is parked or the poll fails"),
+    CLOSEDLOOP_RETRY_INITIAL_DELAY("1s", false, "Delay before the first redelivery; it doubles at each one"),
+    CLOSEDLOOP_RETRY_MAX_DELAY("60s", false, "Longest delay between two redeliveries"),
+    CLOSEDLOOP_CIRCUIT_BREAKER_FAILURES("5", false, "Failed calls to an API, 1 to 1000, that open its circuit breaker"),
+    CLOSEDLOOP_CIRCUIT_BREAKER_OPEN("60s", false, "How long an open circuit makes no calls before one trial call"),
+    CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL("15m", false,
+            "How often parked unmatched and retriable engagement goes through the sink again"),
+    CLOSEDLOOP_INITIAL_LOOKBACK("1h", false, "How far back a source reads at its first poll, before it has a cursor"),
+    CLOSEDLOOP_IDENTITY_CACHE("15m", false,
+            "How long an email's resolution to a Lead or Contact is reused before Salesforce is asked again (0s: never)");
 
     private final String defaultValue;
     private final boolean secret;

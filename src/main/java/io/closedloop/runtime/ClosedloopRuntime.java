@@ -114,9 +114,6 @@ public final class ClosedloopRuntime implements AutoCloseable {
         });
     }
 
-    /** How long an email's resolution to a Lead or Contact is reused before Salesforce is asked again. */
-    static final Duration IDENTITY_CACHE = Duration.ofMinutes(15);
-
     /** Runs the schema check once every route has started, off the main thread so a slow Salesforce delays nothing. */
     private ExtendedStartupListener schemaCheckAtStartup() {
         return new ExtendedStartupListener() {
@@ -138,9 +135,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private void bindFlows(CamelContext context) {
         context.addComponent("salesforce", salesforceComponent());
         var registry = context.getRegistry();
-        ApiCircuitBreaker.Settings circuit = new ApiCircuitBreaker.Settings(
-                Integer.parseInt(property(context, "closedloop.circuit-breaker.failures", "5")),
-                Duration.ofMillis(Long.parseLong(property(context, "closedloop.circuit-breaker.open-ms", "60000"))));
+        ApiCircuitBreaker.Settings circuit = RouteProperties.circuitBreaker(context);
         hubspotBudget = new HubSpotBudget(clock, settings.hubspotBurstPer10s(), settings.hubspotDailyBudget());
         salesforceBudget = new SalesforceBudget(clock, settings.salesforceDailyShare());
         HubSpotClient hubspot = new HubSpotClient(context, settings, hubspotBudget, new ApiCircuitBreaker("hubspot", "HubSpot", clock, circuit));
@@ -150,16 +145,16 @@ public final class ClosedloopRuntime implements AutoCloseable {
         registry.bind("hubSpotClient", hubspot);
         registry.bind("salesforceClient", salesforce);
         registry.bind("syncCheckpoint", new SyncCheckpoint(store, flowHealth));
-        registry.bind("hubSpotEmailEventReader", new HubSpotEmailEventReader(hubspot, store, clock, HubSpotEmailEventReader.Window.defaults()));
-        registry.bind("hubSpotFormSubmissionReader", new HubSpotFormSubmissionReader(hubspot, store, clock, Duration.ofHours(1),
+        registry.bind("hubSpotEmailEventReader", new HubSpotEmailEventReader(hubspot, store, clock, ReaderWindows.emailEvents(settings.initialLookback())));
+        registry.bind("hubSpotFormSubmissionReader", new HubSpotFormSubmissionReader(hubspot, store, clock, settings.initialLookback(),
                 Duration.ofSeconds(5)));
         registry.bind("hubSpotContactChangeReader", new HubSpotContactChangeReader(hubspot, store, clock,
-                HubSpotContactChangeReader.Window.defaults(), new HubSpotContactChangeReader.MqlDefinition(
+                ReaderWindows.contactChanges(settings.initialLookback()), new HubSpotContactChangeReader.MqlDefinition(
                         settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())));
         registry.bind("hubSpotListMembershipReader", new HubSpotListMembershipReader(hubspot, store, clock, settings.hubspotListIds(),
-                Duration.ofHours(1)));
+                settings.initialLookback()));
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(salesforce, settings.preferContact(), settings.duplicatePolicy(),
-                store.identities(), clock, IDENTITY_CACHE);
+                store.identities(), clock, settings.identityCache());
         schemaGate = new SalesforceSchemaGate(new SalesforceSchemaCheck(salesforce, settings.fieldMapping(), settings.keyMoments().enabled()), flowHealth, context);
         registry.bind("salesforceSchemaGate", schemaGate);
         SalesforceActivitySink sink = new SalesforceActivitySink(salesforce, resolver, store, settings.fieldMapping(), settings.keyMoments(),
@@ -187,7 +182,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
         var feedbackSetup = new io.closedloop.flow.feedback.HubSpotFeedbackSetup(new io.closedloop.hubspot.HubSpotPropertySetup(hubspot), salesforce, rules);
         registry.bind("hubSpotFeedbackSetup", feedbackSetup);
         registry.bind("salesforceDispositionReader", new io.closedloop.salesforce.SalesforceDispositionReader(salesforce, store, rules,
-                clock, Duration.ofHours(1), Duration.ofSeconds(60)));
+                clock, settings.initialLookback(), Duration.ofSeconds(60)));
         registry.bind("salesforceCampaignAttribution", new io.closedloop.salesforce.SalesforceCampaignAttribution(salesforce, store));
         var dispositionWriter = new io.closedloop.hubspot.HubSpotDispositionWriter(
                 new io.closedloop.hubspot.HubSpotContactWriter(hubspot), store, rules, io.closedloop.salesforce.SalesforceDispositionReader.SOURCE);
@@ -195,11 +190,6 @@ public final class ClosedloopRuntime implements AutoCloseable {
         parkedReplay.register(new io.closedloop.flow.feedback.HubSpotDispositionReplay(feedbackSetup, dispositionWriter, store.parked()),
                 io.closedloop.core.FlowId.SALESFORCE_DISPOSITIONS);
         registry.bind("attributionReport", new io.closedloop.flow.feedback.AttributionReport(store));
-    }
-
-    /** A Closedloop tuning property (overridable like closedloop.retry.*), with its default. */
-    private static String property(CamelContext context, String key, String defaultValue) {
-        return context.getPropertiesComponent().resolveProperty(key).orElse(defaultValue);
     }
 
     private SalesforceComponent salesforceComponent() {
@@ -245,7 +235,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
         p.put("camel.health.exposure-level", "full");
         // one retry policy owns retries: HttpClient's silent 429/503 retry would double API calls
         p.put("camel.component.http.automatic-retries-disabled", "true");
-        p.put("closedloop.poll-interval-ms", Long.toString(settings.pollInterval().toMillis()));
+        p.putAll(RouteProperties.of(settings));
         return p;
     }
 

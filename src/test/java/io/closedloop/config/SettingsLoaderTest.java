@@ -347,4 +347,56 @@ class SettingsLoaderTest {
                 "HUBSPOT_DAILY_BUDGET: expected a number of calls such as 200000 or a percentage such as 50%, got \"lots\"",
                 "SALESFORCE_DAILY_SHARE: expected a percentage from 1% to 100% such as 50%, got \"150%\"");
     }
+
+    @Test
+    void retryCircuitBreakerAndTimingDefaultsKeepTheFormerConstants() throws Exception {
+        ClosedloopSettings s = load(valid());
+        assertThat(s.retry()).isEqualTo(new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(60)));
+        assertThat(s.circuitBreaker()).isEqualTo(io.closedloop.core.ApiCircuitBreaker.Settings.defaults());
+        assertThat(s.unmatchedRetryInterval()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(s.initialLookback()).isEqualTo(Duration.ofHours(1));
+        assertThat(s.identityCache()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void retryCircuitBreakerAndTimingAreReadFromTheEnvironmentAndTheFile() throws Exception {
+        Path config = Files.writeString(dir.resolve("tuning.properties"),
+                "closedloop.retry-max-redeliveries=3\nclosedloop.circuit-breaker-open=PT2M\n");
+        Map<String, String> env = valid();
+        env.putAll(Map.of("CLOSEDLOOP_RETRY_INITIAL_DELAY", "250ms", "CLOSEDLOOP_RETRY_MAX_DELAY", "5m",
+                "CLOSEDLOOP_CIRCUIT_BREAKER_FAILURES", "10", "CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL", "1h",
+                "CLOSEDLOOP_INITIAL_LOOKBACK", "7d", "CLOSEDLOOP_IDENTITY_CACHE", "0s"));
+        ClosedloopSettings s = SettingsLoader.load(config, env);
+        assertThat(s.retry()).isEqualTo(new RetryPolicy(3, Duration.ofMillis(250), Duration.ofMinutes(5)));
+        assertThat(s.circuitBreaker()).isEqualTo(new io.closedloop.core.ApiCircuitBreaker.Settings(10, Duration.ofMinutes(2)));
+        assertThat(s.unmatchedRetryInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(s.initialLookback()).isEqualTo(Duration.ofDays(7));
+        assertThat(s.identityCache()).isZero();
+    }
+
+    @Test
+    void malformedRetryCircuitBreakerAndTimingAreNamedWithWhatIsExpected() {
+        Map<String, String> env = valid();
+        env.putAll(Map.of("CLOSEDLOOP_RETRY_MAX_REDELIVERIES", "-1", "CLOSEDLOOP_RETRY_INITIAL_DELAY", "0s",
+                "CLOSEDLOOP_CIRCUIT_BREAKER_FAILURES", "many", "CLOSEDLOOP_CIRCUIT_BREAKER_OPEN", "500ms",
+                "CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL", "hourly", "CLOSEDLOOP_INITIAL_LOOKBACK", "-PT1H",
+                "CLOSEDLOOP_IDENTITY_CACHE", "15 minutes"));
+        assertThat(problems(noConfig(), env)).containsExactly(
+                "CLOSEDLOOP_RETRY_MAX_REDELIVERIES: expected a number of redeliveries from 0 to 100, got \"-1\"",
+                "CLOSEDLOOP_RETRY_INITIAL_DELAY: expected a duration of at least 1ms such as 500ms, 1s or PT1S, got \"0s\"",
+                "CLOSEDLOOP_CIRCUIT_BREAKER_FAILURES: expected a number of failed calls from 1 to 1000, got \"many\"",
+                "CLOSEDLOOP_CIRCUIT_BREAKER_OPEN: expected a duration of at least 1s such as 60s, 5m or PT1M, got \"500ms\"",
+                "CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL: expected a duration of at least 1s such as 15m, 1h or PT15M, got \"hourly\"",
+                "CLOSEDLOOP_INITIAL_LOOKBACK: expected a duration such as 1h, 7d, 0s or PT1H, got \"-PT1H\"",
+                "CLOSEDLOOP_IDENTITY_CACHE: expected a duration such as 15m, 1h or PT15M, or 0s for no cache, got \"15 minutes\"");
+    }
+
+    @Test
+    void retryMaxDelayShorterThanTheInitialDelayIsNamed() {
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_RETRY_INITIAL_DELAY", "10s");
+        env.put("CLOSEDLOOP_RETRY_MAX_DELAY", "5s");
+        assertThat(problems(noConfig(), env)).containsExactly("CLOSEDLOOP_RETRY_MAX_DELAY: expected a duration no shorter than "
+                + "CLOSEDLOOP_RETRY_INITIAL_DELAY such as 60s, 5m or PT1M, got \"5s\"");
+    }
 }
