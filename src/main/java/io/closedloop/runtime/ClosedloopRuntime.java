@@ -35,6 +35,7 @@ import io.closedloop.flow.SalesforceSchemaGate;
 import io.closedloop.salesforce.SalesforceSlaClockStarter;
 import io.closedloop.flow.sla.SlaWatch;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.closedloop.flow.PolledSourceRunner;
 import io.closedloop.flow.SyncCheckpoint;
 import java.time.Clock;
 import java.time.Duration;
@@ -148,14 +149,16 @@ public final class ClosedloopRuntime implements AutoCloseable {
         registry.bind("hubSpotClient", hubspot);
         registry.bind("salesforceClient", salesforce);
         registry.bind("syncCheckpoint", new SyncCheckpoint(store, flowHealth));
-        registry.bind("hubSpotEmailEventReader", new HubSpotEmailEventReader(hubspot, store, clock, HubSpotEmailEventReader.Window.defaults()));
-        registry.bind("hubSpotFormSubmissionReader", new HubSpotFormSubmissionReader(hubspot, store, clock, Duration.ofHours(1),
-                Duration.ofSeconds(5)));
-        registry.bind("hubSpotContactChangeReader", new HubSpotContactChangeReader(hubspot, store, clock,
-                HubSpotContactChangeReader.Window.defaults(), new HubSpotContactChangeReader.MqlDefinition(
-                        settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())));
-        registry.bind("hubSpotListMembershipReader", new HubSpotListMembershipReader(hubspot, store, clock, settings.hubspotListIds(),
-                Duration.ofHours(1)));
+        // Flow 1's polled sources: one runner each around its reader, called by routes/hubspot-engagement-source.camel.yaml
+        registry.bind("hubSpotEmailEventSource", new PolledSourceRunner(store, clock,
+                new HubSpotEmailEventReader(hubspot, HubSpotEmailEventReader.Window.defaults()), hubspot::calls));
+        registry.bind("hubSpotFormSubmissionSource", new PolledSourceRunner(store, clock,
+                new HubSpotFormSubmissionReader(hubspot, Duration.ofHours(1), Duration.ofSeconds(5)), hubspot::calls));
+        registry.bind("hubSpotContactChangeSource", new PolledSourceRunner(store, clock, new HubSpotContactChangeReader(hubspot,
+                store.contactStates(), HubSpotContactChangeReader.Window.defaults(), new HubSpotContactChangeReader.MqlDefinition(
+                        settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())), hubspot::calls));
+        registry.bind("hubSpotListMembershipSource", new PolledSourceRunner(store, clock, new HubSpotListMembershipReader(hubspot,
+                store.listMemberships(), settings.hubspotListIds(), Duration.ofHours(1)), hubspot::calls));
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(salesforce, settings.preferContact(), settings.duplicatePolicy(),
                 store.identities(), clock, IDENTITY_CACHE);
         schemaGate = new SalesforceSchemaGate(new SalesforceSchemaCheck(salesforce, settings.fieldMapping(), settings.keyMoments().enabled()), flowHealth, context);
