@@ -2,13 +2,12 @@ package io.closedloop.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.ContactStates;
-import io.closedloop.state.StateStore;
 import io.closedloop.core.ActivityType;
 import io.closedloop.core.ContactProfile;
-import io.closedloop.core.EngagementBatch;
 import io.closedloop.core.EngagementEvent;
+import io.closedloop.core.PolledSource;
 import io.closedloop.core.SkippableSyncException;
-import java.time.Clock;
+import io.closedloop.core.SourceRead;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ import java.util.stream.Stream;
  * Search answers are capped at 10,000 per query; before the cap the search restarts from the last modified time
  * seen, and when more than a page-full share one millisecond it walks them by id.
  */
-public class HubSpotContactChangeReader {
+public class HubSpotContactChangeReader implements PolledSource {
     public static final String SOURCE = "hubspot-contact-changes";
     static final int PAGE = 200;
     static final int RESULT_CAP = 10_000;
@@ -50,8 +49,7 @@ public class HubSpotContactChangeReader {
     }
 
     private final HubSpotClient client;
-    private final StateStore store;
-    private final Clock clock;
+    private final ContactStates contactStates;
     private final Window window;
     private final MqlDefinition mql;
 
@@ -66,30 +64,27 @@ public class HubSpotContactChangeReader {
         }
     }
 
-    public HubSpotContactChangeReader(HubSpotClient client, StateStore store, Clock clock, Window window) {
-        this(client, store, clock, window, MqlDefinition.defaults());
+    public HubSpotContactChangeReader(HubSpotClient client, ContactStates contactStates, Window window) {
+        this(client, contactStates, window, MqlDefinition.defaults());
     }
 
-    public HubSpotContactChangeReader(HubSpotClient client, StateStore store, Clock clock, Window window, MqlDefinition mql) {
+    public HubSpotContactChangeReader(HubSpotClient client, ContactStates contactStates, Window window, MqlDefinition mql) {
         this.mql = mql;
         this.client = client;
-        this.store = store;
-        this.clock = clock;
+        this.contactStates = contactStates;
         this.window = window;
     }
 
-    public EngagementBatch read() {
-        // a read that fails before a batch exists still ends its run, as FAILED with the reason
-        return store.runs().guard(SOURCE, this::read);
+    @Override
+    public String source() {
+        return SOURCE;
     }
 
-    private EngagementBatch read(long runId) {
-        long callsBefore = client.calls();
-        Instant now = clock.instant();
-        java.util.Optional<Long> cursor = store.cursors().get(SOURCE).map(HubSpotContactChangeReader::parseCursor);
+    @Override
+    public SourceRead read(String cursor, Instant now) {
         // the first poll is a baseline: a contact already an MQL then became one at some unknown earlier time
         boolean baseline = cursor.isEmpty();
-        long watermark = cursor.orElse(now.minus(window.initialLookback()).toEpochMilli());
+        long watermark = baseline ? now.minus(window.initialLookback()).toEpochMilli() : parseCursor(cursor);
         long windowStart = watermark - window.overlap().toMillis();
 
         Map<String, JsonNode> snapshots = scan(windowStart);
@@ -98,7 +93,7 @@ public class HubSpotContactChangeReader {
             newest = Math.max(newest, epoch(c.path("properties").path("lastmodifieddate").asText(null), 0));
         }
 
-        Map<String, ContactStates.State> before = store.contactStates().find(snapshots.keySet());
+        Map<String, ContactStates.State> before = contactStates.find(snapshots.keySet());
         List<EngagementEvent> events = new ArrayList<>();
         List<ContactProfile> profiles = new ArrayList<>();
         List<ContactStates.State> after = new ArrayList<>();
@@ -109,8 +104,7 @@ public class HubSpotContactChangeReader {
                 after.add(next);
             }
         }
-        EngagementBatch batch = new EngagementBatch(SOURCE, events, Long.toString(newest), Map.of(), runId, client.calls() - callsBefore);
-        return batch.profiles(profiles).onCommit(() -> store.contactStates().put(after));
+        return SourceRead.of(events, Long.toString(newest)).profiles(profiles).onCommit(() -> contactStates.put(after));
     }
 
     /** Every contact modified at or after {@code from}, latest snapshot per id, oldest first. */

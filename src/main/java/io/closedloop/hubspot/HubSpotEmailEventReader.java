@@ -1,12 +1,11 @@
 package io.closedloop.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.closedloop.state.StateStore;
 import io.closedloop.state.TimeWindowCursor;
-import io.closedloop.core.EngagementBatch;
 import io.closedloop.core.EngagementEvent;
+import io.closedloop.core.PolledSource;
 import io.closedloop.core.SkippableSyncException;
-import java.time.Clock;
+import io.closedloop.core.SourceRead;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and events come newest first. Every few polls a sweep re-reads the lookback window for late-indexed events;
  * the ledger makes the re-read free in Salesforce calls.
  */
-public class HubSpotEmailEventReader {
+public class HubSpotEmailEventReader implements PolledSource {
     public static final String SOURCE = "hubspot-email-events";
     static final int PAGE = 1000;
 
@@ -34,28 +33,27 @@ public class HubSpotEmailEventReader {
     }
 
     private final HubSpotClient client;
-    private final StateStore store;
-    private final Clock clock;
     private final Window window;
     private final Map<Long, String> campaignNames = new ConcurrentHashMap<>();
 
-    public HubSpotEmailEventReader(HubSpotClient client, StateStore store, Clock clock, Window window) {
+    public HubSpotEmailEventReader(HubSpotClient client, Window window) {
         this.client = client;
-        this.store = store;
-        this.clock = clock;
         this.window = window;
     }
 
-    public EngagementBatch read() {
-        // a read that fails before a batch exists still ends its run, as FAILED with the reason
-        return store.runs().guard(SOURCE, this::read);
+    @Override
+    public String source() {
+        return SOURCE;
     }
 
-    private EngagementBatch read(long runId) {
-        long callsBefore = client.calls();
-        Instant now = clock.instant();
-        TimeWindowCursor cursor = TimeWindowCursor.parse(store.cursors().getOrStart(SOURCE,
-                () -> new TimeWindowCursor(now.minus(window.initialLookback()), 0).serialize()));
+    @Override
+    public String start(String stored, Instant now) {
+        return stored.isEmpty() ? new TimeWindowCursor(now.minus(window.initialLookback()), 0).serialize() : stored;
+    }
+
+    @Override
+    public SourceRead read(String value, Instant now) {
+        TimeWindowCursor cursor = TimeWindowCursor.parse(value);
         Instant start = cursor.watermark().minus(window.overlap());
         if (cursor.polls() > 0 && cursor.polls() % window.sweepEvery() == 0) {
             Instant sweep = now.minus(window.lookback());
@@ -63,7 +61,7 @@ public class HubSpotEmailEventReader {
         }
         Instant end = now.minus(window.settle());
         if (!end.isAfter(start)) {
-            return new EngagementBatch(SOURCE, List.of(), null, Map.of(), runId, 0);
+            return SourceRead.of(List.of(), null);
         }
         List<JsonNode> raw = new ArrayList<>();
         String offset = null;
@@ -94,7 +92,7 @@ public class HubSpotEmailEventReader {
             }
         }
         String next = new TimeWindowCursor(end, cursor.polls() + 1).serialize();
-        return new EngagementBatch(SOURCE, events, next, countedOnly, runId, client.calls() - callsBefore);
+        return SourceRead.of(events, next).countedOnly(countedOnly);
     }
 
     /** Campaign names are looked up once per campaign (§2.3) and cached. */

@@ -1,14 +1,12 @@
 package io.closedloop.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.closedloop.state.StateStore;
-import io.closedloop.state.TimeWindowCursor;
 import io.closedloop.core.ActivityType;
-import io.closedloop.core.EngagementBatch;
 import io.closedloop.core.EngagementEvent;
+import io.closedloop.core.PolledSource;
+import io.closedloop.core.SourceRead;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,40 +21,41 @@ import java.util.Map;
  * forms are picked up by themselves; each form's submissions come newest first and are paged until one at
  * or before that form's watermark (less an overlap). One cursor holds every form's watermark.
  */
-public class HubSpotFormSubmissionReader {
+public class HubSpotFormSubmissionReader implements PolledSource {
     public static final String SOURCE = "hubspot-form-submissions";
     static final int PAGE = 50;
     /** Cursor entry holding where forms seen for the first time start reading. */
     static final String START = "_start";
 
     private final HubSpotClient client;
-    private final StateStore store;
-    private final Clock clock;
     private final Duration initialLookback;
     private final Duration overlap;
 
-    public HubSpotFormSubmissionReader(HubSpotClient client, StateStore store, Clock clock, Duration initialLookback, Duration overlap) {
+    public HubSpotFormSubmissionReader(HubSpotClient client, Duration initialLookback, Duration overlap) {
         this.client = client;
-        this.store = store;
-        this.clock = clock;
         this.initialLookback = initialLookback;
         this.overlap = overlap;
     }
 
-    public EngagementBatch read() {
-        // a read that fails before a batch exists still ends its run, as FAILED with the reason
-        return store.runs().guard(SOURCE, this::read);
+    @Override
+    public String source() {
+        return SOURCE;
     }
 
-    private EngagementBatch read(long runId) {
-        long callsBefore = client.calls();
-        Instant now = clock.instant();
-        Map<String, Long> watermarks = parse(store.cursors().get(SOURCE).orElse(""));
-        if (!watermarks.containsKey(START)) {
-            // the first start is kept at once, so a crash before the first commit does not slide it forward
-            watermarks.put(START, now.minus(initialLookback).toEpochMilli());
-            store.cursors().put(SOURCE, serialize(watermarks));
+    /** Where forms seen for the first time start reading, set on the first poll. */
+    @Override
+    public String start(String stored, Instant now) {
+        Map<String, Long> watermarks = parse(stored);
+        if (watermarks.containsKey(START)) {
+            return stored;
         }
+        watermarks.put(START, now.minus(initialLookback).toEpochMilli());
+        return serialize(watermarks);
+    }
+
+    @Override
+    public SourceRead read(String cursor, Instant now) {
+        Map<String, Long> watermarks = parse(cursor);
         long defaultStart = watermarks.get(START);
         List<EngagementEvent> events = new ArrayList<>();
         Map<String, Long> next = new LinkedHashMap<>(watermarks);
@@ -88,7 +87,7 @@ public class HubSpotFormSubmissionReader {
             } while (after != null && !older);
             next.put(guid, newest);
         }
-        return new EngagementBatch(SOURCE, events, serialize(next), Map.of(), runId, client.calls() - callsBefore);
+        return SourceRead.of(events, serialize(next));
     }
 
     private List<JsonNode> forms() {

@@ -2,12 +2,11 @@ package io.closedloop.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.ListMemberships;
-import io.closedloop.state.StateStore;
 import io.closedloop.core.ActivityType;
-import io.closedloop.core.EngagementBatch;
 import io.closedloop.core.EngagementEvent;
+import io.closedloop.core.PolledSource;
 import io.closedloop.core.SkippableSyncException;
-import java.time.Clock;
+import io.closedloop.core.SourceRead;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * every member and compares them with the snapshot stored when the previous batch was written. The first read
  * of a list is a baseline that reports only recent joins. Emails come from contact batch reads (§5.1).
  */
-public class HubSpotListMembershipReader {
+public class HubSpotListMembershipReader implements PolledSource {
     public static final String SOURCE = "hubspot-list-memberships";
     static final int PAGE = 250;
     static final int BATCH_READ = 100;
@@ -40,30 +39,27 @@ public class HubSpotListMembershipReader {
     }
 
     private final HubSpotClient client;
-    private final StateStore store;
-    private final Clock clock;
+    private final ListMemberships memberships;
     private final List<String> listIds;
     private final Duration initialLookback;
     private final Map<String, String> listNames = new ConcurrentHashMap<>();
 
-    public HubSpotListMembershipReader(HubSpotClient client, StateStore store, Clock clock, List<String> listIds,
+    public HubSpotListMembershipReader(HubSpotClient client, ListMemberships memberships, List<String> listIds,
                                        Duration initialLookback) {
         this.client = client;
-        this.store = store;
-        this.clock = clock;
+        this.memberships = memberships;
         this.listIds = List.copyOf(listIds);
         this.initialLookback = initialLookback;
     }
 
-    public EngagementBatch read() {
-        // a read that fails before a batch exists still ends its run, as FAILED with the reason
-        return store.runs().guard(SOURCE, this::read);
+    @Override
+    public String source() {
+        return SOURCE;
     }
 
-    private EngagementBatch read(long runId) {
-        long callsBefore = client.calls();
-        Instant now = clock.instant();
-        Set<String> baselined = parse(store.cursors().get(SOURCE).orElse(""));
+    @Override
+    public SourceRead read(String cursor, Instant now) {
+        Set<String> baselined = parse(cursor);
         Set<String> nextBaselined = new TreeSet<>();
         List<Found> found = new ArrayList<>();
         List<ListMemberships.Change> changes = new ArrayList<>();
@@ -94,9 +90,8 @@ public class HubSpotListMembershipReader {
             events.add(new EngagementEvent(id, EngagementEvent.Source.LIST, f.type(), f.occurredAt(), emails.get(f.contactId()),
                     f.contactId(), listName(f.listId()), null, null, Map.of("listId", f.listId())));
         }
-        String cursor = serialize(nextBaselined);
-        return new EngagementBatch(SOURCE, events, cursor.equals(serialize(baselined)) ? null : cursor, Map.of(), runId,
-                client.calls() - callsBefore, () -> store.listMemberships().apply(changes));
+        String next = serialize(nextBaselined);
+        return SourceRead.of(events, next.equals(serialize(baselined)) ? null : next).onCommit(() -> memberships.apply(changes));
     }
 
     /** The first read of a list: every member is stored, only joins inside the initial lookback are reported. */
@@ -112,7 +107,7 @@ public class HubSpotListMembershipReader {
 
     /** Members not stored yet joined; stored members no longer listed left. Null when nothing changed. */
     private ListMemberships.Change diff(String listId, Map<String, Instant> current, Instant now, List<Found> found) {
-        Map<String, Instant> stored = store.listMemberships().members(listId);
+        Map<String, Instant> stored = memberships.members(listId);
         Map<String, Instant> joined = new LinkedHashMap<>();
         current.forEach((contactId, at) -> {
             if (!stored.containsKey(contactId)) {

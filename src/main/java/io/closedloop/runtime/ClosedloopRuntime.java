@@ -37,6 +37,7 @@ import io.closedloop.salesforce.SalesforceSlaReader;
 import io.closedloop.salesforce.SalesforceSlaTasks;
 import io.closedloop.flow.sla.SlaWatch;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.closedloop.flow.PolledSourceRunner;
 import io.closedloop.flow.SyncCheckpoint;
 import java.time.Clock;
 import java.time.Duration;
@@ -145,14 +146,16 @@ public final class ClosedloopRuntime implements AutoCloseable {
         registry.bind("hubSpotClient", hubspot);
         registry.bind("salesforceClient", salesforce);
         registry.bind("syncCheckpoint", new SyncCheckpoint(store, flowHealth));
-        registry.bind("hubSpotEmailEventReader", new HubSpotEmailEventReader(hubspot, store, clock, ReaderWindows.emailEvents(settings.initialLookback())));
-        registry.bind("hubSpotFormSubmissionReader", new HubSpotFormSubmissionReader(hubspot, store, clock, settings.initialLookback(),
-                Duration.ofSeconds(5)));
-        registry.bind("hubSpotContactChangeReader", new HubSpotContactChangeReader(hubspot, store, clock,
-                ReaderWindows.contactChanges(settings.initialLookback()), new HubSpotContactChangeReader.MqlDefinition(
-                        settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())));
-        registry.bind("hubSpotListMembershipReader", new HubSpotListMembershipReader(hubspot, store, clock, settings.hubspotListIds(),
-                settings.initialLookback()));
+        // Flow 1's polled sources: one runner each around its reader, called by routes/hubspot-engagement-source.camel.yaml
+        registry.bind("hubSpotEmailEventSource", new PolledSourceRunner(store, clock,
+                new HubSpotEmailEventReader(hubspot, ReaderWindows.emailEvents(settings.initialLookback())), hubspot::calls));
+        registry.bind("hubSpotFormSubmissionSource", new PolledSourceRunner(store, clock,
+                new HubSpotFormSubmissionReader(hubspot, settings.initialLookback(), Duration.ofSeconds(5)), hubspot::calls));
+        registry.bind("hubSpotContactChangeSource", new PolledSourceRunner(store, clock, new HubSpotContactChangeReader(hubspot,
+                store.contactStates(), ReaderWindows.contactChanges(settings.initialLookback()), new HubSpotContactChangeReader.MqlDefinition(
+                        settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())), hubspot::calls));
+        registry.bind("hubSpotListMembershipSource", new PolledSourceRunner(store, clock, new HubSpotListMembershipReader(hubspot,
+                store.listMemberships(), settings.hubspotListIds(), settings.initialLookback()), hubspot::calls));
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(salesforce, settings.preferContact(), settings.duplicatePolicy(),
                 store.identities(), clock, settings.identityCache());
         schemaGate = new SalesforceSchemaGate(new SalesforceSchemaCheck(salesforce, settings.fieldMapping(), settings.keyMoments().enabled()), flowHealth, context);

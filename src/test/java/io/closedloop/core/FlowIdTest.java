@@ -50,6 +50,18 @@ class FlowIdTest {
     }
 
     @Test
+    void everyTemplatedSourceIsAnEngagementFlowWhoseToggleTheTemplateReads() throws IOException {
+        Set<String> sources = new TreeSet<>();
+        Matcher m = Pattern.compile("\\{name: source, value: ([a-z-]+)}").matcher(routesText());
+        while (m.find()) {
+            sources.add(m.group(1));
+        }
+        assertThat(sources).containsExactlyInAnyOrderElementsOf(
+                Stream.of(FlowId.values()).filter(FlowId::engagementSource).map(FlowId::key).toList());
+        assertThat(routesText()).contains("{{closedloop.flow.{{source}}:true}}");
+    }
+
+    @Test
     void keysAreTheNamesTheAdaptersParkAndKeepCursorsUnder() {
         assertThat(FlowId.HUBSPOT_EMAIL_EVENTS.key()).isEqualTo(HubSpotEmailEventReader.SOURCE);
         assertThat(FlowId.HUBSPOT_FORM_SUBMISSIONS.key()).isEqualTo(HubSpotFormSubmissionReader.SOURCE);
@@ -88,6 +100,10 @@ class FlowIdTest {
             ids.add(m.group(1));
         }
         ids.removeAll(Set.of("error-handling", "source-error-handling", "sink-passthrough"));
+        Matcher templates = Pattern.compile("(?m)^- routeTemplate:\\s*\\n\\s+id: ([a-z-]+)\\s*$").matcher(routesText());
+        while (templates.find()) {
+            ids.remove(templates.group(1));
+        }
         return ids;
     }
 

@@ -7,6 +7,7 @@ import io.closedloop.state.StateStore;
 import io.closedloop.core.ActivityType;
 import io.closedloop.core.EngagementBatch;
 import io.closedloop.core.EngagementEvent;
+import io.closedloop.flow.PolledSourceRunner;
 import io.closedloop.testsupport.TestSettings;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -75,8 +76,8 @@ class HubSpotContactChangeReaderTest {
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             context.start();
             HubSpotClient client = new HubSpotClient(context, TestSettings.settings(dir, env));
-            HubSpotContactChangeReader reader = new HubSpotContactChangeReader(client, store, clock,
-                    new HubSpotContactChangeReader.Window(Duration.ofDays(1), Duration.ofSeconds(60), CAP));
+            PolledSourceRunner reader = new PolledSourceRunner(store, clock, new HubSpotContactChangeReader(client, store.contactStates(),
+                    new HubSpotContactChangeReader.Window(Duration.ofDays(1), Duration.ofSeconds(60), CAP)), client::calls);
             return reader.read();
         }
     }

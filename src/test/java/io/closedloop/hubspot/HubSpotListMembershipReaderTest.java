@@ -9,6 +9,7 @@ import io.closedloop.state.StateStore;
 import io.closedloop.core.ActivityType;
 import io.closedloop.core.EngagementBatch;
 import io.closedloop.core.EngagementEvent;
+import io.closedloop.flow.PolledSourceRunner;
 import io.closedloop.flow.SyncCheckpoint;
 import io.closedloop.testsupport.TestSettings;
 import java.nio.file.Path;
@@ -60,8 +61,9 @@ class HubSpotListMembershipReaderTest {
         emulator.close();
     }
 
-    private HubSpotListMembershipReader reader(String... listIds) {
-        return new HubSpotListMembershipReader(client, store, clock, List.of(listIds), Duration.ofHours(1));
+    private PolledSourceRunner reader(String... listIds) {
+        return new PolledSourceRunner(store, clock, new HubSpotListMembershipReader(client, store.listMemberships(), List.of(listIds),
+                Duration.ofHours(1)), client::calls);
     }
 
     private String contact(String email) {
@@ -119,7 +121,7 @@ class HubSpotListMembershipReaderTest {
         Instant leavesJoinedAt = NOW.minus(Duration.ofDays(10));
         portal.addListMember(LIST, stays, NOW.minus(Duration.ofDays(10)));
         portal.addListMember(LIST, leaves, leavesJoinedAt);
-        HubSpotListMembershipReader reader = reader(LIST);
+        PolledSourceRunner reader = reader(LIST);
         commit(reader.read());
 
         clock.advance(Duration.ofMinutes(5));
@@ -153,7 +155,7 @@ class HubSpotListMembershipReaderTest {
     void anUncommittedBatchIsReadAgainWithTheSameEventIds() {
         String leaves = contact("leaves@acme.example");
         portal.addListMember(LIST, leaves, NOW.minus(Duration.ofDays(2)));
-        HubSpotListMembershipReader reader = reader(LIST);
+        PolledSourceRunner reader = reader(LIST);
         commit(reader.read());
         portal.removeListMember(LIST, leaves);
         String joins = contact("joins@acme.example");
@@ -187,7 +189,7 @@ class HubSpotListMembershipReaderTest {
 
     @Test
     void anEmptyListAtTheBaselineStillCountsAsReadSoItsFirstMembersJoinLater() {
-        HubSpotListMembershipReader reader = reader(LIST);
+        PolledSourceRunner reader = reader(LIST);
         EngagementBatch baseline = reader.read();
         assertThat(baseline.events()).isEmpty();
         assertThat(baseline.nextCursor()).isEqualTo(LIST);

@@ -1,0 +1,24 @@
+package io.closedloop.core;
+
+import java.time.Instant;
+
+/**
+ * A polled source as its reader writes it: what to fetch from the stored cursor and how to map it. The runner
+ * around it guards the run, counts the API calls, keeps the cursor and builds the batch; the checkpoint moves the
+ * cursor once the batch was written.
+ */
+public interface PolledSource {
+    /** The source id: the cursor's key, the run's route id and the prefix of its routes. */
+    String source();
+
+    /**
+     * The cursor to keep before the read, given the stored one ("" on the first poll). A cursor that differs is
+     * stored at once, so a first window's start stays put even if the daemon dies before its first commit.
+     */
+    default String start(String stored, Instant now) {
+        return stored;
+    }
+
+    /** One poll from {@code cursor} (what {@link #start} returned) at {@code now}. */
+    SourceRead read(String cursor, Instant now);
+}

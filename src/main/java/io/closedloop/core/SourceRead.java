@@ -1,0 +1,37 @@
+package io.closedloop.core;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a reader found in one poll: the events to write, what was only counted, the profiles for the summary
+ * fields, the cursor to commit once they are written (null: it stays) and the reader's own state to save with it.
+ */
+public record SourceRead(List<EngagementEvent> events, Map<String, Long> countedOnly, List<ContactProfile> profiles,
+                         String nextCursor, Runnable onCommit) {
+    private static final Runnable NOTHING = () -> { };
+
+    public SourceRead {
+        events = List.copyOf(events);
+        countedOnly = Map.copyOf(countedOnly);
+        profiles = List.copyOf(profiles);
+        onCommit = onCommit == null ? NOTHING : onCommit;
+    }
+
+    public static SourceRead of(List<EngagementEvent> events, String nextCursor) {
+        return new SourceRead(events, Map.of(), List.of(), nextCursor, NOTHING);
+    }
+
+    public SourceRead countedOnly(Map<String, Long> value) {
+        return new SourceRead(events, value, profiles, nextCursor, onCommit);
+    }
+
+    public SourceRead profiles(List<ContactProfile> value) {
+        return new SourceRead(events, countedOnly, value, nextCursor, onCommit);
+    }
+
+    /** Local state kept in step with the cursor, saved only once the batch was written. */
+    public SourceRead onCommit(Runnable value) {
+        return new SourceRead(events, countedOnly, profiles, nextCursor, value);
+    }
+}

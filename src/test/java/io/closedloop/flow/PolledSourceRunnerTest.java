@@ -1,0 +1,132 @@
+package io.closedloop.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.closedloop.core.ActivityType;
+import io.closedloop.core.ContactProfile;
+import io.closedloop.core.EngagementBatch;
+import io.closedloop.core.EngagementEvent;
+import io.closedloop.core.PolledSource;
+import io.closedloop.core.RetriableSyncException;
+import io.closedloop.core.SourceRead;
+import io.closedloop.state.MutableClock;
+import io.closedloop.state.StateStore;
+import io.closedloop.state.SyncRuns;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The frame around every polled source: run guard, call counting, the kept first start, commit only after the write. */
+class PolledSourceRunnerTest {
+    private static final String SOURCE = "test-source";
+    private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
+
+    private final MutableClock clock = new MutableClock(NOW);
+    private final StateStore store = StateStore.open("jdbc:h2:mem:runner" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", clock);
+    private final AtomicLong calls = new AtomicLong(100);
+    private final List<String> cursorsSeen = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    /** A source whose first start is "start=<now>" and whose read is {@code body}, after spending two calls. */
+    private PolledSourceRunner runner(BiFunction<String, Instant, SourceRead> body) {
+        return new PolledSourceRunner(store, clock, new PolledSource() {
+            @Override
+            public String source() {
+                return SOURCE;
+            }
+
+            @Override
+            public String start(String stored, Instant now) {
+                return stored.isEmpty() ? "start=" + now.toEpochMilli() : stored;
+            }
+
+            @Override
+            public SourceRead read(String cursor, Instant now) {
+                cursorsSeen.add(cursor);
+                calls.addAndGet(2);
+                return body.apply(cursor, now);
+            }
+        }, calls::get);
+    }
+
+    private static EngagementEvent event(String id) {
+        return new EngagementEvent(id, EngagementEvent.Source.EMAIL, ActivityType.EMAIL_OPEN, NOW, "a@acme.example", null, "Campaign",
+                null, null, Map.of());
+    }
+
+    private SyncRuns.SyncRun lastRun() {
+        return store.runs().recent(SOURCE, 1).get(0);
+    }
+
+    @Test
+    void aBatchCarriesTheReadTheRunAndTheCallsItSpent() {
+        ContactProfile profile = new ContactProfile("a@acme.example", "1", 40, NOW, null);
+        EngagementBatch batch = runner((cursor, now) -> SourceRead.of(List.of(event("e1")), "next")
+                .countedOnly(Map.of("SENT", 3L)).profiles(List.of(profile))).read();
+
+        assertThat(batch.source()).isEqualTo(SOURCE);
+        assertThat(batch.events()).extracting(EngagementEvent::id).containsExactly("e1");
+        assertThat(batch.countedOnly()).containsExactly(Map.entry("SENT", 3L));
+        assertThat(batch.profiles()).containsExactly(profile);
+        assertThat(batch.nextCursor()).isEqualTo("next");
+        assertThat(batch.hubspotCalls()).isEqualTo(2);
+        assertThat(batch.runId()).isEqualTo(lastRun().id());
+        assertThat(lastRun().status()).isEqualTo(SyncRuns.Status.RUNNING);
+    }
+
+    @Test
+    void theFirstWindowStartIsKeptAtOnceSoACrashBeforeTheCommitDoesNotSlideIt() {
+        PolledSourceRunner runner = runner((cursor, now) -> SourceRead.of(List.of(), "moved"));
+        runner.read();
+        assertThat(store.cursors().get(SOURCE)).contains("start=" + NOW.toEpochMilli());
+
+        // the daemon died before the commit: the next poll starts where the first one did
+        clock.advance(Duration.ofMinutes(10));
+        runner.read();
+        assertThat(cursorsSeen).containsExactly("start=" + NOW.toEpochMilli(), "start=" + NOW.toEpochMilli());
+    }
+
+    @Test
+    void theCursorMovesOnlyWhenTheCheckpointCommitsAfterTheWrite() {
+        store.cursors().put(SOURCE, "stored");
+        List<String> committed = new ArrayList<>();
+        EngagementBatch batch = runner((cursor, now) -> SourceRead.of(List.of(event("e1")), "next")
+                .onCommit(() -> committed.add(store.cursors().get(SOURCE).orElseThrow()))).read();
+
+        assertThat(cursorsSeen).containsExactly("stored");
+        assertThat(store.cursors().get(SOURCE)).contains("stored");
+        assertThat(committed).isEmpty();
+
+        new SyncCheckpoint(store).commit(batch);
+        // the reader's own state is saved before the cursor moves
+        assertThat(committed).containsExactly("stored");
+        assertThat(store.cursors().get(SOURCE)).contains("next");
+        assertThat(lastRun().status()).isEqualTo(SyncRuns.Status.SUCCEEDED);
+        assertThat(lastRun().counts().read()).isEqualTo(1);
+        assertThat(lastRun().counts().hubspotCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void aReadThatFailsEndsItsRunAsFailedWithTheReasonAndLeavesTheCursor() {
+        store.cursors().put(SOURCE, "stored");
+        PolledSourceRunner runner = runner((cursor, now) -> {
+            throw new RetriableSyncException("HTTP_503", "HubSpot answered 503", null);
+        });
+
+        assertThatThrownBy(runner::read).isInstanceOf(RetriableSyncException.class);
+        assertThat(lastRun().status()).isEqualTo(SyncRuns.Status.FAILED);
+        assertThat(lastRun().error()).contains("HubSpot answered 503");
+        assertThat(store.cursors().get(SOURCE)).contains("stored");
+    }
+}
