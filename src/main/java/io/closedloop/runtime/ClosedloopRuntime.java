@@ -15,32 +15,20 @@ import io.closedloop.state.StateStore;
 import io.closedloop.flow.SyncFailureHandler;
 import io.closedloop.config.SalesforceAuth;
 import io.closedloop.hubspot.HubSpotClient;
-import io.closedloop.hubspot.HubSpotEmailEventReader;
-import io.closedloop.hubspot.HubSpotContactChangeReader;
-import io.closedloop.hubspot.HubSpotContactWriter;
-import io.closedloop.hubspot.HubSpotFormSubmissionReader;
-import io.closedloop.hubspot.HubSpotListMembershipReader;
-import io.closedloop.flow.engagement.SalesforceActivityReplay;
-import io.closedloop.salesforce.SalesforceActivitySink;
-import io.closedloop.flow.engagement.SalesforceSummaryReplay;
-import io.closedloop.salesforce.SalesforceSummaryWriter;
 import io.closedloop.state.StateRetention;
 import io.closedloop.flow.replay.ParkedReplay;
-import io.closedloop.flow.engagement.SalesforceUnmatchedRetry;
 import io.closedloop.salesforce.SalesforceClient;
-import io.closedloop.salesforce.SalesforceIdentityResolver;
 import io.closedloop.salesforce.SalesforceJwtKeystore;
 import io.closedloop.salesforce.SalesforceSchemaCheck;
 import io.closedloop.flow.SalesforceSchemaGate;
-import io.closedloop.salesforce.SalesforceSlaClockStarter;
-import io.closedloop.salesforce.SalesforceSlaReader;
-import io.closedloop.salesforce.SalesforceSlaTasks;
-import io.closedloop.flow.sla.SlaWatch;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.closedloop.flow.PolledSourceRunner;
 import io.closedloop.flow.SyncCheckpoint;
+import io.closedloop.flow.FlowBinding;
+import io.closedloop.flow.FlowContext;
+import io.closedloop.flow.engagement.EngagementFlow;
+import io.closedloop.flow.feedback.FeedbackFlow;
+import io.closedloop.flow.sla.SlaFlow;
 import java.time.Clock;
-import java.time.Duration;
 import org.apache.camel.component.salesforce.AuthenticationType;
 import org.apache.camel.component.salesforce.SalesforceComponent;
 import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
@@ -132,7 +120,10 @@ public final class ClosedloopRuntime implements AutoCloseable {
         };
     }
 
-    /** The flows' beans, which need the Camel context for their HTTP and Salesforce endpoints. */
+    /** Every flow binds itself. */
+    static final List<FlowBinding> FLOWS = List.of(new EngagementFlow(), new FeedbackFlow(), new SlaFlow());
+
+    /** The shared clients, budgets and gate once, then every flow's beans (they need the Camel context for endpoints). */
     private void bindFlows(CamelContext context) {
         context.addComponent("salesforce", salesforceComponent());
         var registry = context.getRegistry();
@@ -146,53 +137,14 @@ public final class ClosedloopRuntime implements AutoCloseable {
         registry.bind("hubSpotClient", hubspot);
         registry.bind("salesforceClient", salesforce);
         registry.bind("syncCheckpoint", new SyncCheckpoint(store, flowHealth));
-        // Flow 1's polled sources: one runner each around its reader, called by routes/hubspot-engagement-source.camel.yaml
-        registry.bind("hubSpotEmailEventSource", new PolledSourceRunner(store, clock,
-                new HubSpotEmailEventReader(hubspot, ReaderWindows.emailEvents(settings.initialLookback())), hubspot::calls));
-        registry.bind("hubSpotFormSubmissionSource", new PolledSourceRunner(store, clock,
-                new HubSpotFormSubmissionReader(hubspot, settings.initialLookback(), Duration.ofSeconds(5)), hubspot::calls));
-        registry.bind("hubSpotContactChangeSource", new PolledSourceRunner(store, clock, new HubSpotContactChangeReader(hubspot,
-                store.contactStates(), ReaderWindows.contactChanges(settings.initialLookback()), new HubSpotContactChangeReader.MqlDefinition(
-                        settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())), hubspot::calls));
-        registry.bind("hubSpotListMembershipSource", new PolledSourceRunner(store, clock, new HubSpotListMembershipReader(hubspot,
-                store.listMemberships(), settings.hubspotListIds(), settings.initialLookback()), hubspot::calls));
-        SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(salesforce, settings.preferContact(), settings.duplicatePolicy(),
-                store.identities(), clock, settings.identityCache());
-        schemaGate = new SalesforceSchemaGate(new SalesforceSchemaCheck(salesforce, settings.fieldMapping(), settings.keyMoments().enabled()), flowHealth, context);
+        schemaGate = new SalesforceSchemaGate(new SalesforceSchemaCheck(salesforce, settings.fieldMapping(),
+                settings.keyMoments().enabled()), flowHealth, context);
         registry.bind("salesforceSchemaGate", schemaGate);
-        SalesforceActivitySink sink = new SalesforceActivitySink(salesforce, resolver, store, settings.fieldMapping(), settings.keyMoments(),
-                settings.createLeadsForUnmatchedMqls(), clock,
-                settings.salesforceApiVersion(), Duration.ofMillis(500));
-        sink.startingSlaClocks(new SalesforceSlaClockStarter(salesforce, store, settings.dispositionRules()));
-        registry.bind("salesforceActivitySink", sink);
-        registry.bind("slaWatch", new SlaWatch(new SalesforceSlaReader(salesforce, store, settings.dispositionRules()),
-                new SalesforceSlaTasks(salesforce, store, settings.dispositionRules(), clock, settings.salesforceApiVersion()),
-                new HubSpotContactWriter(hubspot), store, clock, () -> context.getRegistry().findSingleByType(MeterRegistry.class)));
-        SalesforceActivityReplay activityReplay = new SalesforceActivityReplay(schemaGate, sink, store);
-        registry.bind("salesforceUnmatchedRetry", new SalesforceUnmatchedRetry(store, activityReplay));
-        // Flow 1 engagement and its summary writes; later flows register their own ids
-        parkedReplay = new ParkedReplay(store.parked())
-                .register(activityReplay, java.util.Arrays.stream(io.closedloop.core.FlowId.values())
-                        .filter(io.closedloop.core.FlowId::engagementSource).toArray(io.closedloop.core.FlowId[]::new))
-                .register(new SalesforceSummaryReplay(schemaGate, sink, store), io.closedloop.core.FlowId.SALESFORCE_SUMMARY);
+        parkedReplay = new ParkedReplay(store.parked());
         registry.bind("parkedReplay", parkedReplay);
-        bindFeedback(registry, hubspot, salesforce);
-    }
-
-    /** Flow 2's beans: sales dispositions back to HubSpot, and campaign attribution. */
-    private void bindFeedback(org.apache.camel.spi.Registry registry, HubSpotClient hubspot, SalesforceClient salesforce) {
-        var rules = settings.dispositionRules();
-        var feedbackSetup = new io.closedloop.flow.feedback.HubSpotFeedbackSetup(new io.closedloop.hubspot.HubSpotPropertySetup(hubspot), salesforce, rules);
-        registry.bind("hubSpotFeedbackSetup", feedbackSetup);
-        registry.bind("salesforceDispositionReader", new io.closedloop.salesforce.SalesforceDispositionReader(salesforce, store, rules,
-                clock, settings.initialLookback(), Duration.ofSeconds(60)));
-        registry.bind("salesforceCampaignAttribution", new io.closedloop.salesforce.SalesforceCampaignAttribution(salesforce, store));
-        var dispositionWriter = new io.closedloop.hubspot.HubSpotDispositionWriter(
-                new io.closedloop.hubspot.HubSpotContactWriter(hubspot), store, rules, io.closedloop.salesforce.SalesforceDispositionReader.SOURCE);
-        registry.bind("hubSpotDispositionWriter", dispositionWriter);
-        parkedReplay.register(new io.closedloop.flow.feedback.HubSpotDispositionReplay(feedbackSetup, dispositionWriter, store.parked()),
-                io.closedloop.core.FlowId.SALESFORCE_DISPOSITIONS);
-        registry.bind("attributionReport", new io.closedloop.flow.feedback.AttributionReport(store));
+        FlowContext shared = new FlowContext(settings, clock, store, flowHealth, hubspot, salesforce, schemaGate, parkedReplay,
+                registry, () -> context.getRegistry().findSingleByType(MeterRegistry.class));
+        FLOWS.forEach(flow -> flow.bind(shared));
     }
 
     private SalesforceComponent salesforceComponent() {

@@ -1,4 +1,4 @@
-package io.closedloop.runtime;
+package io.closedloop.flow.engagement;
 
 import io.closedloop.hubspot.HubSpotContactChangeReader;
 import io.closedloop.hubspot.HubSpotEmailEventReader;

@@ -1,0 +1,64 @@
+package io.closedloop.flow.engagement;
+
+import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.core.FlowId;
+import io.closedloop.flow.FlowBinding;
+import io.closedloop.flow.FlowContext;
+import io.closedloop.flow.PolledSourceRunner;
+import io.closedloop.hubspot.HubSpotClient;
+import io.closedloop.hubspot.HubSpotContactChangeReader;
+import io.closedloop.hubspot.HubSpotEmailEventReader;
+import io.closedloop.hubspot.HubSpotFormSubmissionReader;
+import io.closedloop.hubspot.HubSpotListMembershipReader;
+import io.closedloop.salesforce.SalesforceActivitySink;
+import io.closedloop.salesforce.SalesforceIdentityResolver;
+import io.closedloop.salesforce.SalesforceSlaClockStarter;
+import io.closedloop.state.StateStore;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+/**
+ * Flow 1, HubSpot engagement into Salesforce: a runner per polled source (routes/hubspot-engagement-source),
+ * the activity sink (routes/salesforce-activity-sink), the unmatched retry, and the replay of parked engagement
+ * and summary writes.
+ */
+public final class EngagementFlow implements FlowBinding {
+    /** Overlap of each form's watermark, for submissions indexed a little late. */
+    static final Duration FORM_OVERLAP = Duration.ofSeconds(5);
+    /** Pause between the per-record retry rounds of one batch (row locks). */
+    static final Duration RECORD_RETRY_BACKOFF = Duration.ofMillis(500);
+
+    @Override
+    public void bind(FlowContext c) {
+        ClosedloopSettings settings = c.settings();
+        StateStore store = c.store();
+        HubSpotClient hubspot = c.hubspot();
+        source(c, "hubSpotEmailEventSource",
+                new HubSpotEmailEventReader(hubspot, ReaderWindows.emailEvents(settings.initialLookback())));
+        source(c, "hubSpotFormSubmissionSource",
+                new HubSpotFormSubmissionReader(hubspot, settings.initialLookback(), FORM_OVERLAP));
+        source(c, "hubSpotContactChangeSource", new HubSpotContactChangeReader(hubspot, store.contactStates(),
+                ReaderWindows.contactChanges(settings.initialLookback()), new HubSpotContactChangeReader.MqlDefinition(
+                        settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())));
+        source(c, "hubSpotListMembershipSource", new HubSpotListMembershipReader(hubspot, store.listMemberships(),
+                settings.hubspotListIds(), settings.initialLookback()));
+
+        SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(c.salesforce(), settings.preferContact(),
+                settings.duplicatePolicy(), store.identities(), c.clock(), settings.identityCache());
+        SalesforceActivitySink sink = new SalesforceActivitySink(c.salesforce(), resolver, store, settings.fieldMapping(),
+                settings.keyMoments(), settings.createLeadsForUnmatchedMqls(), c.clock(), settings.salesforceApiVersion(),
+                RECORD_RETRY_BACKOFF);
+        sink.startingSlaClocks(new SalesforceSlaClockStarter(c.salesforce(), store, settings.dispositionRules()));
+        c.bind("salesforceActivitySink", sink);
+
+        SalesforceActivityReplay activityReplay = new SalesforceActivityReplay(c.schemaGate(), sink, store);
+        c.bind("salesforceUnmatchedRetry", new SalesforceUnmatchedRetry(store, activityReplay));
+        c.parkedReplay()
+                .register(activityReplay, Stream.of(FlowId.values()).filter(FlowId::engagementSource).toArray(FlowId[]::new))
+                .register(new SalesforceSummaryReplay(c.schemaGate(), sink, store), FlowId.SALESFORCE_SUMMARY);
+    }
+
+    private static void source(FlowContext c, String bean, io.closedloop.core.PolledSource reader) {
+        c.bind(bean, new PolledSourceRunner(c.store(), c.clock(), reader, c.hubspot()::calls));
+    }
+}
