@@ -91,7 +91,7 @@ public class HubSpotContactWriter {
             return;
         }
         for (JsonNode error : response.body().path("errors")) {
-            Classification c = HubSpotErrorClassifier.itemError(error);
+            Classification c = HubSpotErrorClassifier.classifyItem(error);
             for (JsonNode id : error.path("context").path("ids")) {
                 batch.stream().filter(u -> u.contactId().equals(id.asText())).forEach(u -> failures.add(new Failure(u.key(), c)));
             }
@@ -133,7 +133,7 @@ public class HubSpotContactWriter {
             JsonNode body = client.post("/crm/v3/objects/notes/batch/create", Map.of("inputs", inputs)).body();
             Map<String, Note> failed = new LinkedHashMap<>();
             for (JsonNode error : body.path("errors")) {
-                Classification c = HubSpotErrorClassifier.itemError(error);
+                Classification c = HubSpotErrorClassifier.classifyItem(error);
                 for (JsonNode t : error.path("context").path("objectWriteTraceId")) {
                     Note n = byTrace.get(t.asText());
                     if (n != null) {
