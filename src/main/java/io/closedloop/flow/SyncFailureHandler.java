@@ -16,13 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What routes do with a classified failure (wired in {@code routes/error-handling.camel.yaml}):
- * park the record with its reason, or stop the flow and say why in health.
+ * What the source routes do with a classified failure that escaped their beans (wired in
+ * {@code routes/error-handling.camel.yaml}, {@code source-error-handling}): park the message with its reason,
+ * mark the flow paused, or stop the flow and say why in health.
  */
 public class SyncFailureHandler {
-    /** Header naming the record an exchange carries (e.g. an event id), used as the parked record's key. */
-    public static final String RECORD_KEY = "ClosedloopRecordKey";
-
     private static final Logger LOG = LoggerFactory.getLogger(SyncFailureHandler.class);
 
     private final ParkedRecords parked;
@@ -33,12 +31,17 @@ public class SyncFailureHandler {
         this.flowHealth = flowHealth;
     }
 
-    /** Parks the failed record: a skippable error, or a retriable one whose redeliveries ran out. */
+    /** Parks the failed message under the exchange id, with its reason, kind and code. */
     public void park(Exchange exchange) {
+        parkUnder(exchange, null);
+    }
+
+    /** Parks the failed message under {@code recordKey} (the exchange id when null), for a route that knows its record. */
+    public void parkUnder(Exchange exchange, String recordKey) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         // one key per flow, whichever step parked it: a whole batch parks where its events would
         String flow = FlowId.parkedKeyOfRoute(flowOf(exchange));
-        String key = exchange.getIn().getHeader(RECORD_KEY, exchange.getExchangeId(), String.class);
+        String key = recordKey == null ? exchange.getExchangeId() : recordKey;
         String payload = exchange.getIn().getBody(String.class);
         ErrorKind kind = cause instanceof SyncException se ? se.kind() : ErrorKind.RETRIABLE;
         String code = cause instanceof SyncException se ? se.code() : (cause == null ? null : cause.getClass().getSimpleName());

@@ -33,8 +33,8 @@ public class HubSpotContactChangeReader implements PolledSource {
     /** HubSpot's default lifecycle stages, each with a "Became a ... Date" property. */
     static final List<String> DEFAULT_STAGES = List.of("subscriber", "lead", MQL, "salesqualifiedlead", "opportunity", "customer",
             "evangelist", "other");
-    static final List<String> PROPERTIES = Stream.concat(Stream.of("email", "firstname", "lastname", "company",
-            "hubspotscore", "lifecyclestage", "hs_analytics_num_page_views", "hs_analytics_last_url", "hs_analytics_last_visit_timestamp",
+    static final List<String> PROPERTIES = Stream.concat(Stream.of(HubSpotNames.EMAIL, "firstname", "lastname", "company",
+            "hubspotscore", HubSpotNames.LIFECYCLE_STAGE, "hs_analytics_num_page_views", "hs_analytics_last_url", "hs_analytics_last_visit_timestamp",
             "recent_conversion_event_name", "recent_conversion_date", "lastmodifieddate", "hs_object_id"),
             DEFAULT_STAGES.stream().map(HubSpotContactChangeReader::stageEnteredProperty)).toList();
 
@@ -179,11 +179,11 @@ public class HubSpotContactChangeReader implements PolledSource {
     /** Compares a snapshot with the last one, adds the events and profile it implies, and returns the new state. */
     static ContactStates.State diff(String contactId, JsonNode p, ContactStates.State old, boolean baseline, long windowStart, MqlDefinition mql,
                                     List<EngagementEvent> events, List<ContactProfile> profiles) {
-        String email = text(p, "email");
+        String email = text(p, HubSpotNames.EMAIL);
         long modified = epoch(text(p, "lastmodifieddate"), 0);
         Instant modifiedAt = Instant.ofEpochMilli(modified);
         Integer score = integer(p, "hubspotscore");
-        String stage = text(p, "lifecyclestage");
+        String stage = text(p, HubSpotNames.LIFECYCLE_STAGE);
         Integer views = integer(p, "hs_analytics_num_page_views");
         String lastUrl = text(p, "hs_analytics_last_url");
         long lastVisit = epoch(text(p, "hs_analytics_last_visit_timestamp"), 0);

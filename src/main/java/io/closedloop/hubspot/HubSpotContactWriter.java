@@ -46,7 +46,7 @@ public class HubSpotContactWriter {
     /** Contact ids by email (lower case); emails HubSpot does not know are absent. */
     public Map<String, String> contactIds(List<String> emails) {
         Map<String, String> out = new LinkedHashMap<>();
-        contacts(emails, List.of("email")).forEach((email, c) -> out.put(email, c.id()));
+        contacts(emails, List.of(HubSpotNames.EMAIL)).forEach((email, c) -> out.put(email, c.id()));
         return out;
     }
 
@@ -57,11 +57,11 @@ public class HubSpotContactWriter {
         for (int from = 0; from < unique.size(); from += BATCH) {
             List<Map<String, String>> inputs = unique.subList(from, Math.min(unique.size(), from + BATCH)).stream()
                     .map(e -> Map.of("id", e)).toList();
-            JsonNode body = client.post("/crm/v3/objects/contacts/batch/read", Map.of("idProperty", "email", "inputs", inputs,
+            JsonNode body = client.post("/crm/v3/objects/contacts/batch/read", Map.of("idProperty", HubSpotNames.EMAIL, "inputs", inputs,
                     "properties", properties, "propertiesWithHistory", List.of())).body();
             // results come in no guaranteed order: match on the stored email (§5.1)
             for (JsonNode r : body.path("results")) {
-                String email = r.path("properties").path("email").asText("").toLowerCase(Locale.ROOT);
+                String email = r.path("properties").path(HubSpotNames.EMAIL).asText("").toLowerCase(Locale.ROOT);
                 if (!email.isEmpty()) {
                     Map<String, String> values = new LinkedHashMap<>();
                     r.path("properties").fields().forEachRemaining(f -> values.put(f.getKey(), f.getValue().isNull() ? null : f.getValue().asText()));
@@ -91,7 +91,7 @@ public class HubSpotContactWriter {
             return;
         }
         for (JsonNode error : response.body().path("errors")) {
-            Classification c = HubSpotErrorClassifier.itemError(error);
+            Classification c = HubSpotErrorClassifier.classifyItem(error);
             for (JsonNode id : error.path("context").path("ids")) {
                 batch.stream().filter(u -> u.contactId().equals(id.asText())).forEach(u -> failures.add(new Failure(u.key(), c)));
             }
@@ -133,7 +133,7 @@ public class HubSpotContactWriter {
             JsonNode body = client.post("/crm/v3/objects/notes/batch/create", Map.of("inputs", inputs)).body();
             Map<String, Note> failed = new LinkedHashMap<>();
             for (JsonNode error : body.path("errors")) {
-                Classification c = HubSpotErrorClassifier.itemError(error);
+                Classification c = HubSpotErrorClassifier.classifyItem(error);
                 for (JsonNode t : error.path("context").path("objectWriteTraceId")) {
                     Note n = byTrace.get(t.asText());
                     if (n != null) {

@@ -60,7 +60,7 @@ public class HubSpotDispositionWriter {
             }
         }
         Map<String, HubSpotContactWriter.Contact> contacts = byEmail.isEmpty() ? Map.of()
-                : writer.contacts(new ArrayList<>(byEmail.keySet()), List.of("email", "lifecyclestage"));
+                : writer.contacts(new ArrayList<>(byEmail.keySet()), List.of(HubSpotNames.EMAIL, HubSpotNames.LIFECYCLE_STAGE));
         Map<String, BigDecimal> wonAmounts = store.dispositions().wonAmounts(byEmail.keySet());
 
         List<HubSpotContactWriter.Update> clears = new ArrayList<>();
@@ -79,7 +79,7 @@ public class HubSpotDispositionWriter {
             List<SalesDisposition> all = entry.getValue().stream().sorted(Comparator.comparing(SalesDisposition::at,
                     Comparator.nullsFirst(Comparator.naturalOrder()))).toList();
             SalesDisposition latest = all.get(all.size() - 1);
-            Map<String, String> props = properties(latest, contact.properties().get("lifecyclestage"), wonAmounts.get(entry.getKey()), clears, contact.id());
+            Map<String, String> props = properties(latest, contact.properties().get(HubSpotNames.LIFECYCLE_STAGE), wonAmounts.get(entry.getKey()), clears, contact.id());
             String key = contact.id();
             byKey.put(key, all);
             if (!props.isEmpty()) {
@@ -175,7 +175,7 @@ public class HubSpotDispositionWriter {
                                            List<HubSpotContactWriter.Update> clears, String contactId) {
         Map<String, String> p = new LinkedHashMap<>();
         if (d.ownerName() != null) {
-            p.put("sales_owner", d.ownerName());
+            p.put(HubSpotNames.SALES_OWNER, d.ownerName());
         }
         if (wonAmount != null) {
             p.put("closed_won_amount", wonAmount.stripTrailingZeros().toPlainString());
@@ -184,17 +184,17 @@ public class HubSpotDispositionWriter {
         if (disposition == null) {
             return p;
         }
-        p.put("sales_disposition", disposition.value());
+        p.put(HubSpotNames.SALES_DISPOSITION, disposition.value());
         if (d.at() != null) {
-            p.put("sales_disposition_at", Long.toString(d.at().toEpochMilli()));
+            p.put(HubSpotNames.SALES_DISPOSITION_AT, Long.toString(d.at().toEpochMilli()));
         }
         boolean rejected = disposition == Disposition.REJECTED || disposition == Disposition.RECYCLED;
         // an empty string clears a value (hubspot-api.md §5.2): a lead worked again loses its old rejection
-        p.put("sales_rejection_reason", rejected && d.reason() != null ? HubSpotPropertySetup.optionValue(d.reason()) : "");
-        p.put("sales_rejection_detail", rejected && d.detail() != null ? d.detail() : "");
+        p.put(HubSpotNames.SALES_REJECTION_REASON, rejected && d.reason() != null ? HubSpotPropertySetup.optionValue(d.reason()) : "");
+        p.put(HubSpotNames.SALES_REJECTION_DETAIL, rejected && d.detail() != null ? d.detail() : "");
         String leadStatus = rules.hubspotLeadStatus().get(disposition);
         if (leadStatus != null) {
-            p.put("hs_lead_status", leadStatus);
+            p.put(HubSpotNames.LEAD_STATUS, leadStatus);
         }
         String stage = rules.hubspotLifecycle().get(disposition);
         if (stage != null && !stage.equals(currentStage)) {
@@ -202,10 +202,10 @@ public class HubSpotDispositionWriter {
             int to = DispositionRules.LIFECYCLE_ORDER.indexOf(stage);
             boolean backwards = from >= 0 && to >= 0 && to < from;
             if (!backwards) {
-                p.put("lifecyclestage", stage);
+                p.put(HubSpotNames.LIFECYCLE_STAGE, stage);
             } else if (rules.allowBackwards()) {
-                clears.add(new HubSpotContactWriter.Update(contactId, contactId, Map.of("lifecyclestage", "")));
-                p.put("lifecyclestage", stage);
+                clears.add(new HubSpotContactWriter.Update(contactId, contactId, Map.of(HubSpotNames.LIFECYCLE_STAGE, "")));
+                p.put(HubSpotNames.LIFECYCLE_STAGE, stage);
             }
         }
         return p;

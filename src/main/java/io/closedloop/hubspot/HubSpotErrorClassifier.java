@@ -72,7 +72,14 @@ public final class HubSpotErrorClassifier {
             new ItemRow("VALIDATION_ERROR", ErrorKind.SKIPPABLE, Duration.ZERO),
             new ItemRow("CONFLICT", ErrorKind.SKIPPABLE, Duration.ZERO),
             new ItemRow("RATE_LIMITS", ErrorKind.RETRIABLE, Duration.ofSeconds(1)),
-            new ItemRow("INTERNAL_ERROR", ErrorKind.RETRIABLE, Duration.ofSeconds(1)));
+            // §5.2, §11.3: a locked record set frees itself in about 2 s
+            new ItemRow("LOCKED", ErrorKind.RETRIABLE, Duration.ofSeconds(2)),
+            new ItemRow("INTERNAL_ERROR", ErrorKind.RETRIABLE, Duration.ofSeconds(1)),
+            // §11.3: 5xx is retried, as the status table does for a whole response
+            new ItemRow("SERVICE_UNAVAILABLE", ErrorKind.RETRIABLE, Duration.ofSeconds(1)));
+
+    /** The code of an item error that names no category. */
+    static final String UNKNOWN_ITEM = "UNKNOWN";
 
     /** One row for a call that produced no readable response. */
     record IoRow(String covers, Predicate<IOException> matches, String code) {
@@ -107,13 +114,17 @@ public final class HubSpotErrorClassifier {
         return new Classification(row.kind(), code, wait, "HubSpot HTTP " + status + " " + code + ": " + b.message());
     }
 
-    /** A failed item of a 207 multi-status response (batch read/create): skippable unless HubSpot itself failed. */
+    /**
+     * One failed item inside a 207 multi-status response ({@code errors[]}, hubspot-api.md §5.1, §7.1), by its
+     * category: gone or invalid items are skipped, items HubSpot could not handle right now are retried.
+     */
     public static Classification classifyItem(JsonNode error) {
         String category = error.path("category").asText("");
-        String message = error.path("message").asText(category);
+        String code = category.isEmpty() ? UNKNOWN_ITEM : category;
         ItemRow row = ITEM_TABLE.stream().filter(r -> r.category().equals(category)).findFirst()
                 .orElse(new ItemRow(category, ErrorKind.SKIPPABLE, Duration.ZERO));
-        return new Classification(row.kind(), category.isEmpty() ? "ITEM_ERROR" : category, row.backoff(), "HubSpot item " + category + ": " + message);
+        // the parked reason reads "<category>: <HubSpot's message>"
+        return new Classification(row.kind(), code, row.backoff(), code + ": " + error.path("message").asText(""));
     }
 
     /** I/O failures (timeouts, resets) and unparseable bodies are transient until proven otherwise. */
@@ -142,16 +153,5 @@ public final class HubSpotErrorClassifier {
         } catch (IOException e) {
             return JSON.createObjectNode();
         }
-    }
-
-    /** One item's error inside a 207 body (hubspot-api.md §5.1, §7.1): gone or invalid items are skipped, the rest retried. */
-    public static Classification itemError(com.fasterxml.jackson.databind.JsonNode error) {
-        String category = error.path("category").asText("UNKNOWN");
-        String message = category + ": " + error.path("message").asText("");
-        return switch (category) {
-            case "RATE_LIMITS", "LOCKED", "INTERNAL_ERROR", "SERVICE_UNAVAILABLE" ->
-                    new Classification(ErrorKind.RETRIABLE, category, java.time.Duration.ofSeconds(2), message);
-            default -> new Classification(ErrorKind.SKIPPABLE, category, java.time.Duration.ZERO, message);
-        };
     }
 }

@@ -178,12 +178,12 @@ public class HubSpotListMembershipReader implements PolledSource {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + BATCH_READ));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("inputs", chunk.stream().map(id -> Map.of("id", id)).toList());
-            body.put("properties", List.of("email"));
+            body.put("properties", List.of(HubSpotNames.EMAIL));
             body.put("propertiesWithHistory", List.of());
             JsonNode response = client.post("/crm/v3/objects/contacts/batch/read", body).body();
             // results come in no particular order (§5.1): match them by id
             for (JsonNode r : response.path("results")) {
-                String email = r.path("properties").path("email").asText("");
+                String email = r.path("properties").path(HubSpotNames.EMAIL).asText("");
                 if (!email.isBlank()) {
                     out.put(r.path("id").asText(), email);
                 }

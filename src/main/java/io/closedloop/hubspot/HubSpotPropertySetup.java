@@ -34,18 +34,18 @@ public class HubSpotPropertySetup {
     /** The properties Flow 2 writes, with the rejection reasons Salesforce offers as options. */
     public static List<Property> salesFeedback(List<String> rejectionReasons, List<String> dispositions, List<String> slaStatuses) {
         return List.of(
-                new Property("sales_disposition", "Sales disposition", "enumeration", "select",
+                new Property(HubSpotNames.SALES_DISPOSITION, "Sales disposition", "enumeration", "select",
                         "What sales did with the lead (Closedloop, from Salesforce)", options(dispositions)),
-                new Property("sales_rejection_reason", "Sales rejection reason", "enumeration", "select",
+                new Property(HubSpotNames.SALES_REJECTION_REASON, "Sales rejection reason", "enumeration", "select",
                         "Why sales rejected the lead (Closedloop, from the Salesforce Lead's Rejection Reason)", options(rejectionReasons)),
-                new Property("sales_rejection_detail", "Sales rejection detail", "string", "textarea",
+                new Property(HubSpotNames.SALES_REJECTION_DETAIL, "Sales rejection detail", "string", "textarea",
                         "The rep's own words on the rejection (Closedloop)", Map.of()),
-                new Property("sales_disposition_at", "Sales disposition date", "datetime", "date",
+                new Property(HubSpotNames.SALES_DISPOSITION_AT, "Sales disposition date", "datetime", "date",
                         "When sales last changed the disposition (Closedloop)", Map.of()),
-                new Property("sales_owner", "Sales owner", "string", "text", "The Salesforce owner of the lead or contact (Closedloop)", Map.of()),
-                new Property("sales_sla_status", "Sales hand-off SLA", "enumeration", "select",
+                new Property(HubSpotNames.SALES_OWNER, "Sales owner", "string", "text", "The Salesforce owner of the lead or contact (Closedloop)", Map.of()),
+                new Property(HubSpotNames.SALES_SLA_STATUS, "Sales hand-off SLA", "enumeration", "select",
                         "Whether sales worked the MQL within the hand-off SLA (Closedloop)", options(slaStatuses)),
-                new Property("sales_sla_due_at", "Sales hand-off SLA due", "datetime", "date",
+                new Property(HubSpotNames.SALES_SLA_DUE_AT, "Sales hand-off SLA due", "datetime", "date",
                         "When the MQL must be worked by (Closedloop)", Map.of()),
                 new Property("closed_won_amount", "Closed-won amount", "number", "number",
                         "Won opportunity amount this contact took part in (Closedloop)", Map.of()));

@@ -1,53 +1,56 @@
 package io.closedloop.salesforce;
 
+import static io.closedloop.salesforce.SalesforceNames.ACTIVITY_ACCOUNT;
+import static io.closedloop.salesforce.SalesforceNames.ACTIVITY_CONTACT;
+import static io.closedloop.salesforce.SalesforceNames.ACTIVITY_LEAD;
+import static io.closedloop.salesforce.SalesforceNames.ACTIVITY_SOURCE;
+import static io.closedloop.salesforce.SalesforceNames.ACTIVITY_TYPE;
+import static io.closedloop.salesforce.SalesforceNames.ASSET_NAME;
+import static io.closedloop.salesforce.SalesforceNames.ASSET_URL;
+import static io.closedloop.salesforce.SalesforceNames.CAMPAIGN_NAME;
+import static io.closedloop.salesforce.SalesforceNames.DETAILS;
+import static io.closedloop.salesforce.SalesforceNames.EVENT_ID;
+import static io.closedloop.salesforce.SalesforceNames.HUBSPOT_CONTACT_ID;
+import static io.closedloop.salesforce.SalesforceNames.OCCURRED_AT;
+
 import io.closedloop.core.EngagementEvent;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The Marketing_Activity__c fields of one event (salesforce/force-app/.../Marketing_Activity__c). */
+/** The {@link SalesforceNames#MARKETING_ACTIVITY} fields of one event (salesforce/force-app/.../Marketing_Activity__c). */
 public final class SalesforceActivityRecord {
     static final int TEXT = 255;
     static final int LONG_TEXT = 32_768;
     /** Every field {@link #fields} may write; the startup schema check verifies each one exists and is writable. */
-    public static final List<String> FIELDS = List.of(SalesforceActivitySink.EVENT_ID, "Lead__c", "Contact__c", "Account__c",
-            "Activity_Type__c", "Source__c", "Occurred_At__c", "HubSpot_Contact_Id__c", "Asset_Name__c", "Asset_Url__c",
-            "Campaign_Name__c", "Details__c");
-    /** Request datetime format (salesforce-api.md §0.1): milliseconds and a zone. */
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
+    public static final List<String> FIELDS = List.of(EVENT_ID, ACTIVITY_LEAD, ACTIVITY_CONTACT, ACTIVITY_ACCOUNT,
+            ACTIVITY_TYPE, ACTIVITY_SOURCE, OCCURRED_AT, HUBSPOT_CONTACT_ID, ASSET_NAME, ASSET_URL, CAMPAIGN_NAME, DETAILS);
 
     private SalesforceActivityRecord() {
-    }
-
-    public static String dateTime(Instant instant) {
-        return DATE_TIME.format(instant);
     }
 
     public static Map<String, Object> fields(EngagementEvent e, SalesforceIdentityResolver.Target target, String accountId) {
         Map<String, Object> f = new LinkedHashMap<>();
         StringBuilder details = new StringBuilder();
-        f.put(SalesforceActivitySink.EVENT_ID, e.id());
-        f.put(target.lead() ? "Lead__c" : "Contact__c", target.id());
+        f.put(EVENT_ID, e.id());
+        f.put(target.lead() ? ACTIVITY_LEAD : ACTIVITY_CONTACT, target.id());
         if (accountId != null) {
-            f.put("Account__c", accountId);
+            f.put(ACTIVITY_ACCOUNT, accountId);
         }
-        f.put("Activity_Type__c", e.type().label());
-        f.put("Source__c", e.source().label());
-        f.put("Occurred_At__c", dateTime(e.occurredAt()));
+        f.put(ACTIVITY_TYPE, e.type().label());
+        f.put(ACTIVITY_SOURCE, e.source().label());
+        f.put(OCCURRED_AT, SalesforceDateTimes.format(e.occurredAt()));
         if (e.hubspotContactId() != null) {
-            f.put("HubSpot_Contact_Id__c", e.hubspotContactId());
+            f.put(HUBSPOT_CONTACT_ID, e.hubspotContactId());
         }
         // long values are cut to fit their field; the full value is kept in Details so nothing is lost
-        putFitted(f, details, "Asset_Name__c", "Asset", e.assetName());
-        putFitted(f, details, "Asset_Url__c", "URL", e.url());
-        putFitted(f, details, "Campaign_Name__c", "Campaign", e.campaign());
+        putFitted(f, details, ASSET_NAME, "Asset", e.assetName());
+        putFitted(f, details, ASSET_URL, "URL", e.url());
+        putFitted(f, details, CAMPAIGN_NAME, "Campaign", e.campaign());
         e.details().forEach((k, v) -> details.append(k).append(": ").append(v).append('\n'));
         if (details.length() > 0) {
             String text = details.toString().stripTrailing();
-            f.put("Details__c", text.length() <= LONG_TEXT ? text : text.substring(0, LONG_TEXT - 1) + "…");
+            f.put(DETAILS, text.length() <= LONG_TEXT ? text : text.substring(0, LONG_TEXT - 1) + "…");
         }
         return f;
     }

@@ -1,5 +1,8 @@
 package io.closedloop.salesforce;
 
+import static io.closedloop.salesforce.SalesforceNames.REJECTION_DETAIL;
+import static io.closedloop.salesforce.SalesforceNames.REJECTION_REASON;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.config.DispositionRules;
 import io.closedloop.core.Disposition;
@@ -13,7 +16,6 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -29,8 +31,6 @@ import java.util.Map;
  */
 public class SalesforceDispositionReader {
     public static final String SOURCE = "salesforce-dispositions";
-    private static final DateTimeFormatter SOQL_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC);
 
     private final SalesforceClient client;
     private final StateStore store;
@@ -59,9 +59,9 @@ public class SalesforceDispositionReader {
         Instant now = clock.instant();
         TimeWindowCursor cursor = TimeWindowCursor.parse(store.cursors().getOrStart(SOURCE,
                 () -> new TimeWindowCursor(now.minus(initialLookback), 0).serialize()));
-        String from = SOQL_DATETIME.format(cursor.watermark().minus(overlap));
+        String from = SalesforceDateTimes.format(cursor.watermark().minus(overlap));
         List<List<JsonNode>> rows = client.queries(List.of(
-                "SELECT Id, Email, Status, Rejection_Reason__c, Rejection_Detail__c, IsConverted, OwnerId, Owner.Name, SystemModstamp "
+                "SELECT Id, Email, Status, " + REJECTION_REASON + ", " + REJECTION_DETAIL + ", IsConverted, OwnerId, Owner.Name, SystemModstamp "
                         + "FROM Lead WHERE SystemModstamp >= " + from + " ORDER BY SystemModstamp, Id",
                 "SELECT Id, Name, Amount, IsWon, StageName, CloseDate, Campaign.Name, OwnerId, Owner.Name, SystemModstamp "
                         + "FROM Opportunity WHERE IsClosed = true AND SystemModstamp >= " + from + " ORDER BY SystemModstamp, Id"));
@@ -71,7 +71,7 @@ public class SalesforceDispositionReader {
         Map<String, JsonNode> opportunities = new LinkedHashMap<>();
         for (JsonNode l : rows.get(0)) {
             leads.put(l.path("Id").asText(), l);
-            fingerprints.put(l.path("Id").asText(), fingerprint(l, "Status", "Rejection_Reason__c", "Rejection_Detail__c", "IsConverted", "OwnerId"));
+            fingerprints.put(l.path("Id").asText(), fingerprint(l, "Status", REJECTION_REASON, REJECTION_DETAIL, "IsConverted", "OwnerId"));
             newest = max(newest, l);
         }
         for (JsonNode o : rows.get(1)) {
@@ -90,9 +90,9 @@ public class SalesforceDispositionReader {
             JsonNode l = lead.getValue();
             Disposition d = l.path("IsConverted").asBoolean(false) ? Disposition.CONVERTED : rules.byLeadStatus().get(text(l, "Status"));
             boolean rejected = d == Disposition.REJECTED || d == Disposition.RECYCLED;
-            out.add(new SalesDisposition(lead.getKey(), lower(text(l, "Email")), d, rejected ? text(l, "Rejection_Reason__c") : null,
-                    rejected ? text(l, "Rejection_Detail__c") : null, text(l.path("Owner"), "Name"), "Lead " + lead.getKey(),
-                    instant(text(l, "SystemModstamp")), null, fingerprints.get(lead.getKey())));
+            out.add(new SalesDisposition(lead.getKey(), lower(text(l, "Email")), d, rejected ? text(l, REJECTION_REASON) : null,
+                    rejected ? text(l, REJECTION_DETAIL) : null, text(l.path("Owner"), "Name"), "Lead " + lead.getKey(),
+                    SalesforceDateTimes.parse(text(l, "SystemModstamp")), null, fingerprints.get(lead.getKey())));
         }
         List<DispositionBatch.WonOpportunity> won = new ArrayList<>();
         List<String> closed = opportunities.keySet().stream().filter(fingerprints::containsKey).toList();
@@ -116,18 +116,18 @@ public class SalesforceDispositionReader {
                     if (email != null) {
                         emails.add(email);
                         out.add(new SalesDisposition(id, email, isWon ? Disposition.WON : Disposition.LOST, null, null,
-                                text(o.path("Owner"), "Name"), "Opportunity " + text(o, "Name"), instant(text(o, "SystemModstamp")),
+                                text(o.path("Owner"), "Name"), "Opportunity " + text(o, "Name"), SalesforceDateTimes.parse(text(o, "SystemModstamp")),
                                 amount, fingerprints.get(id)));
                     }
                 }
                 if (isWon && amount != null) {
                     won.add(new DispositionBatch.WonOpportunity(id, amount, text(o.path("Campaign"), "Name"),
-                            instant(text(o, "SystemModstamp")), contactIds, emails));
+                            SalesforceDateTimes.parse(text(o, "SystemModstamp")), contactIds, emails));
                 }
                 if (roles.getOrDefault(id, List.of()).isEmpty()) {
                     // nobody to tell in HubSpot; remember it so it is not read again
                     out.add(new SalesDisposition(id, null, isWon ? Disposition.WON : Disposition.LOST, null, null,
-                            text(o.path("Owner"), "Name"), "Opportunity " + text(o, "Name"), instant(text(o, "SystemModstamp")),
+                            text(o.path("Owner"), "Name"), "Opportunity " + text(o, "Name"), SalesforceDateTimes.parse(text(o, "SystemModstamp")),
                             amount, fingerprints.get(id)));
                 }
             }
@@ -149,7 +149,7 @@ public class SalesforceDispositionReader {
     }
 
     private static Instant max(Instant current, JsonNode record) {
-        Instant at = instant(text(record, "SystemModstamp"));
+        Instant at = SalesforceDateTimes.parse(text(record, "SystemModstamp"));
         return at != null && at.isAfter(current) ? at : current;
     }
 
@@ -160,9 +160,5 @@ public class SalesforceDispositionReader {
 
     private static String lower(String s) {
         return s == null ? null : s.trim().toLowerCase(Locale.ROOT);
-    }
-
-    static Instant instant(String sfDateTime) {
-        return sfDateTime == null ? null : SalesforceIdentityResolver.instant(sfDateTime);
     }
 }

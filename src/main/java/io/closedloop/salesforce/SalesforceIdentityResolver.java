@@ -6,8 +6,6 @@ import io.closedloop.state.IdentityMap;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -41,7 +39,6 @@ public class SalesforceIdentityResolver {
 
     /** Deliberately loose: one @, something before it, a dotted domain after it, no spaces or quotes that break mail. */
     static final Pattern EMAIL = Pattern.compile("^[^@\\s\"<>()\\[\\],;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$");
-    private static final DateTimeFormatter SF_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXX");
 
     private final SalesforceClient client;
     private final boolean preferContact;
@@ -112,7 +109,7 @@ public class SalesforceIdentityResolver {
                 Map<String, JsonNode> fields = new LinkedHashMap<>();
                 extraFields.forEach(f -> fields.put(f, r.get(f)));
                 candidates.computeIfAbsent(email, k -> new ArrayList<>()).add(new Target(sobject, r.path("Id").asText(),
-                        text(r, "AccountId"), text(r, "OwnerId"), instant(text(r, "LastModifiedDate")), fields));
+                        text(r, "AccountId"), text(r, "OwnerId"), SalesforceDateTimes.parse(text(r, "LastModifiedDate")), fields));
             }
         }
         Map<String, Target> byEmail = new LinkedHashMap<>();
@@ -152,16 +149,5 @@ public class SalesforceIdentityResolver {
     private static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v.asText();
-    }
-
-    static Instant instant(String sfDateTime) {
-        if (sfDateTime == null || sfDateTime.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(sfDateTime, SF_DATETIME).toInstant();
-        } catch (RuntimeException e) {
-            return OffsetDateTime.parse(sfDateTime).toInstant();
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.closedloop.salesforce;
 
+import static io.closedloop.salesforce.SalesforceNames.EVENT_ID;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.config.KeyMoments;
 import io.closedloop.state.StateStore;
@@ -18,11 +20,10 @@ import java.util.Set;
 /**
  * Key moments (a form submission, an MQL, a pricing-page visit) also become a completed Task, so they show in the
  * standard activity timeline. Task takes no external id (salesforce-api.md §7.3), so a Task is created only when
- * neither the local ledger nor Salesforce (one packed query by Closedloop_Event_Id__c) already has it.
+ * neither the local ledger nor Salesforce (one packed query by its event id field) already has it.
  */
 public class SalesforceKeyMomentTasks {
     public static final String PREFIX = "task:";
-    static final String EVENT_ID = "Closedloop_Event_Id__c";
 
     private final SalesforceClient client;
     private final StateStore store;

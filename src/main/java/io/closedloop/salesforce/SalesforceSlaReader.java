@@ -1,13 +1,13 @@
 package io.closedloop.salesforce;
 
+import static io.closedloop.salesforce.SalesforceNames.EVENT_ID;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.config.DispositionRules;
 import io.closedloop.core.SlaVerdict;
 import io.closedloop.state.SlaClocks.SlaClock;
 import io.closedloop.state.StateStore;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +20,6 @@ import java.util.Set;
  * Tasks already in Salesforce but not in the ledger, and the owners' managers). Every value goes into SOQL escaped.
  */
 public class SalesforceSlaReader {
-    private static final String EVENT_ID = SalesforceKeyMomentTasks.EVENT_ID;
-    private static final DateTimeFormatter SF_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS]XX");
 
     /** What Salesforce says about the open clocks' people. */
     public static final class Sales {
@@ -128,19 +126,12 @@ public class SalesforceSlaReader {
         }
     }
 
-    /** Salesforce datetimes look like 2024-06-03T09:20:40.000+0000; an unreadable one counts as absent. */
+    /** A datetime Salesforce returned; an unreadable one counts as absent, so one odd row never stops the watch. */
     static Instant instant(String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
         try {
-            return OffsetDateTime.parse(value, SF_DATETIME).toInstant();
+            return SalesforceDateTimes.parse(value);
         } catch (RuntimeException e) {
-            try {
-                return Instant.parse(value);
-            } catch (RuntimeException again) {
-                return null;
-            }
+            return null;
         }
     }
 }

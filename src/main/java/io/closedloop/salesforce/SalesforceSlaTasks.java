@@ -1,5 +1,7 @@
 package io.closedloop.salesforce;
 
+import static io.closedloop.salesforce.SalesforceNames.EVENT_ID;
+
 import io.closedloop.config.DispositionRules;
 import io.closedloop.core.Classification;
 import io.closedloop.core.ErrorKind;
@@ -24,7 +26,6 @@ import java.util.Set;
  */
 public class SalesforceSlaTasks {
     public static final String SUBJECT = "Hand-off SLA breached: MQL waiting since ";
-    private static final String EVENT_ID = SalesforceKeyMomentTasks.EVENT_ID;
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEE d MMM yyyy HH:mm z", Locale.ENGLISH);
 
     /** A breach Task Salesforce refused, with the contact whose breach waits for it. */

@@ -124,21 +124,21 @@ public class SalesforceSummaryWriter {
             List<EventLedger.Activity> acts = recent.getOrDefault(id, List.of());
             Map<String, Object> values = new LinkedHashMap<>();
             if (last.get(id) != null) {
-                values.put("Last_Marketing_Activity_At__c", SalesforceActivityRecord.dateTime(last.get(id)));
+                values.put(SalesforceNames.LAST_MARKETING_ACTIVITY_AT, SalesforceDateTimes.format(last.get(id)));
             }
             if (account) {
-                values.put("Marketing_Activity_30d__c", acts.size());
-                values.put("Marketing_Engaged_People__c", acts.stream().map(EventLedger.Activity::subjectId).distinct().count());
-                values.put("Marketing_Summary__c", MarketingSummary.forAccount(acts, ACCOUNT_DAYS));
+                values.put(SalesforceNames.MARKETING_ACTIVITY_30D, acts.size());
+                values.put(SalesforceNames.MARKETING_ENGAGED_PEOPLE, acts.stream().map(EventLedger.Activity::subjectId).distinct().count());
+                values.put(SalesforceNames.MARKETING_SUMMARY, MarketingSummary.forAccount(acts, ACCOUNT_DAYS));
             } else {
-                values.put("Marketing_Activity_7d__c", acts.size());
-                values.put("Marketing_Summary__c", MarketingSummary.forPerson(acts, PERSON_DAYS));
+                values.put(SalesforceNames.MARKETING_ACTIVITY_7D, acts.size());
+                values.put(SalesforceNames.MARKETING_SUMMARY, MarketingSummary.forPerson(acts, PERSON_DAYS));
                 SubjectProfiles.Profile profile = profiles.get(id);
                 if (profile != null && profile.score() != null) {
-                    values.put("Marketing_Engagement_Score__c", profile.score());
+                    values.put(SalesforceNames.MARKETING_ENGAGEMENT_SCORE, profile.score());
                 }
                 if (profile != null && profile.mqlAt() != null) {
-                    values.put("MQL_At__c", SalesforceActivityRecord.dateTime(profile.mqlAt()));
+                    values.put(SalesforceNames.MQL_AT, SalesforceDateTimes.format(profile.mqlAt()));
                 }
             }
             out.put(id, values);

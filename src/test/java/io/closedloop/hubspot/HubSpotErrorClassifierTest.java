@@ -86,7 +86,9 @@ class HubSpotErrorClassifierTest {
             "VALIDATION_ERROR, SKIPPABLE, 0",
             "CONFLICT, SKIPPABLE, 0",
             "RATE_LIMITS, RETRIABLE, 1",
+            "LOCKED, RETRIABLE, 2",
             "INTERNAL_ERROR, RETRIABLE, 1",
+            "SERVICE_UNAVAILABLE, RETRIABLE, 1",
             "SOMETHING_NEW, SKIPPABLE, 0"})
     void classifiesEachFailedItemOfA207Response(String category, ErrorKind kind, long waitSeconds) throws Exception {
         // the errors[] entry shape of a batch read that found only some ids (§11.3)
@@ -96,6 +98,30 @@ class HubSpotErrorClassifierTest {
         assertThat(c.kind()).isEqualTo(kind);
         assertThat(c.code()).isEqualTo(category);
         assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(waitSeconds));
+    }
+
+    @Test
+    void eachItemCategoryHasOneRow() {
+        assertThat(HubSpotErrorClassifier.ITEM_TABLE).extracting(HubSpotErrorClassifier.ItemRow::category).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrder("OBJECT_NOT_FOUND", "VALIDATION_ERROR", "CONFLICT", "RATE_LIMITS", "LOCKED", "INTERNAL_ERROR",
+                        "SERVICE_UNAVAILABLE");
+    }
+
+    @Test
+    void failedItemIsParkedWithItsCategoryAndHubSpotsMessage() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        Classification c = HubSpotErrorClassifier.classifyItem(mapper.readTree("{\"status\":\"error\",\"category\":\"VALIDATION_ERROR\","
+                + "\"message\":\"Property values were not valid\",\"context\":{\"objectWriteTraceId\":[\"evt-1\"]}}"));
+        assertThat(c.message()).isEqualTo("VALIDATION_ERROR: Property values were not valid");
+    }
+
+    @Test
+    void failedItemWithoutCategoryIsSkippedAsUnknown() throws Exception {
+        Classification c = HubSpotErrorClassifier.classifyItem(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"status\":\"error\",\"message\":\"something went wrong\"}"));
+        assertThat(c.kind()).isEqualTo(ErrorKind.SKIPPABLE);
+        assertThat(c.code()).isEqualTo("UNKNOWN");
+        assertThat(c.retryAfter()).isEqualTo(Duration.ZERO);
     }
 
     @Test

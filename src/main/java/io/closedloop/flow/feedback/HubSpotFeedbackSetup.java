@@ -1,11 +1,13 @@
 package io.closedloop.flow.feedback;
 
+import io.closedloop.hubspot.HubSpotNames;
 import io.closedloop.hubspot.HubSpotPropertySetup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.config.DispositionRules;
 import io.closedloop.core.Disposition;
 import io.closedloop.salesforce.SalesforceClient;
+import io.closedloop.salesforce.SalesforceNames;
 import io.closedloop.core.FatalSyncException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +46,7 @@ public class HubSpotFeedbackSetup {
         }
         List<String> reasons = new ArrayList<>();
         for (JsonNode f : salesforce.describe("Lead").path("fields")) {
-            if ("Rejection_Reason__c".equals(f.path("name").asText())) {
+            if (SalesforceNames.REJECTION_REASON.equals(f.path("name").asText())) {
                 f.path("picklistValues").forEach(v -> {
                     if (v.path("active").asBoolean(true)) {
                         reasons.add(v.path("value").asText());
@@ -53,14 +55,14 @@ public class HubSpotFeedbackSetup {
             }
         }
         if (reasons.isEmpty()) {
-            throw new FatalSyncException("MISSING_METADATA", "Salesforce Lead.Rejection_Reason__c has no picklist values; "
+            throw new FatalSyncException("MISSING_METADATA", "Salesforce Lead." + SalesforceNames.REJECTION_REASON + " has no picklist values; "
                     + "deploy the salesforce directory (sf project deploy start)", null);
         }
         int writes = setup.ensure(HubSpotPropertySetup.salesFeedback(reasons,
                 Arrays.stream(Disposition.values()).map(Disposition::label).toList(), SLA_STATUSES));
         List<String> problems = new ArrayList<>();
-        check(problems, "hs_lead_status", "hubspot.lead-status.", rules.hubspotLeadStatus());
-        check(problems, "lifecyclestage", "hubspot.lifecycle.", rules.hubspotLifecycle());
+        check(problems, HubSpotNames.LEAD_STATUS, "hubspot.lead-status.", rules.hubspotLeadStatus());
+        check(problems, HubSpotNames.LIFECYCLE_STAGE, "hubspot.lifecycle.", rules.hubspotLifecycle());
         if (!problems.isEmpty()) {
             throw new FatalSyncException("INVALID_DISPOSITION_RULES", "CLOSEDLOOP_DISPOSITION_FILE: " + String.join("; ", problems), null);
         }
