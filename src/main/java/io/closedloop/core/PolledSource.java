@@ -8,8 +8,8 @@ import java.time.Instant;
  * cursor once the batch was written.
  */
 public interface PolledSource {
-    /** The source id: the cursor's key, the run's route id and the prefix of its routes. */
-    String source();
+    /** The flow this source feeds: its key names the cursor and the run, its route ids the routes. */
+    FlowId source();
 
     /**
      * The cursor to keep before the read, given the stored one ("" on the first poll). A cursor that differs is

@@ -1,6 +1,7 @@
 package io.closedloop.flow;
 
 import io.closedloop.core.EngagementBatch;
+import io.closedloop.core.FlowId;
 import io.closedloop.core.PolledSource;
 import io.closedloop.core.SourceRead;
 import io.closedloop.state.StateStore;
@@ -26,26 +27,26 @@ public class PolledSourceRunner {
         this.calls = calls;
     }
 
-    public String source() {
+    public FlowId source() {
         return reader.source();
     }
 
     public EngagementBatch read() {
         // a read that fails before a batch exists still ends its run, as FAILED with the reason
-        return store.runs().guard(reader.source(), this::read);
+        return store.runs().guard(reader.source().key(), this::read);
     }
 
     private EngagementBatch read(long runId) {
         long callsBefore = calls.getAsLong();
         Instant now = clock.instant();
-        String stored = store.cursors().get(reader.source()).orElse("");
+        String stored = store.cursors().get(reader.source().key()).orElse("");
         String cursor = reader.start(stored, now);
         if (!cursor.equals(stored)) {
             // kept at once, so a crash before the first commit does not slide the first window forward
-            store.cursors().put(reader.source(), cursor);
+            store.cursors().put(reader.source().key(), cursor);
         }
         SourceRead read = reader.read(cursor, now);
-        return new EngagementBatch(reader.source(), read.events(), read.nextCursor(), read.countedOnly(), runId,
+        return new EngagementBatch(reader.source().key(), read.events(), read.nextCursor(), read.countedOnly(), runId,
                 calls.getAsLong() - callsBefore, read.onCommit()).profiles(read.profiles());
     }
 }

@@ -1,5 +1,6 @@
 package io.closedloop.hubspot;
 
+import io.closedloop.core.FlowId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.ContactStates;
 import io.closedloop.core.ActivityType;
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
  * seen, and when more than a page-full share one millisecond it walks them by id.
  */
 public class HubSpotContactChangeReader implements PolledSource {
-    public static final String SOURCE = "hubspot-contact-changes";
+    public static final String SOURCE = FlowId.HUBSPOT_CONTACT_CHANGES.key();
     static final int PAGE = 200;
     static final int RESULT_CAP = 10_000;
     static final String MQL = "marketingqualifiedlead";
@@ -76,8 +77,8 @@ public class HubSpotContactChangeReader implements PolledSource {
     }
 
     @Override
-    public String source() {
-        return SOURCE;
+    public FlowId source() {
+        return FlowId.HUBSPOT_CONTACT_CHANGES;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.closedloop.hubspot;
 
+import io.closedloop.core.FlowId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.TimeWindowCursor;
 import io.closedloop.core.EngagementEvent;
@@ -22,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the ledger makes the re-read free in Salesforce calls.
  */
 public class HubSpotEmailEventReader implements PolledSource {
-    public static final String SOURCE = "hubspot-email-events";
+    public static final String SOURCE = FlowId.HUBSPOT_EMAIL_EVENTS.key();
     static final int PAGE = 1000;
 
     /** Window settings: overlap at the start, settle time before now, and the periodic lookback sweep. */
@@ -42,8 +43,8 @@ public class HubSpotEmailEventReader implements PolledSource {
     }
 
     @Override
-    public String source() {
-        return SOURCE;
+    public FlowId source() {
+        return FlowId.HUBSPOT_EMAIL_EVENTS;
     }
 
     @Override

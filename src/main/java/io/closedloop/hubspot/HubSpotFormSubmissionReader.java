@@ -1,5 +1,6 @@
 package io.closedloop.hubspot;
 
+import io.closedloop.core.FlowId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.core.ActivityType;
 import io.closedloop.core.EngagementEvent;
@@ -22,7 +23,7 @@ import java.util.Map;
  * or before that form's watermark (less an overlap). One cursor holds every form's watermark.
  */
 public class HubSpotFormSubmissionReader implements PolledSource {
-    public static final String SOURCE = "hubspot-form-submissions";
+    public static final String SOURCE = FlowId.HUBSPOT_FORM_SUBMISSIONS.key();
     static final int PAGE = 50;
     /** Cursor entry holding where forms seen for the first time start reading. */
     static final String START = "_start";
@@ -38,8 +39,8 @@ public class HubSpotFormSubmissionReader implements PolledSource {
     }
 
     @Override
-    public String source() {
-        return SOURCE;
+    public FlowId source() {
+        return FlowId.HUBSPOT_FORM_SUBMISSIONS;
     }
 
     /** Where forms seen for the first time start reading, set on the first poll. */

@@ -1,5 +1,6 @@
 package io.closedloop.hubspot;
 
+import io.closedloop.core.FlowId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.ListMemberships;
 import io.closedloop.core.ActivityType;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * of a list is a baseline that reports only recent joins. Emails come from contact batch reads (§5.1).
  */
 public class HubSpotListMembershipReader implements PolledSource {
-    public static final String SOURCE = "hubspot-list-memberships";
+    public static final String SOURCE = FlowId.HUBSPOT_LIST_MEMBERSHIPS.key();
     static final int PAGE = 250;
     static final int BATCH_READ = 100;
 
@@ -53,8 +54,8 @@ public class HubSpotListMembershipReader implements PolledSource {
     }
 
     @Override
-    public String source() {
-        return SOURCE;
+    public FlowId source() {
+        return FlowId.HUBSPOT_LIST_MEMBERSHIPS;
     }
 
     @Override

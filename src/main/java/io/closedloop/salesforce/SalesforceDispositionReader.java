@@ -1,5 +1,6 @@
 package io.closedloop.salesforce;
 
+import io.closedloop.core.FlowId;
 import static io.closedloop.salesforce.SalesforceNames.REJECTION_DETAIL;
 import static io.closedloop.salesforce.SalesforceNames.REJECTION_REASON;
 
@@ -30,7 +31,7 @@ import java.util.Map;
  * skipped, so the overlap and restarts send nothing twice.
  */
 public class SalesforceDispositionReader {
-    public static final String SOURCE = "salesforce-dispositions";
+    public static final String SOURCE = FlowId.SALESFORCE_DISPOSITIONS.key();
 
     private final SalesforceClient client;
     private final StateStore store;

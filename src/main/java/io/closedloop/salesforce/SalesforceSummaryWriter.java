@@ -1,5 +1,6 @@
 package io.closedloop.salesforce;
 
+import io.closedloop.core.FlowId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.config.FieldMapping;
 import io.closedloop.state.EventLedger;
@@ -26,7 +27,7 @@ import java.util.stream.Collectors;
  * them in Composite calls, honouring each field's overwrite rule. Entries leave the queue only once written.
  */
 public class SalesforceSummaryWriter {
-    public static final String FLOW = "salesforce-summary";
+    public static final String FLOW = FlowId.SALESFORCE_SUMMARY.key();
     static final int PERSON_DAYS = 7;
     static final int ACCOUNT_DAYS = 30;
     private static final int BATCH = 2_000;

@@ -76,6 +76,14 @@ class LayerRulesTest {
     }
 
     @Test
+    void loggingImportsOnlyTheCoreAndConfig() {
+        check(noClasses().that().resideInAPackage("io.closedloop.log..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.closedloop.state..", "io.closedloop.hubspot..", "io.closedloop.salesforce..", "io.closedloop.flow..",
+                        "io.closedloop.ops..", "io.closedloop.runtime..", "io.closedloop.cli..", "io.closedloop.sandbox.."));
+    }
+
+    @Test
     void flowsNeverImportRuntimeOrTheCommandLine() {
         check(noClasses().that().resideInAPackage("io.closedloop.flow..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.closedloop.runtime..", "io.closedloop.cli..",

@@ -3,13 +3,6 @@ package io.closedloop.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.closedloop.flow.SalesforceSchemaGate;
-import io.closedloop.flow.sla.SlaWatch;
-import io.closedloop.hubspot.HubSpotContactChangeReader;
-import io.closedloop.hubspot.HubSpotEmailEventReader;
-import io.closedloop.hubspot.HubSpotFormSubmissionReader;
-import io.closedloop.hubspot.HubSpotListMembershipReader;
-import io.closedloop.salesforce.SalesforceDispositionReader;
-import io.closedloop.salesforce.SalesforceSummaryWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,14 +55,9 @@ class FlowIdTest {
     }
 
     @Test
-    void keysAreTheNamesTheAdaptersParkAndKeepCursorsUnder() {
-        assertThat(FlowId.HUBSPOT_EMAIL_EVENTS.key()).isEqualTo(HubSpotEmailEventReader.SOURCE);
-        assertThat(FlowId.HUBSPOT_FORM_SUBMISSIONS.key()).isEqualTo(HubSpotFormSubmissionReader.SOURCE);
-        assertThat(FlowId.HUBSPOT_CONTACT_CHANGES.key()).isEqualTo(HubSpotContactChangeReader.SOURCE);
-        assertThat(FlowId.HUBSPOT_LIST_MEMBERSHIPS.key()).isEqualTo(HubSpotListMembershipReader.SOURCE);
-        assertThat(FlowId.SALESFORCE_SUMMARY.key()).isEqualTo(SalesforceSummaryWriter.FLOW);
-        assertThat(FlowId.SALESFORCE_DISPOSITIONS.key()).isEqualTo(SalesforceDispositionReader.SOURCE);
-        assertThat(FlowId.SLA_WATCH.key()).isEqualTo(SlaWatch.FLOW);
+    void keysAndRouteIdsAreUnique() {
+        assertThat(Stream.of(FlowId.values()).map(FlowId::key)).doesNotHaveDuplicates();
+        assertThat(Stream.of(FlowId.values()).flatMap(f -> f.routeIds().stream())).doesNotHaveDuplicates();
     }
 
     @Test

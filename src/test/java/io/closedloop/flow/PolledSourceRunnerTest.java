@@ -1,5 +1,6 @@
 package io.closedloop.flow;
 
+import io.closedloop.core.FlowId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /** The frame around every polled source: run guard, call counting, the kept first start, commit only after the write. */
 class PolledSourceRunnerTest {
-    private static final String SOURCE = "test-source";
+    private static final FlowId FLOW = FlowId.HUBSPOT_EMAIL_EVENTS;
+    private static final String SOURCE = FLOW.key();
     private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
 
     private final MutableClock clock = new MutableClock(NOW);
@@ -42,8 +44,8 @@ class PolledSourceRunnerTest {
     private PolledSourceRunner runner(BiFunction<String, Instant, SourceRead> body) {
         return new PolledSourceRunner(store, clock, new PolledSource() {
             @Override
-            public String source() {
-                return SOURCE;
+            public FlowId source() {
+                return FLOW;
             }
 
             @Override

@@ -1,5 +1,6 @@
 package io.closedloop.flow.sla;
 
+import io.closedloop.core.FlowId;
 import io.closedloop.core.ErrorKind;
 import io.closedloop.core.FatalSyncException;
 import io.closedloop.core.SlaStatus;
@@ -39,7 +40,7 @@ public class SlaWatch {
         }
     }
 
-    public static final String FLOW = "sla-watch";
+    public static final String FLOW = FlowId.SLA_WATCH.key();
     public static final String BREACHES_METRIC = "closedloop.sla.breaches";
     private static final Logger LOG = LoggerFactory.getLogger(SlaWatch.class);
 
