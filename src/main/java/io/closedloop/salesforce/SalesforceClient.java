@@ -5,20 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.closedloop.config.ClosedloopSettings;
 import io.closedloop.core.ApiCircuitBreaker;
 import io.closedloop.core.Classification;
-import io.closedloop.core.ErrorKind;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.salesforce.api.SalesforceException;
-import org.apache.camel.component.salesforce.api.dto.RestError;
 
 /**
  * Every Salesforce call goes through here, on camel-salesforce's raw operation (no generated DTOs): one place that
@@ -90,7 +85,7 @@ public class SalesforceClient {
             for (int i = 0; i < chunk.size(); i++) {
                 JsonNode sub = byRef.get("q" + i);
                 if (sub == null) {
-                    throw new io.closedloop.core.RetriableSyncException("MISSING_SUBRESPONSE", "Salesforce returned no result for a query", null);
+                    throw SalesforceErrorClassifier.missingSubresponse("a query").toException();
                 }
                 if (sub.path("httpStatusCode").asInt() != 200) {
                     throw SalesforceErrorClassifier.classify(sub.path("httpStatusCode").asInt(), sub.path("body").toString()).toException();
@@ -149,7 +144,7 @@ public class SalesforceClient {
         budget.observe(exchange.getMessage().getHeader("Sforce-Limit-Info", String.class));
         Exception failure = exchange.getException();
         if (failure != null) {
-            Classification c = classify(failure);
+            Classification c = SalesforceErrorClassifier.classify(failure);
             if (SalesforceErrorClassifier.handling(c.code()) == SalesforceErrorClassifier.Handling.PAUSE_UNTIL_ALLOCATION_RECOVERS) {
                 breaker.answered(start);
                 throw budget.limitExceeded(c.message());
@@ -175,54 +170,4 @@ public class SalesforceClient {
         }
     }
 
-    static Classification classify(Throwable failure) {
-        SalesforceException sf = find(failure, SalesforceException.class);
-        if (sf != null) {
-            List<RestError> errors = sf.getErrors();
-            if (errors != null && !errors.isEmpty()) {
-                RestError first = errors.get(0);
-                return SalesforceErrorClassifier.classifyCode(first.getErrorCode(), first.getMessage());
-            }
-            String content = read(sf.getResponseContent());
-            if (!content.isBlank()) {
-                return SalesforceErrorClassifier.classify(sf.getStatusCode(), content);
-            }
-            String message = String.valueOf(sf.getMessage());
-            // a failed login carries the OAuth error in its message, not in a REST error list
-            for (String oauth : List.of("invalid_grant", "invalid_client_id", "invalid_client", "unsupported_grant_type")) {
-                if (message.contains(oauth)) {
-                    return new Classification(ErrorKind.FATAL, oauth, Duration.ZERO, "Salesforce login failed: " + message);
-                }
-            }
-            if (sf.getStatusCode() > 0) {
-                return SalesforceErrorClassifier.classify(sf.getStatusCode(), "");
-            }
-        }
-        IOException io = find(failure, IOException.class);
-        if (io != null) {
-            return SalesforceErrorClassifier.classify(io);
-        }
-        return new Classification(ErrorKind.RETRIABLE, failure.getClass().getSimpleName(), Duration.ofSeconds(1),
-                "Salesforce call failed: " + failure.getMessage());
-    }
-
-    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
-    }
-
-    private static String read(InputStream in) {
-        if (in == null) {
-            return "";
-        }
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
-    }
 }

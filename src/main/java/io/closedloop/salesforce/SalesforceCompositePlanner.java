@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.closedloop.core.Classification;
-import io.closedloop.core.ErrorKind;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,8 +89,7 @@ public final class SalesforceCompositePlanner {
         call.subrequests().forEach((ref, writes) -> {
             JsonNode sub = byRef.get(ref);
             if (sub == null) {
-                Classification missing = new Classification(ErrorKind.RETRIABLE, "MISSING_SUBRESPONSE", Duration.ofSeconds(1),
-                        "Salesforce returned no result for subrequest " + ref);
+                Classification missing = SalesforceErrorClassifier.missingSubresponse("subrequest " + ref);
                 writes.forEach(w -> out.add(new SalesforceWriteResult(w, null, null, missing)));
                 return;
             }

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.closedloop.core.Classification;
 import io.closedloop.core.ErrorKind;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.camel.component.salesforce.api.SalesforceException;
+import org.apache.camel.component.salesforce.api.dto.RestError;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -136,6 +140,64 @@ public final class SalesforceErrorClassifier {
     public static Classification classify(IOException e) {
         String code = e instanceof JsonProcessingException ? "MALFORMED_RESPONSE" : e.getClass().getSimpleName();
         return new Classification(ErrorKind.RETRIABLE, code, Duration.ofSeconds(1), "Salesforce call failed: " + code);
+    }
+
+    /** A Composite answer without the result of one subrequest: nothing is known of it, so it is tried again. */
+    public static Classification missingSubresponse(String what) {
+        return new Classification(ErrorKind.RETRIABLE, "MISSING_SUBRESPONSE", Duration.ofSeconds(1),
+                "Salesforce returned no result for " + what);
+    }
+
+    /** A failure camel-salesforce raised: its REST errors, its response body, a failed login, or the I/O beneath. */
+    public static Classification classify(Throwable failure) {
+        SalesforceException sf = find(failure, SalesforceException.class);
+        if (sf != null) {
+            List<RestError> errors = sf.getErrors();
+            if (errors != null && !errors.isEmpty()) {
+                RestError first = errors.get(0);
+                return classifyCode(first.getErrorCode(), first.getMessage());
+            }
+            String content = read(sf.getResponseContent());
+            if (!content.isBlank()) {
+                return classify(sf.getStatusCode(), content);
+            }
+            String message = String.valueOf(sf.getMessage());
+            // a failed login carries the OAuth error in its message, not in a REST error list
+            for (String oauth : List.of("invalid_grant", "invalid_client_id", "invalid_client", "unsupported_grant_type")) {
+                if (message.contains(oauth)) {
+                    return new Classification(ErrorKind.FATAL, oauth, Duration.ZERO, "Salesforce login failed: " + message);
+                }
+            }
+            if (sf.getStatusCode() > 0) {
+                return classify(sf.getStatusCode(), "");
+            }
+        }
+        IOException io = find(failure, IOException.class);
+        if (io != null) {
+            return classify(io);
+        }
+        return new Classification(ErrorKind.RETRIABLE, failure.getClass().getSimpleName(), Duration.ofSeconds(1),
+                "Salesforce call failed: " + failure.getMessage());
+    }
+
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    private static String read(InputStream in) {
+        if (in == null) {
+            return "";
+        }
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static JsonNode parse(String body) {

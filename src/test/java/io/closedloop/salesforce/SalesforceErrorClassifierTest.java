@@ -114,4 +114,40 @@ class SalesforceErrorClassifierTest {
                 SalesforceErrorClassifier.classifyCode(e.path("statusCode").asText(), e.path("message").asText()).kind())));
         assertThat(kinds).containsExactly(ErrorKind.SKIPPABLE, ErrorKind.RETRIABLE);
     }
+
+    @Test
+    void aFailedLoginIsFatalAndStopsTheClient() {
+        // camel-salesforce raises the OAuth error (§1.4) in the exception's message, with no REST error list
+        var failure = new org.apache.camel.RuntimeCamelException(new org.apache.camel.component.salesforce.api.SalesforceException(
+                "Login error code:[invalid_client] description:[invalid client credentials]", 0));
+        var c = SalesforceErrorClassifier.classify(failure);
+        assertThat(c.kind()).isEqualTo(ErrorKind.FATAL);
+        assertThat(c.code()).isEqualTo("invalid_client");
+        assertThat(SalesforceErrorClassifier.isAuthFailure(c)).isTrue();
+    }
+
+    @Test
+    void restErrorsOfAFailedCallAreClassifiedByTheirFirstCode() {
+        var error = new org.apache.camel.component.salesforce.api.dto.RestError("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
+        var c = SalesforceErrorClassifier.classify(new org.apache.camel.component.salesforce.api.SalesforceException(
+                java.util.List.of(error), 403));
+        assertThat(c.code()).isEqualTo("REQUEST_LIMIT_EXCEEDED");
+        assertThat(c.kind()).isEqualTo(ErrorKind.RETRIABLE);
+    }
+
+    @Test
+    void anIoFailureBeneathIsRetriableAndAnUnknownFailureToo() {
+        assertThat(SalesforceErrorClassifier.classify(new IllegalStateException("wrapped", new java.net.SocketTimeoutException("read")))
+                .code()).isEqualTo("SocketTimeoutException");
+        var unknown = SalesforceErrorClassifier.classify(new IllegalStateException("odd"));
+        assertThat(unknown.kind()).isEqualTo(ErrorKind.RETRIABLE);
+        assertThat(unknown.code()).isEqualTo("IllegalStateException");
+    }
+
+    @Test
+    void aMissingCompositeSubresponseIsRetriable() {
+        var c = SalesforceErrorClassifier.missingSubresponse("subrequest q3");
+        assertThat(c.kind()).isEqualTo(ErrorKind.RETRIABLE);
+        assertThat(c.message()).isEqualTo("Salesforce returned no result for subrequest q3");
+    }
 }
