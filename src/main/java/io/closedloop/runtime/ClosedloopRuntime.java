@@ -21,7 +21,7 @@ import io.closedloop.hubspot.HubSpotContactWriter;
 import io.closedloop.hubspot.HubSpotFormSubmissionReader;
 import io.closedloop.hubspot.HubSpotListMembershipReader;
 import io.closedloop.flow.engagement.SalesforceActivityReplay;
-import io.closedloop.salesforce.SalesforceActivitySink;
+import io.closedloop.flow.engagement.SalesforceActivitySink;
 import io.closedloop.flow.engagement.SalesforceSummaryReplay;
 import io.closedloop.salesforce.SalesforceSummaryWriter;
 import io.closedloop.state.StateRetention;
@@ -160,9 +160,13 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 store.identities(), clock, IDENTITY_CACHE);
         schemaGate = new SalesforceSchemaGate(new SalesforceSchemaCheck(salesforce, settings.fieldMapping(), settings.keyMoments().enabled()), flowHealth, context);
         registry.bind("salesforceSchemaGate", schemaGate);
-        SalesforceActivitySink sink = new SalesforceActivitySink(salesforce, resolver, store, settings.fieldMapping(), settings.keyMoments(),
-                settings.createLeadsForUnmatchedMqls(), clock,
-                settings.salesforceApiVersion(), Duration.ofMillis(500));
+        String apiVersion = settings.salesforceApiVersion();
+        SalesforceActivitySink sink = new SalesforceActivitySink(salesforce, store, resolver,
+                new io.closedloop.salesforce.SalesforceLeadCreator(salesforce, clock, apiVersion, settings.createLeadsForUnmatchedMqls()),
+                new io.closedloop.salesforce.SalesforceAccountFinder(salesforce, store.domainAccounts(), clock),
+                new io.closedloop.salesforce.SalesforceActivityWriter(salesforce, apiVersion, Duration.ofMillis(500)),
+                new io.closedloop.salesforce.SalesforceKeyMomentTasks(salesforce, store, settings.keyMoments(), apiVersion),
+                new SalesforceSummaryWriter(salesforce, store, settings.fieldMapping(), clock, apiVersion), clock);
         sink.startingSlaClocks(new SalesforceSlaClockStarter(salesforce, store, settings.dispositionRules()));
         registry.bind("salesforceActivitySink", sink);
         registry.bind("slaWatch", new SlaWatch(salesforce, new HubSpotContactWriter(hubspot), store, settings.dispositionRules(), clock,

@@ -10,10 +10,12 @@ import java.util.Map;
 
 /** The Marketing_Activity__c fields of one event (salesforce/force-app/.../Marketing_Activity__c). */
 public final class SalesforceActivityRecord {
+    public static final String ACTIVITY = "Marketing_Activity__c";
+    public static final String EVENT_ID = "Closedloop_Event_Id__c";
     static final int TEXT = 255;
     static final int LONG_TEXT = 32_768;
     /** Every field {@link #fields} may write; the startup schema check verifies each one exists and is writable. */
-    public static final List<String> FIELDS = List.of(SalesforceActivitySink.EVENT_ID, "Lead__c", "Contact__c", "Account__c",
+    public static final List<String> FIELDS = List.of(EVENT_ID, "Lead__c", "Contact__c", "Account__c",
             "Activity_Type__c", "Source__c", "Occurred_At__c", "HubSpot_Contact_Id__c", "Asset_Name__c", "Asset_Url__c",
             "Campaign_Name__c", "Details__c");
     /** Request datetime format (salesforce-api.md §0.1): milliseconds and a zone. */
@@ -26,10 +28,15 @@ public final class SalesforceActivityRecord {
         return DATE_TIME.format(instant);
     }
 
+    /** The upsert of one event's activity by its event id, keyed by the event id. */
+    public static SalesforceWrite upsert(EngagementEvent e, SalesforceIdentityResolver.Target target, String accountId) {
+        return new SalesforceWrite(e.id(), ACTIVITY, EVENT_ID, fields(e, target, accountId));
+    }
+
     public static Map<String, Object> fields(EngagementEvent e, SalesforceIdentityResolver.Target target, String accountId) {
         Map<String, Object> f = new LinkedHashMap<>();
         StringBuilder details = new StringBuilder();
-        f.put(SalesforceActivitySink.EVENT_ID, e.id());
+        f.put(EVENT_ID, e.id());
         f.put(target.lead() ? "Lead__c" : "Contact__c", target.id());
         if (accountId != null) {
             f.put("Account__c", accountId);

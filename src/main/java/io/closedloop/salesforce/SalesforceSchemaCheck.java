@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
 public class SalesforceSchemaCheck {
     public static final String DEPLOY_HINT = "deploy the salesforce directory (sf project deploy start)";
     public static final String PERMISSION_HINT = "assign the Closedloop_Integration permission set to the integration user";
-    static final List<String> OBJECTS = List.of("Lead", "Contact", "Account", SalesforceActivitySink.ACTIVITY, "Task");
+    static final List<String> OBJECTS = List.of("Lead", "Contact", "Account", SalesforceActivityRecord.ACTIVITY, "Task");
     /** The restricted picklists of Marketing_Activity__c and every value the sink may write into them. */
     static final Map<String, List<String>> PICKLISTS = Map.of(
             "Activity_Type__c", Arrays.stream(ActivityType.values()).map(ActivityType::label).toList(),
@@ -106,7 +106,7 @@ public class SalesforceSchemaCheck {
             }
             Map<String, JsonNode> fields = new HashMap<>();
             describe.path("fields").forEach(f -> fields.put(f.path("name").asText().toLowerCase(Locale.ROOT), f));
-            boolean activity = object.equals(SalesforceActivitySink.ACTIVITY);
+            boolean activity = object.equals(SalesforceActivityRecord.ACTIVITY);
             // summaries are updates by Id; activities are upserts, which both create and update; Tasks are created
             List<String> written = activity ? SalesforceActivityRecord.FIELDS
                     : object.equals("Task") ? List.of(SalesforceKeyMomentTasks.EVENT_ID) : mapping.written(object);
@@ -128,7 +128,7 @@ public class SalesforceSchemaCheck {
                 if (!missing.isEmpty()) {
                     problems.add(at + " is not " + String.join(" or ", missing) + " " + READ_ONLY);
                 }
-                if (activity && name.equals(SalesforceActivitySink.EVENT_ID) && !field.path("externalId").asBoolean()) {
+                if (activity && name.equals(SalesforceActivityRecord.EVENT_ID) && !field.path("externalId").asBoolean()) {
                     problems.add(at + " is not an External ID, so activities cannot be upserted by it");
                 }
                 if (activity && PICKLISTS.containsKey(name) && field.path("restrictedPicklist").asBoolean()) {

@@ -142,7 +142,7 @@ class SalesforceSchemaCheckTest {
                 .containsExactly("Marketing_Activity__c does not exist");
         ObjectNode notExternal = JSON.createObjectNode().put("externalId", false);
         assertThat(SalesforceSchemaCheck.problems(withActivity(describes,
-                describe(SalesforceActivityRecord.FIELDS, Map.of(SalesforceActivitySink.EVENT_ID, notExternal))), FieldMapping.defaults()))
+                describe(SalesforceActivityRecord.FIELDS, Map.of(SalesforceActivityRecord.EVENT_ID, notExternal))), FieldMapping.defaults()))
                 .containsExactly("Marketing_Activity__c.Closedloop_Event_Id__c is not an External ID, so activities cannot be upserted by it");
     }
 
@@ -180,7 +180,7 @@ class SalesforceSchemaCheckTest {
         ObjectNode d = JSON.createObjectNode();
         for (String name : fields) {
             ObjectNode f = d.withArray("fields").addObject().put("name", name).put("createable", true).put("updateable", true)
-                    .put("externalId", name.equals(SalesforceActivitySink.EVENT_ID));
+                    .put("externalId", name.equals(SalesforceActivityRecord.EVENT_ID));
             List<String> values = SalesforceSchemaCheck.PICKLISTS.get(name);
             if (values != null) {
                 f.put("restrictedPicklist", true);
@@ -195,7 +195,7 @@ class SalesforceSchemaCheckTest {
 
     private static Map<String, JsonNode> withActivity(Map<String, JsonNode> describes, JsonNode activity) {
         Map<String, JsonNode> out = new LinkedHashMap<>(describes);
-        out.put(SalesforceActivitySink.ACTIVITY, activity);
+        out.put(SalesforceActivityRecord.ACTIVITY, activity);
         return out;
     }
 }
