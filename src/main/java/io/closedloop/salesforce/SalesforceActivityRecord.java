@@ -11,6 +11,7 @@ import static io.closedloop.salesforce.SalesforceNames.CAMPAIGN_NAME;
 import static io.closedloop.salesforce.SalesforceNames.DETAILS;
 import static io.closedloop.salesforce.SalesforceNames.EVENT_ID;
 import static io.closedloop.salesforce.SalesforceNames.HUBSPOT_CONTACT_ID;
+import static io.closedloop.salesforce.SalesforceNames.MARKETING_ACTIVITY;
 import static io.closedloop.salesforce.SalesforceNames.OCCURRED_AT;
 
 import io.closedloop.core.EngagementEvent;
@@ -27,6 +28,11 @@ public final class SalesforceActivityRecord {
             ACTIVITY_TYPE, ACTIVITY_SOURCE, OCCURRED_AT, HUBSPOT_CONTACT_ID, ASSET_NAME, ASSET_URL, CAMPAIGN_NAME, DETAILS);
 
     private SalesforceActivityRecord() {
+    }
+
+    /** The upsert of one event's activity by its event id, keyed by the event id. */
+    public static SalesforceWrite upsert(EngagementEvent e, SalesforceIdentityResolver.Target target, String accountId) {
+        return new SalesforceWrite(e.id(), MARKETING_ACTIVITY, EVENT_ID, fields(e, target, accountId));
     }
 
     public static Map<String, Object> fields(EngagementEvent e, SalesforceIdentityResolver.Target target, String accountId) {

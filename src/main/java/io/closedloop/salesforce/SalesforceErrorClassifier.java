@@ -103,6 +103,9 @@ public final class SalesforceErrorClassifier {
     static final Set<String> AUTH_CODES = Set.of("INVALID_SESSION_ID", "invalid_grant", "invalid_client_id", "invalid_client",
             "unsupported_grant_type", "HTTP_401");
 
+    /** Codes that mean the cached Lead or Contact is gone or converted: forget it and retry later. */
+    static final Set<String> STALE_TARGET = Set.of("ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY", "CANNOT_UPDATE_CONVERTED_LEAD");
+
     private SalesforceErrorClassifier() {
     }
 
@@ -121,6 +124,17 @@ public final class SalesforceErrorClassifier {
     /** Whether a classification means the credentials are rejected. */
     public static boolean isAuthFailure(Classification c) {
         return c.kind() == ErrorKind.FATAL && AUTH_CODES.contains(c.code());
+    }
+
+    /** Whether a record was refused because the cached Lead or Contact it points at is gone or converted. */
+    public static boolean isStaleTarget(String code) {
+        return STALE_TARGET.contains(code);
+    }
+
+    /** The kind a refused record is parked with; codes of our own (UNMATCHED, INVALID_EMAIL) are skippable. */
+    public static ErrorKind parkedKind(String code) {
+        // row locks and stale identities may well succeed on the next try; the retry route picks these up
+        return "UNABLE_TO_LOCK_ROW".equals(code) || isStaleTarget(code) ? ErrorKind.RETRIABLE : ErrorKind.SKIPPABLE;
     }
 
     /** A non-2xx response: a JSON array of {message, errorCode}, or an OAuth {error, error_description}. */

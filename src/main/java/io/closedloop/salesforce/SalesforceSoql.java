@@ -44,23 +44,32 @@ public final class SalesforceSoql {
         return instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
+    /** A LIKE pattern literal for values that end with {@code suffix}; its own wildcards match only themselves. */
+    public static String endsWith(String suffix) {
+        return literal("%" + suffix.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%"));
+    }
+
     /**
      * Splits values into IN lists ({@code 'a','b'}) that each stay under {@code maxChars}, so one query per
      * chunk can never exceed the statement limit whatever the values are.
      */
     public static List<String> inLists(Collection<String> values, int maxChars) {
+        return joined(values.stream().map(SalesforceSoql::literal).toList(), ",", maxChars);
+    }
+
+    /** Joins conditions (or literals) with {@code separator} into chunks that each stay under {@code maxChars}. */
+    public static List<String> joined(Collection<String> parts, String separator, int maxChars) {
         List<String> chunks = new ArrayList<>();
         StringBuilder current = new StringBuilder();
-        for (String v : values) {
-            String lit = literal(v);
-            if (current.length() > 0 && current.length() + 1 + lit.length() > maxChars) {
+        for (String part : parts) {
+            if (current.length() > 0 && current.length() + separator.length() + part.length() > maxChars) {
                 chunks.add(current.toString());
                 current.setLength(0);
             }
             if (current.length() > 0) {
-                current.append(',');
+                current.append(separator);
             }
-            current.append(lit);
+            current.append(part);
         }
         if (current.length() > 0) {
             chunks.add(current.toString());

@@ -150,4 +150,28 @@ class SalesforceErrorClassifierTest {
         assertThat(c.kind()).isEqualTo(ErrorKind.RETRIABLE);
         assertThat(c.message()).isEqualTo("Salesforce returned no result for subrequest q3");
     }
+
+    @ParameterizedTest(name = "a record refused with {0} is parked {1}")
+    @CsvSource({
+            "UNABLE_TO_LOCK_ROW, RETRIABLE",
+            "ENTITY_IS_DELETED, RETRIABLE",
+            "INVALID_CROSS_REFERENCE_KEY, RETRIABLE",
+            "CANNOT_UPDATE_CONVERTED_LEAD, RETRIABLE",
+            "SERVER_UNAVAILABLE, SKIPPABLE",
+            "STRING_TOO_LONG, SKIPPABLE",
+            "UNMATCHED, SKIPPABLE",
+            "INVALID_EMAIL, SKIPPABLE",
+            "DUPLICATE_EMAIL, SKIPPABLE"})
+    void rowLocksAndStaleTargetsAreParkedForTheRetryRoute(String code, ErrorKind kind) {
+        assertThat(SalesforceErrorClassifier.parkedKind(code)).isEqualTo(kind);
+    }
+
+    @Test
+    void onlyDeletedOrConvertedTargetsAreStale() {
+        assertThat(SalesforceErrorClassifier.isStaleTarget("ENTITY_IS_DELETED")).isTrue();
+        assertThat(SalesforceErrorClassifier.isStaleTarget("INVALID_CROSS_REFERENCE_KEY")).isTrue();
+        assertThat(SalesforceErrorClassifier.isStaleTarget("CANNOT_UPDATE_CONVERTED_LEAD")).isTrue();
+        assertThat(SalesforceErrorClassifier.isStaleTarget("UNABLE_TO_LOCK_ROW")).isFalse();
+        assertThat(SalesforceErrorClassifier.isStaleTarget("STRING_TOO_LONG")).isFalse();
+    }
 }

@@ -38,4 +38,20 @@ class SalesforceSoqlTest {
     void dateTimesAreUnquotedUtcWholeSeconds() {
         assertThat(SalesforceSoql.dateTime(Instant.parse("2024-06-03T09:20:40.987Z"))).isEqualTo("2024-06-03T09:20:40Z");
     }
+
+    @Test
+    void orConditionsAreChunkedWithTheSeparatorCounted() {
+        List<String> conditions = IntStream.range(0, 300).mapToObj(i -> "Website LIKE " + SalesforceSoql.endsWith("company" + i + ".example")).toList();
+        List<String> chunks = SalesforceSoql.joined(conditions, " OR ", 1_000);
+        assertThat(chunks).hasSizeGreaterThan(10).allSatisfy(c -> assertThat(c.length()).isLessThanOrEqualTo(1_000));
+        assertThat(String.join(" OR ", chunks).split(" OR ")).containsExactlyElementsOf(conditions);
+        assertThat(SalesforceSoql.joined(List.of("a", "b"), " OR ", 6)).containsExactly("a OR b");
+        assertThat(SalesforceSoql.joined(List.of("a", "b"), " OR ", 5)).containsExactly("a", "b");
+    }
+
+    @Test
+    void endsWithEscapesTheLikeWildcardsOfTheValue() {
+        assertThat(SalesforceSoql.endsWith("acme.com")).isEqualTo("'%acme.com'");
+        assertThat(SalesforceSoql.endsWith("my_co%.com")).isEqualTo("'%my\\\\_co\\\\%.com'");
+    }
 }

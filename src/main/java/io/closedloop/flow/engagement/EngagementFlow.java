@@ -10,7 +10,11 @@ import io.closedloop.hubspot.HubSpotContactChangeReader;
 import io.closedloop.hubspot.HubSpotEmailEventReader;
 import io.closedloop.hubspot.HubSpotFormSubmissionReader;
 import io.closedloop.hubspot.HubSpotListMembershipReader;
-import io.closedloop.salesforce.SalesforceActivitySink;
+import io.closedloop.salesforce.SalesforceAccountFinder;
+import io.closedloop.salesforce.SalesforceActivityWriter;
+import io.closedloop.salesforce.SalesforceKeyMomentTasks;
+import io.closedloop.salesforce.SalesforceLeadCreator;
+import io.closedloop.salesforce.SalesforceSummaryWriter;
 import io.closedloop.salesforce.SalesforceIdentityResolver;
 import io.closedloop.salesforce.SalesforceSlaClockStarter;
 import io.closedloop.state.StateStore;
@@ -45,9 +49,13 @@ public final class EngagementFlow implements FlowBinding {
 
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(c.salesforce(), settings.preferContact(),
                 settings.duplicatePolicy(), store.identities(), c.clock(), settings.identityCache());
-        SalesforceActivitySink sink = new SalesforceActivitySink(c.salesforce(), resolver, store, settings.fieldMapping(),
-                settings.keyMoments(), settings.createLeadsForUnmatchedMqls(), c.clock(), settings.salesforceApiVersion(),
-                RECORD_RETRY_BACKOFF);
+        String apiVersion = settings.salesforceApiVersion();
+        SalesforceActivitySink sink = new SalesforceActivitySink(c.salesforce(), store, resolver,
+                new SalesforceLeadCreator(c.salesforce(), c.clock(), apiVersion, settings.createLeadsForUnmatchedMqls()),
+                new SalesforceAccountFinder(c.salesforce(), store.domainAccounts(), c.clock()),
+                new SalesforceActivityWriter(c.salesforce(), apiVersion, RECORD_RETRY_BACKOFF),
+                new SalesforceKeyMomentTasks(c.salesforce(), store, settings.keyMoments(), apiVersion),
+                new SalesforceSummaryWriter(c.salesforce(), store, settings.fieldMapping(), c.clock(), apiVersion), c.clock());
         sink.startingSlaClocks(new SalesforceSlaClockStarter(c.salesforce(), store, settings.dispositionRules()));
         c.bind("salesforceActivitySink", sink);
 

@@ -1,7 +1,5 @@
 package io.closedloop.flow.engagement;
 
-import io.closedloop.salesforce.SalesforceActivitySink;
-
 import io.closedloop.flow.SalesforceSchemaGate;
 
 import io.closedloop.state.ParkedRecords.ParkedRecord;
