@@ -25,14 +25,20 @@ public record FieldMapping(Map<String, Map<String, Rule>> rules) {
 
     public static final Path DEFAULT_FILE = Path.of("config", "salesforce-fields.properties");
 
+    // the summary fields, by their Salesforce API names (salesforce/force-app); the mapping file names them too
+    public static final String LAST_MARKETING_ACTIVITY_AT = "Last_Marketing_Activity_At__c";
+    public static final String MARKETING_ENGAGEMENT_SCORE = "Marketing_Engagement_Score__c";
+    public static final String MARKETING_ACTIVITY_7D = "Marketing_Activity_7d__c";
+    public static final String MARKETING_ACTIVITY_30D = "Marketing_Activity_30d__c";
+    public static final String MARKETING_ENGAGED_PEOPLE = "Marketing_Engaged_People__c";
+    public static final String MARKETING_SUMMARY = "Marketing_Summary__c";
+    public static final String MQL_AT = "MQL_At__c";
+
     /** The fields Closedloop knows how to compute, per object. */
     public static final Map<String, List<String>> KNOWN = Map.of(
-            "Lead", List.of("Last_Marketing_Activity_At__c", "Marketing_Engagement_Score__c", "Marketing_Activity_7d__c",
-                    "MQL_At__c", "Marketing_Summary__c"),
-            "Contact", List.of("Last_Marketing_Activity_At__c", "Marketing_Engagement_Score__c", "Marketing_Activity_7d__c",
-                    "MQL_At__c", "Marketing_Summary__c"),
-            "Account", List.of("Last_Marketing_Activity_At__c", "Marketing_Activity_30d__c", "Marketing_Engaged_People__c",
-                    "Marketing_Summary__c"));
+            "Lead", List.of(LAST_MARKETING_ACTIVITY_AT, MARKETING_ENGAGEMENT_SCORE, MARKETING_ACTIVITY_7D, MQL_AT, MARKETING_SUMMARY),
+            "Contact", List.of(LAST_MARKETING_ACTIVITY_AT, MARKETING_ENGAGEMENT_SCORE, MARKETING_ACTIVITY_7D, MQL_AT, MARKETING_SUMMARY),
+            "Account", List.of(LAST_MARKETING_ACTIVITY_AT, MARKETING_ACTIVITY_30D, MARKETING_ENGAGED_PEOPLE, MARKETING_SUMMARY));
 
     /** Every known field written always: the default when no file is present. */
     public static FieldMapping defaults() {

@@ -13,12 +13,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import io.closedloop.state.StateStore;
 import io.closedloop.flow.SyncFailureHandler;
-import io.closedloop.config.SalesforceAuth;
 import io.closedloop.hubspot.HubSpotClient;
 import io.closedloop.state.StateRetention;
 import io.closedloop.flow.replay.ParkedReplay;
 import io.closedloop.salesforce.SalesforceClient;
-import io.closedloop.salesforce.SalesforceJwtKeystore;
 import io.closedloop.salesforce.SalesforceSchemaCheck;
 import io.closedloop.flow.SalesforceSchemaGate;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,10 +27,6 @@ import io.closedloop.flow.engagement.EngagementFlow;
 import io.closedloop.flow.feedback.FeedbackFlow;
 import io.closedloop.flow.sla.SlaFlow;
 import java.time.Clock;
-import org.apache.camel.component.salesforce.AuthenticationType;
-import org.apache.camel.component.salesforce.SalesforceComponent;
-import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
@@ -73,7 +67,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
         this.store = StateStore.open(settings, clock);
         this.flowHealth = new FlowHealth(clock);
         this.main = new Main();
-        camelProperties(routes).forEach(main::addOverrideProperty);
+        RouteProperties.camel(settings, routes).forEach(main::addOverrideProperty);
         extraProperties.forEach(main::addOverrideProperty);
         main.bind("settings", settings);
         main.bind("clock", clock);
@@ -125,7 +119,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
 
     /** The shared clients, budgets and gate once, then every flow's beans (they need the Camel context for endpoints). */
     private void bindFlows(CamelContext context) {
-        context.addComponent("salesforce", salesforceComponent());
+        context.addComponent("salesforce", SalesforceComponents.of(settings));
         var registry = context.getRegistry();
         ApiCircuitBreaker.Settings circuit = RouteProperties.circuitBreaker(context);
         hubspotBudget = new HubSpotBudget(clock, settings.hubspotBurstPer10s(), settings.hubspotDailyBudget());
@@ -145,53 +139,6 @@ public final class ClosedloopRuntime implements AutoCloseable {
         FlowContext shared = new FlowContext(settings, clock, store, flowHealth, hubspot, salesforce, schemaGate, parkedReplay,
                 registry, () -> context.getRegistry().findSingleByType(MeterRegistry.class));
         FLOWS.forEach(flow -> flow.bind(shared));
-    }
-
-    private SalesforceComponent salesforceComponent() {
-        return salesforceComponent(settings);
-    }
-
-    /** camel-salesforce, logging in lazily so that bad credentials stop the flows (health DOWN) rather than startup. */
-    static SalesforceComponent salesforceComponent(ClosedloopSettings settings) {
-        SalesforceComponent component = new SalesforceComponent();
-        component.setLoginUrl(settings.salesforceLoginUrl().toString());
-        component.setClientId(settings.salesforceAuth().clientId());
-        if (settings.salesforceAuth() instanceof SalesforceAuth.ClientCredentials cc) {
-            component.setAuthenticationType(AuthenticationType.CLIENT_CREDENTIALS);
-            component.setClientSecret(cc.clientSecret().reveal());
-        } else if (settings.salesforceAuth() instanceof SalesforceAuth.JwtBearer jwt) {
-            component.setAuthenticationType(AuthenticationType.JWT);
-            component.setUserName(jwt.username());
-            component.setKeystore(SalesforceJwtKeystore.of(jwt));
-        }
-        component.setLazyLogin(true);
-        SalesforceEndpointConfig config = new SalesforceEndpointConfig();
-        config.setApiVersion(settings.salesforceApiVersion());
-        component.setConfig(config);
-        return component;
-    }
-
-    private Map<String, String> camelProperties(String routes) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("camel.main.name", "closedloop");
-        p.put("camel.main.routes-include-pattern", routes);
-        p.put("camel.main.shutdown-timeout", "15");
-        p.put("camel.main.routes-reload-enabled", "false");
-        p.put("camel.management.enabled", "true");
-        p.put("camel.management.host", "0.0.0.0");
-        p.put("camel.management.port", Integer.toString(settings.httpPort()));
-        p.put("camel.management.health-check-enabled", "true");
-        p.put("camel.management.metrics-enabled", "true");
-        p.put("camel.metrics.enabled", "true");
-        p.put("camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,processor,uptime");
-        // per-route policies already count exchanges; the event notifier clashes on shared direct endpoints
-        p.put("camel.metrics.enable-exchange-event-notifier", "false");
-        p.put("camel.health.enabled", "true");
-        p.put("camel.health.exposure-level", "full");
-        // one retry policy owns retries: HttpClient's silent 429/503 retry would double API calls
-        p.put("camel.component.http.automatic-retries-disabled", "true");
-        p.putAll(RouteProperties.of(settings));
-        return p;
     }
 
     /** Starts the daemon and returns once every route is up. */

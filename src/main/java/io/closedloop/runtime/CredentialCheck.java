@@ -101,7 +101,7 @@ public final class CredentialCheck {
     private static void checkSalesforceSchema(ClosedloopSettings s, List<String> problems, List<String> notes) {
         CamelContext context = new DefaultCamelContext();
         try {
-            context.addComponent("salesforce", ClosedloopRuntime.salesforceComponent(s));
+            context.addComponent("salesforce", SalesforceComponents.of(s));
             context.start();
             List<String> found = new SalesforceSchemaCheck(new SalesforceClient(context, s), s.fieldMapping(), s.keyMoments().enabled()).problems();
             if (found.isEmpty()) {

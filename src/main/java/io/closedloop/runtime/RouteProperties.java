@@ -35,6 +35,30 @@ final class RouteProperties {
         return p;
     }
 
+    /** Camel Main's own settings (routes, the ops server, health, metrics) and then the Closedloop properties. */
+    static Map<String, String> camel(ClosedloopSettings settings, String routes) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("camel.main.name", "closedloop");
+        p.put("camel.main.routes-include-pattern", routes);
+        p.put("camel.main.shutdown-timeout", "15");
+        p.put("camel.main.routes-reload-enabled", "false");
+        p.put("camel.management.enabled", "true");
+        p.put("camel.management.host", "0.0.0.0");
+        p.put("camel.management.port", Integer.toString(settings.httpPort()));
+        p.put("camel.management.health-check-enabled", "true");
+        p.put("camel.management.metrics-enabled", "true");
+        p.put("camel.metrics.enabled", "true");
+        p.put("camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,processor,uptime");
+        // per-route policies already count exchanges; the event notifier clashes on shared direct endpoints
+        p.put("camel.metrics.enable-exchange-event-notifier", "false");
+        p.put("camel.health.enabled", "true");
+        p.put("camel.health.exposure-level", "full");
+        // one retry policy owns retries: HttpClient's silent 429/503 retry would double API calls
+        p.put("camel.component.http.automatic-retries-disabled", "true");
+        p.putAll(of(settings));
+        return p;
+    }
+
     /** The circuit breaker as the context resolves its properties: the settings', or an extra property's override. */
     static ApiCircuitBreaker.Settings circuitBreaker(CamelContext context) {
         return new ApiCircuitBreaker.Settings(Math.toIntExact(number(context, CIRCUIT_BREAKER_FAILURES)),

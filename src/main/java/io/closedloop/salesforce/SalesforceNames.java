@@ -1,5 +1,7 @@
 package io.closedloop.salesforce;
 
+import io.closedloop.config.FieldMapping;
+
 /** API names of the custom objects and fields Closedloop deploys to Salesforce ({@code salesforce/force-app}). */
 public final class SalesforceNames {
     /** The object every engagement event becomes. */
@@ -22,14 +24,14 @@ public final class SalesforceNames {
     public static final String CAMPAIGN_NAME = "Campaign_Name__c";
     public static final String DETAILS = "Details__c";
 
-    // summary fields on Lead, Contact and Account (config/salesforce-fields.properties may switch them off)
-    public static final String LAST_MARKETING_ACTIVITY_AT = "Last_Marketing_Activity_At__c";
-    public static final String MARKETING_ENGAGEMENT_SCORE = "Marketing_Engagement_Score__c";
-    public static final String MARKETING_ACTIVITY_7D = "Marketing_Activity_7d__c";
-    public static final String MARKETING_ACTIVITY_30D = "Marketing_Activity_30d__c";
-    public static final String MARKETING_ENGAGED_PEOPLE = "Marketing_Engaged_People__c";
-    public static final String MARKETING_SUMMARY = "Marketing_Summary__c";
-    public static final String MQL_AT = "MQL_At__c";
+    // summary fields on Lead, Contact and Account, named where the field mapping lists them
+    public static final String LAST_MARKETING_ACTIVITY_AT = FieldMapping.LAST_MARKETING_ACTIVITY_AT;
+    public static final String MARKETING_ENGAGEMENT_SCORE = FieldMapping.MARKETING_ENGAGEMENT_SCORE;
+    public static final String MARKETING_ACTIVITY_7D = FieldMapping.MARKETING_ACTIVITY_7D;
+    public static final String MARKETING_ACTIVITY_30D = FieldMapping.MARKETING_ACTIVITY_30D;
+    public static final String MARKETING_ENGAGED_PEOPLE = FieldMapping.MARKETING_ENGAGED_PEOPLE;
+    public static final String MARKETING_SUMMARY = FieldMapping.MARKETING_SUMMARY;
+    public static final String MQL_AT = FieldMapping.MQL_AT;
 
     // Lead fields sales fill in when they reject a lead
     public static final String REJECTION_REASON = "Rejection_Reason__c";

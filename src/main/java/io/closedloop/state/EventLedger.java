@@ -41,10 +41,10 @@ public final class EventLedger {
         this.insertActivity = dialect.insertIgnore("event_ledger", List.of("event_id"), ACTIVITY_COLUMNS.split(", "));
     }
 
-    /** Records written activities in one batch; ids already present are left as they are. */
-    public void recordActivities(List<Activity> activities) {
+    /** Records activities written as records of {@code targetType}, in one batch; ids already present stay as they are. */
+    public void recordActivities(String targetType, List<Activity> activities) {
         Instant now = clock.instant();
-        List<Object[]> rows = activities.stream().map(a -> new Object[] {a.eventId(), a.flow(), "Marketing_Activity__c",
+        List<Object[]> rows = activities.stream().map(a -> new Object[] {a.eventId(), a.flow(), targetType,
                 a.targetId(), a.subjectId(), a.accountId(), a.activityType(), truncate(a.assetName(), 255), a.occurredAt(), now})
                 .toList();
         for (int from = 0; from < rows.size(); from += CHUNK) {

@@ -145,12 +145,12 @@ abstract class StateStoreContract {
     @Test
     void ledgerKeepsActivityDetailsForSummariesAndRollUps() {
         EventLedger ledger = store().ledger();
-        ledger.recordActivities(List.of(
+        ledger.recordActivities("Marketing_Activity__c", List.of(
                 new EventLedger.Activity("e1", "f", "a01", "00QA", "001X", "Email Click", "Pricing update", T0.minus(Duration.ofDays(1))),
                 new EventLedger.Activity("e2", "f", "a02", "003B", "001X", "Form Submission", "Demo request", T0.minus(Duration.ofDays(10))),
                 new EventLedger.Activity("e3", "f", "a03", "00QA", null, "Email Open", "Q4 newsletter", T0.minus(Duration.ofHours(2)))));
         // recording the same event again changes nothing
-        ledger.recordActivities(List.of(new EventLedger.Activity("e1", "f", "zzz", "00QA", "001X", "Email Click", "other", T0)));
+        ledger.recordActivities("Marketing_Activity__c", List.of(new EventLedger.Activity("e1", "f", "zzz", "00QA", "001X", "Email Click", "other", T0)));
 
         assertThat(ledger.activitiesOfSubjects(List.of("00QA"), T0.minus(Duration.ofDays(7))))
                 .extracting(EventLedger.Activity::eventId).containsExactly("e3", "e1");

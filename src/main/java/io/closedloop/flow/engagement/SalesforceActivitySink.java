@@ -12,6 +12,7 @@ import io.closedloop.salesforce.SalesforceActivityWriter;
 import io.closedloop.salesforce.SalesforceClient;
 import io.closedloop.salesforce.SalesforceErrorClassifier;
 import io.closedloop.salesforce.SalesforceIdentityResolver;
+import io.closedloop.salesforce.SalesforceNames;
 import io.closedloop.salesforce.SalesforceIdentityResolver.Resolution;
 import io.closedloop.salesforce.SalesforceIdentityResolver.Target;
 import io.closedloop.salesforce.SalesforceKeyMomentTasks;
@@ -234,7 +235,7 @@ public class SalesforceActivitySink {
                 slaClocks.start(mqls);
             }
             // the ledger and the summary queue move together, after Salesforce confirmed the records
-            store.ledger().recordActivities(done);
+            store.ledger().recordActivities(SalesforceNames.MARKETING_ACTIVITY, done);
             store.summaryQueue().add(dirty);
             store.identities().putAll(identities);
             resolver.forget(List.copyOf(stale));
