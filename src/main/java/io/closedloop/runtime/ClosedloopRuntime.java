@@ -14,6 +14,7 @@ import java.util.List;
 import io.closedloop.state.StateStore;
 import io.closedloop.flow.SyncFailureHandler;
 import io.closedloop.hubspot.HubSpotClient;
+import io.closedloop.hubspot.HubSpotContactWriter;
 import io.closedloop.state.StateRetention;
 import io.closedloop.flow.replay.ParkedReplay;
 import io.closedloop.salesforce.SalesforceClient;
@@ -136,8 +137,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
         registry.bind("salesforceSchemaGate", schemaGate);
         parkedReplay = new ParkedReplay(store.parked());
         registry.bind("parkedReplay", parkedReplay);
-        FlowContext shared = new FlowContext(settings, clock, store, flowHealth, hubspot, salesforce, schemaGate, parkedReplay,
-                registry, () -> context.getRegistry().findSingleByType(MeterRegistry.class));
+        FlowContext shared = new FlowContext(settings, clock, store, flowHealth, hubspot, new HubSpotContactWriter(hubspot),
+                salesforce, schemaGate, parkedReplay, registry, () -> context.getRegistry().findSingleByType(MeterRegistry.class));
         FLOWS.forEach(flow -> flow.bind(shared));
     }
 

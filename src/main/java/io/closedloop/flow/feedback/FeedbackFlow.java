@@ -4,7 +4,6 @@ import io.closedloop.config.DispositionRules;
 import io.closedloop.core.FlowId;
 import io.closedloop.flow.FlowBinding;
 import io.closedloop.flow.FlowContext;
-import io.closedloop.hubspot.HubSpotContactWriter;
 import io.closedloop.hubspot.HubSpotDispositionWriter;
 import io.closedloop.hubspot.HubSpotPropertySetup;
 import io.closedloop.salesforce.SalesforceCampaignAttribution;
@@ -27,7 +26,7 @@ public final class FeedbackFlow implements FlowBinding {
         c.bind("salesforceDispositionReader", new SalesforceDispositionReader(c.salesforce(), c.store(), rules, c.clock(),
                 c.settings().initialLookback(), SETTLE));
         c.bind("salesforceCampaignAttribution", new SalesforceCampaignAttribution(c.salesforce(), c.store()));
-        HubSpotDispositionWriter writer = new HubSpotDispositionWriter(new HubSpotContactWriter(c.hubspot()), c.store(), rules,
+        HubSpotDispositionWriter writer = new HubSpotDispositionWriter(c.hubspotContacts(), c.store(), rules,
                 FlowId.SALESFORCE_DISPOSITIONS.key());
         c.bind("hubSpotDispositionWriter", writer);
         c.parkedReplay().register(new HubSpotDispositionReplay(setup, writer, c.store().parked()), FlowId.SALESFORCE_DISPOSITIONS);

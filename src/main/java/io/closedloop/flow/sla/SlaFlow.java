@@ -2,7 +2,6 @@ package io.closedloop.flow.sla;
 
 import io.closedloop.flow.FlowBinding;
 import io.closedloop.flow.FlowContext;
-import io.closedloop.hubspot.HubSpotContactWriter;
 import io.closedloop.salesforce.SalesforceSlaReader;
 import io.closedloop.salesforce.SalesforceSlaTasks;
 
@@ -13,6 +12,6 @@ public final class SlaFlow implements FlowBinding {
         var rules = c.settings().dispositionRules();
         c.bind("slaWatch", new SlaWatch(new SalesforceSlaReader(c.salesforce(), c.store(), rules),
                 new SalesforceSlaTasks(c.salesforce(), c.store(), rules, c.clock(), c.settings().salesforceApiVersion()),
-                new HubSpotContactWriter(c.hubspot()), c.store(), c.clock(), c.meters()));
+                c.hubspotContacts(), c.store(), c.clock(), c.meters()));
     }
 }
