@@ -80,6 +80,9 @@ public final class StateStore implements AutoCloseable {
     }
 
     static void migrate(DataSource dataSource, Dialect dialect) {
+        if (dialect == Dialect.H2) {
+            H2FirstMigration.undoInterrupted(dataSource);
+        }
         Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
