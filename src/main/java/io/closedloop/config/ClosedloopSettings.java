@@ -35,7 +35,10 @@ public record ClosedloopSettings(
         ApiCircuitBreaker.Settings circuitBreaker,
         Duration unmatchedRetryInterval,
         Duration initialLookback,
-        Duration identityCache) {
+        Duration identityCache,
+        Duration sweepPeriod,
+        Duration sweepDepth,
+        Duration clockSkewLimit) {
 
     public ClosedloopSettings {
         hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);

@@ -54,7 +54,13 @@ public enum SettingKey {
             "How often parked unmatched and retriable engagement goes through the sink again"),
     CLOSEDLOOP_INITIAL_LOOKBACK("1h", false, "How far back a source reads at its first poll, before it has a cursor"),
     CLOSEDLOOP_IDENTITY_CACHE("15m", false,
-            "How long an email's resolution to a Lead or Contact is reused before Salesforce is asked again (0s: never)");
+            "How long an email's resolution to a Lead or Contact is reused before Salesforce is asked again (0s: never)"),
+    CLOSEDLOOP_SWEEP_PERIOD("10m", false,
+            "How often the time-windowed HubSpot sources (email events, form submissions) re-read the recent past for late-indexed records"),
+    CLOSEDLOOP_SWEEP_DEPTH("30m", false,
+            "How far back each sweep re-reads; more than CLOSEDLOOP_SWEEP_PERIOD plus CLOSEDLOOP_POLL_INTERVAL, the difference being the lateness caught"),
+    CLOSEDLOOP_CLOCK_SKEW_LIMIT("2m", false,
+            "Largest offset between an API's clock (its Date header) and this host's; above it the time-windowed sources pause");
 
     private final String defaultValue;
     private final boolean secret;

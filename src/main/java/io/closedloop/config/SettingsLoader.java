@@ -88,6 +88,10 @@ public final class SettingsLoader {
         var initialLookback = values.duration(CLOSEDLOOP_INITIAL_LOOKBACK, Duration.ZERO, "a duration such as 1h, 7d, 0s or PT1H");
         var identityCache = values.duration(CLOSEDLOOP_IDENTITY_CACHE, Duration.ZERO,
                 "a duration such as 15m, 1h or PT15M, or 0s for no cache");
+        var sweepPeriod = values.duration(CLOSEDLOOP_SWEEP_PERIOD, Duration.ofSeconds(1), "a duration of at least 1s such as 10m, 1h or PT10M");
+        var sweepDepth = sweepDepth(sweepPeriod, pollInterval);
+        var clockSkewLimit = values.duration(CLOSEDLOOP_CLOCK_SKEW_LIMIT, Duration.ofSeconds(1),
+                "a duration of at least 1s such as 2m, 30s or PT2M");
 
         problems.throwIfAny();
         return new ClosedloopSettings(hubspotBaseUrl, hubspotToken, loginUrl, auth, apiVersion, dbUrl, dbUser,
@@ -95,7 +99,15 @@ public final class SettingsLoader {
                 useFile && Files.isRegularFile(configFile) ? configFile : null, !"lead".equals(prefer),
                 ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
                 keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules, parkedRetention, burst, hubspotDaily,
-                salesforceShare, retry, circuitBreaker, unmatchedRetryInterval, initialLookback, identityCache);
+                salesforceShare, retry, circuitBreaker, unmatchedRetryInterval, initialLookback, identityCache,
+                sweepPeriod, sweepDepth, clockSkewLimit);
+    }
+
+    /** A sweep starts at the first poll after its period: shallower than period plus poll interval, it would leave gaps. */
+    private Duration sweepDepth(Duration period, Duration pollInterval) {
+        Duration gap = period == null || pollInterval == null ? Duration.ZERO : period.plus(pollInterval);
+        return values.duration(CLOSEDLOOP_SWEEP_DEPTH, gap.plusMillis(1), "a duration longer than " + CLOSEDLOOP_SWEEP_PERIOD.env()
+                + " plus " + CLOSEDLOOP_POLL_INTERVAL.env() + " (" + gap.toSeconds() + " s) such as 30m or PT30M");
     }
 
     /** Bounded, never infinite: the maximum delay may not be shorter than the first. */

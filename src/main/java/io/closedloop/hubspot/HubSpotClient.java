@@ -6,6 +6,7 @@ import io.closedloop.config.ClosedloopSettings;
 import io.closedloop.core.ApiBudget;
 import io.closedloop.core.ApiCircuitBreaker;
 import io.closedloop.core.Classification;
+import io.closedloop.core.ClockOffset;
 import io.closedloop.core.ErrorKind;
 import io.closedloop.core.PausedSyncException;
 import io.closedloop.core.SyncException;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +38,8 @@ public class HubSpotClient {
     private final AtomicLong calls = new AtomicLong();
     private final HubSpotBudget budget;
     private final ApiCircuitBreaker breaker;
+    private final ClockOffset clockOffset;
+    private final Clock clock;
     /** A rejected token: no further call is made until a restart with a good one. */
     private volatile Classification authFailure;
 
@@ -45,8 +49,15 @@ public class HubSpotClient {
     }
 
     public HubSpotClient(CamelContext context, ClosedloopSettings settings, HubSpotBudget budget, ApiCircuitBreaker breaker) {
+        this(context, settings, budget, breaker, Clock.systemUTC());
+    }
+
+    /** @param clock the daemon's clock, against which HubSpot's is measured */
+    public HubSpotClient(CamelContext context, ClosedloopSettings settings, HubSpotBudget budget, ApiCircuitBreaker breaker, Clock clock) {
         this.budget = budget;
         this.breaker = breaker;
+        this.clock = clock;
+        this.clockOffset = new ClockOffset("hubspot", "HubSpot", settings.clockSkewLimit());
         budget.attach(breaker);
         this.template = context.createProducerTemplate();
         // one endpoint for every call; the path and query travel in headers
@@ -79,6 +90,22 @@ public class HubSpotClient {
         return budget;
     }
 
+    /** HubSpot's clock against ours, from the Date header of every response. */
+    public ClockOffset clockOffset() {
+        return clockOffset;
+    }
+
+    /**
+     * Pauses a time-windowed source while HubSpot's clock is too far from ours; a source's cheap probe call measures
+     * again first, so a corrected clock resumes it at the next poll.
+     */
+    public void guardClock(Instant now, String probePath, Map<String, String> probeQuery) {
+        if (clockOffset.exceeded()) {
+            get(probePath, probeQuery);
+        }
+        clockOffset.guard(now);
+    }
+
     private Response call(String method, String path, Map<String, String> query, Object body) {
         Classification rejected = authFailure;
         if (rejected != null) {
@@ -105,6 +132,7 @@ public class HubSpotClient {
             throw HubSpotErrorClassifier.classify(io).toException();
         }
         Message response = exchange.getMessage();
+        clockOffset.sample(response.getHeader("Date", String.class), clock.instant());
         budget.observe(name -> response.getHeader(name, String.class));
         int status = response.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String text = response.getBody(String.class);

@@ -19,17 +19,19 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Reads marketing email events (hubspot-api.md §2.1) window by window: from the watermark (less a small
  * overlap) to a little before now, all pages of 1,000 straight through, since the offset token is short-lived
- * and events come newest first. Every few polls a sweep re-reads the lookback window for late-indexed events;
- * the ledger makes the re-read free in Salesforce calls.
+ * and events come newest first. The window ends the settle time before now, widened by HubSpot's clock offset: events
+ * carry HubSpot's time, the window our own. Once per sweep period a sweep re-reads the sweep depth for late-indexed
+ * events; the ledger makes the re-read free in Salesforce calls.
  */
 public class HubSpotEmailEventReader implements PolledSource {
     public static final String SOURCE = FlowId.HUBSPOT_EMAIL_EVENTS.key();
     static final int PAGE = 1000;
 
-    /** Window settings: overlap at the start, settle time before now, and the periodic lookback sweep. */
-    public record Window(Duration initialLookback, Duration overlap, Duration settle, Duration lookback, int sweepEvery) {
+    /** Window settings: overlap at the start, settle time before now, and the sweep (how often, how far back). */
+    public record Window(Duration initialLookback, Duration overlap, Duration settle, Duration sweepPeriod, Duration sweepDepth) {
         public static Window defaults() {
-            return new Window(Duration.ofHours(1), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(15), 20);
+            return new Window(Duration.ofHours(1), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(10),
+                    Duration.ofMinutes(30));
         }
     }
 
@@ -55,12 +57,17 @@ public class HubSpotEmailEventReader implements PolledSource {
     @Override
     public SourceRead read(String value, Instant now) {
         TimeWindowCursor cursor = TimeWindowCursor.parse(value);
+        client.guardClock(now, "/email/public/v1/events", Map.of("startTimestamp", Long.toString(now.toEpochMilli()),
+                "endTimestamp", Long.toString(now.toEpochMilli()), "limit", "1"));
+        // widened either way: event times need not come from the clock that stamps the Date header
+        Duration skew = client.clockOffset().magnitude();
         Instant start = cursor.watermark().minus(window.overlap());
-        if (cursor.polls() > 0 && cursor.polls() % window.sweepEvery() == 0) {
-            Instant sweep = now.minus(window.lookback());
-            start = sweep.isBefore(start) ? sweep : start;
+        boolean sweep = !now.isBefore(cursor.sweptAt().plus(window.sweepPeriod()));
+        if (sweep) {
+            Instant depth = now.minus(window.sweepDepth()).minus(skew);
+            start = depth.isBefore(start) ? depth : start;
         }
-        Instant end = now.minus(window.settle());
+        Instant end = now.minus(window.settle()).minus(skew);
         if (!end.isAfter(start)) {
             return SourceRead.of(List.of(), null);
         }
@@ -81,6 +88,10 @@ public class HubSpotEmailEventReader implements PolledSource {
             page.path("events").forEach(raw::add);
             offset = page.path("hasMore").asBoolean(false) ? page.path("offset").asText(null) : null;
         } while (offset != null);
+        // a window read before the offset was known (first poll after a start) commits only what the answers' offset allows
+        client.clockOffset().guard(now);
+        Instant settled = now.minus(window.settle()).minus(client.clockOffset().magnitude());
+        Instant watermark = settled.isBefore(end) ? settled : end;
 
         Map<String, Long> countedOnly = new LinkedHashMap<>();
         List<EngagementEvent> events = new ArrayList<>();
@@ -92,7 +103,7 @@ public class HubSpotEmailEventReader implements PolledSource {
                 countedOnly.merge(e.path("type").asText("UNKNOWN"), 1L, Long::sum);
             }
         }
-        String next = new TimeWindowCursor(end, cursor.polls() + 1).serialize();
+        String next = new TimeWindowCursor(watermark, cursor.polls() + 1, sweep ? now : cursor.sweptAt()).serialize();
         return SourceRead.of(events, next).countedOnly(countedOnly);
     }
 

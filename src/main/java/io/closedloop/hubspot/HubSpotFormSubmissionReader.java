@@ -20,22 +20,27 @@ import java.util.Map;
 /**
  * Reads form submissions across all forms (hubspot-api.md §3): the form list is re-read every poll, so new
  * forms are picked up by themselves; each form's submissions come newest first and are paged until one at
- * or before that form's watermark (less an overlap). One cursor holds every form's watermark.
+ * or before that form's watermark (less an overlap). One cursor holds every form's watermark. Once per sweep period
+ * every form is read back to the sweep depth, for submissions indexed after the watermark passed them.
  */
 public class HubSpotFormSubmissionReader implements PolledSource {
     public static final String SOURCE = FlowId.HUBSPOT_FORM_SUBMISSIONS.key();
     static final int PAGE = 50;
     /** Cursor entry holding where forms seen for the first time start reading. */
     static final String START = "_start";
+    /** Cursor entry holding when the last sweep read. */
+    static final String SWEPT = "_swept";
+
+    /** Where a new form starts, the overlap of each form's watermark, and the sweep (how often, how far back). */
+    public record Window(Duration initialLookback, Duration overlap, Duration sweepPeriod, Duration sweepDepth) {
+    }
 
     private final HubSpotClient client;
-    private final Duration initialLookback;
-    private final Duration overlap;
+    private final Window window;
 
-    public HubSpotFormSubmissionReader(HubSpotClient client, Duration initialLookback, Duration overlap) {
+    public HubSpotFormSubmissionReader(HubSpotClient client, Window window) {
         this.client = client;
-        this.initialLookback = initialLookback;
-        this.overlap = overlap;
+        this.window = window;
     }
 
     @Override
@@ -50,20 +55,28 @@ public class HubSpotFormSubmissionReader implements PolledSource {
         if (watermarks.containsKey(START)) {
             return stored;
         }
-        watermarks.put(START, now.minus(initialLookback).toEpochMilli());
+        watermarks.put(START, now.minus(window.initialLookback()).toEpochMilli());
         return serialize(watermarks);
     }
 
     @Override
     public SourceRead read(String cursor, Instant now) {
         Map<String, Long> watermarks = parse(cursor);
+        client.guardClock(now, "/marketing/v3/forms", Map.of("limit", "1"));
         long defaultStart = watermarks.get(START);
+        boolean sweep = now.toEpochMilli() >= watermarks.getOrDefault(SWEPT, 0L) + window.sweepPeriod().toMillis();
+        // submission times are HubSpot's: the depth is widened by the clock offset like the email window's settle time
+        long sweepFrom = now.minus(window.sweepDepth()).minus(client.clockOffset().magnitude()).toEpochMilli();
         List<EngagementEvent> events = new ArrayList<>();
         Map<String, Long> next = new LinkedHashMap<>(watermarks);
+        if (sweep) {
+            next.put(SWEPT, now.toEpochMilli());
+        }
         for (JsonNode form : forms()) {
             String guid = form.path("id").asText();
             String name = form.path("name").asText(guid);
-            long since = watermarks.getOrDefault(guid, defaultStart) - overlap.toMillis();
+            long since = watermarks.getOrDefault(guid, defaultStart) - window.overlap().toMillis();
+            since = sweep ? Math.min(since, sweepFrom) : since;
             long newest = watermarks.getOrDefault(guid, defaultStart);
             String after = null;
             boolean older = false;
@@ -88,6 +101,7 @@ public class HubSpotFormSubmissionReader implements PolledSource {
             } while (after != null && !older);
             next.put(guid, newest);
         }
+        client.clockOffset().guard(now);
         return SourceRead.of(events, serialize(next));
     }
 

@@ -1,6 +1,7 @@
 package io.closedloop.ops;
 
 import io.closedloop.core.ApiBudget;
+import io.closedloop.core.ClockOffset;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -8,10 +9,18 @@ import java.util.List;
 /**
  * Budget state as gauges on /observe/metrics, tagged by API: {@code closedloop_api_budget_remaining},
  * {@code closedloop_api_budget_limit}, {@code closedloop_api_paused} (1 while paused) and
- * {@code closedloop_api_circuit_open} (1 while the circuit breaker is open).
+ * {@code closedloop_api_circuit_open} (1 while the circuit breaker is open), and {@code closedloop_api_clock_offset_seconds}.
  */
 public final class ApiBudgetMetrics {
     private ApiBudgetMetrics() {
+    }
+
+    public static void register(MeterRegistry registry, List<ApiBudget> budgets, List<ClockOffset> clocks) {
+        for (ClockOffset c : clocks) {
+            Gauge.builder("closedloop.api.clock.offset.seconds", c, x -> x.offset().toMillis() / 1000.0).tag("api", c.api())
+                    .description("The API's clock minus this host's, from its Date headers").register(registry);
+        }
+        register(registry, budgets);
     }
 
     public static void register(MeterRegistry registry, List<ApiBudget> budgets) {

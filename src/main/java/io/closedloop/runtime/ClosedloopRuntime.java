@@ -3,6 +3,7 @@ package io.closedloop.runtime;
 import io.closedloop.config.ClosedloopSettings;
 import io.closedloop.ops.FlowHealth;
 import io.closedloop.ops.FlowHealthCheck;
+import io.closedloop.core.ClockOffset;
 import io.closedloop.ops.ApiBudgetHealthCheck;
 import io.closedloop.ops.ApiBudgetMetrics;
 import io.closedloop.hubspot.HubSpotBudget;
@@ -53,6 +54,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private ParkedReplay parkedReplay;
     private HubSpotBudget hubspotBudget;
     private SalesforceBudget salesforceBudget;
+    private List<ClockOffset> clockOffsets = List.of();
 
     public ClosedloopRuntime(ClosedloopSettings settings, Clock clock) {
         this(settings, clock, ROUTES, Map.of());
@@ -88,7 +90,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
             public void afterConfigure(BaseMainSupport support) {
                 CamelContext context = support.getCamelContext();
                 HealthCheckRegistry.get(context).register(new FlowHealthCheck(flowHealth));
-                HealthCheckRegistry.get(context).register(new ApiBudgetHealthCheck(List.of(hubspotBudget, salesforceBudget)));
+                HealthCheckRegistry.get(context).register(new ApiBudgetHealthCheck(List.of(hubspotBudget, salesforceBudget), clockOffsets));
                 try {
                     context.addStartupListener(schemaCheckAtStartup());
                 } catch (Exception e) {
@@ -125,10 +127,12 @@ public final class ClosedloopRuntime implements AutoCloseable {
         ApiCircuitBreaker.Settings circuit = RouteProperties.circuitBreaker(context);
         hubspotBudget = new HubSpotBudget(clock, settings.hubspotBurstPer10s(), settings.hubspotDailyBudget());
         salesforceBudget = new SalesforceBudget(clock, settings.salesforceDailyShare());
-        HubSpotClient hubspot = new HubSpotClient(context, settings, hubspotBudget, new ApiCircuitBreaker("hubspot", "HubSpot", clock, circuit));
+        HubSpotClient hubspot = new HubSpotClient(context, settings, hubspotBudget, new ApiCircuitBreaker("hubspot", "HubSpot", clock, circuit),
+                clock);
         SalesforceClient salesforce = new SalesforceClient(context, settings, salesforceBudget,
-                new ApiCircuitBreaker("salesforce", "Salesforce", clock, circuit));
-        ApiBudgetMetrics.register(metrics, List.of(hubspotBudget, salesforceBudget));
+                new ApiCircuitBreaker("salesforce", "Salesforce", clock, circuit), clock);
+        clockOffsets = List.of(hubspot.clockOffset(), salesforce.clockOffset());
+        ApiBudgetMetrics.register(metrics, List.of(hubspotBudget, salesforceBudget), clockOffsets);
         registry.bind("hubSpotClient", hubspot);
         registry.bind("salesforceClient", salesforce);
         registry.bind("syncCheckpoint", new SyncCheckpoint(store, flowHealth));

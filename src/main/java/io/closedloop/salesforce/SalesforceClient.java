@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.closedloop.config.ClosedloopSettings;
 import io.closedloop.core.ApiCircuitBreaker;
 import io.closedloop.core.Classification;
+import io.closedloop.core.ClockOffset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,6 +30,8 @@ public class SalesforceClient {
     private final AtomicLong calls = new AtomicLong();
     private final SalesforceBudget budget;
     private final ApiCircuitBreaker breaker;
+    private final ClockOffset clockOffset;
+    private final Clock clock;
     /** Rejected credentials: no further login or call is attempted until a restart with good ones. */
     private volatile Classification authFailure;
 
@@ -38,8 +41,16 @@ public class SalesforceClient {
     }
 
     public SalesforceClient(CamelContext context, ClosedloopSettings settings, SalesforceBudget budget, ApiCircuitBreaker breaker) {
+        this(context, settings, budget, breaker, Clock.systemUTC());
+    }
+
+    /** @param clock the daemon's clock, against which Salesforce's is measured */
+    public SalesforceClient(CamelContext context, ClosedloopSettings settings, SalesforceBudget budget, ApiCircuitBreaker breaker,
+            Clock clock) {
+        this.clock = clock;
         this.budget = budget;
         this.breaker = breaker;
+        this.clockOffset = new ClockOffset("salesforce", "Salesforce", settings.clockSkewLimit());
         budget.attach(breaker);
         this.template = context.createProducerTemplate();
         this.dataPath = "/services/data/v" + settings.salesforceApiVersion();
@@ -124,6 +135,11 @@ public class SalesforceClient {
         return budget;
     }
 
+    /** Salesforce's clock against ours, from the Date header of every response; shown in health and metrics. */
+    public ClockOffset clockOffset() {
+        return clockOffset;
+    }
+
     private JsonNode call(String method, String path, String soql, String body) {
         Classification rejected = authFailure;
         if (rejected != null) {
@@ -142,6 +158,7 @@ public class SalesforceClient {
             e.getIn().setBody(body);
         });
         budget.observe(exchange.getMessage().getHeader("Sforce-Limit-Info", String.class));
+        clockOffset.sample(exchange.getMessage().getHeader("Date", String.class), clock.instant());
         Exception failure = exchange.getException();
         if (failure != null) {
             Classification c = SalesforceErrorClassifier.classify(failure);

@@ -399,4 +399,29 @@ class SettingsLoaderTest {
         assertThat(problems(noConfig(), env)).containsExactly("CLOSEDLOOP_RETRY_MAX_DELAY: expected a duration no shorter than "
                 + "CLOSEDLOOP_RETRY_INITIAL_DELAY such as 60s, 5m or PT1M, got \"5s\"");
     }
+
+    @Test
+    void sweepAndClockSkewLimitDefaultAndAreReadFromTheEnvironment() throws Exception {
+        ClosedloopSettings defaults = load(valid());
+        assertThat(defaults.sweepPeriod()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(defaults.sweepDepth()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(defaults.clockSkewLimit()).isEqualTo(Duration.ofMinutes(2));
+        Map<String, String> env = valid();
+        env.putAll(Map.of("CLOSEDLOOP_SWEEP_PERIOD", "5m", "CLOSEDLOOP_SWEEP_DEPTH", "PT1H", "CLOSEDLOOP_CLOCK_SKEW_LIMIT", "30s"));
+        ClosedloopSettings s = load(env);
+        assertThat(s.sweepPeriod()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.sweepDepth()).isEqualTo(Duration.ofHours(1));
+        assertThat(s.clockSkewLimit()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aSweepNoDeeperThanItsPeriodPlusThePollIntervalIsNamed() {
+        Map<String, String> env = valid();
+        env.putAll(Map.of("CLOSEDLOOP_SWEEP_PERIOD", "10m", "CLOSEDLOOP_POLL_INTERVAL", "1m", "CLOSEDLOOP_SWEEP_DEPTH", "11m",
+                "CLOSEDLOOP_CLOCK_SKEW_LIMIT", "0s"));
+        assertThat(problems(noConfig(), env)).containsExactly(
+                "CLOSEDLOOP_SWEEP_DEPTH: expected a duration longer than CLOSEDLOOP_SWEEP_PERIOD plus CLOSEDLOOP_POLL_INTERVAL (660 s) "
+                        + "such as 30m or PT30M, got \"11m\"",
+                "CLOSEDLOOP_CLOCK_SKEW_LIMIT: expected a duration of at least 1s such as 2m, 30s or PT2M, got \"0s\"");
+    }
 }

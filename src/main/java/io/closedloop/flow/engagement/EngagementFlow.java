@@ -38,9 +38,11 @@ public final class EngagementFlow implements FlowBinding {
         StateStore store = c.store();
         HubSpotClient hubspot = c.hubspot();
         source(c, "hubSpotEmailEventSource",
-                new HubSpotEmailEventReader(hubspot, ReaderWindows.emailEvents(settings.initialLookback())));
+                new HubSpotEmailEventReader(hubspot, ReaderWindows.emailEvents(settings.initialLookback(),
+                        settings.sweepPeriod(), settings.sweepDepth())));
         source(c, "hubSpotFormSubmissionSource",
-                new HubSpotFormSubmissionReader(hubspot, settings.initialLookback(), FORM_OVERLAP));
+                new HubSpotFormSubmissionReader(hubspot, new HubSpotFormSubmissionReader.Window(
+                        settings.initialLookback(), FORM_OVERLAP, settings.sweepPeriod(), settings.sweepDepth())));
         source(c, "hubSpotContactChangeSource", new HubSpotContactChangeReader(hubspot, store.contactStates(),
                 ReaderWindows.contactChanges(settings.initialLookback()), new HubSpotContactChangeReader.MqlDefinition(
                         settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())));

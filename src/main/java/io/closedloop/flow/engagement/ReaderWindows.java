@@ -9,9 +9,9 @@ final class ReaderWindows {
     private ReaderWindows() {
     }
 
-    static HubSpotEmailEventReader.Window emailEvents(Duration initialLookback) {
+    static HubSpotEmailEventReader.Window emailEvents(Duration initialLookback, Duration sweepPeriod, Duration sweepDepth) {
         var d = HubSpotEmailEventReader.Window.defaults();
-        return new HubSpotEmailEventReader.Window(initialLookback, d.overlap(), d.settle(), d.lookback(), d.sweepEvery());
+        return new HubSpotEmailEventReader.Window(initialLookback, d.overlap(), d.settle(), sweepPeriod, sweepDepth);
     }
 
     static HubSpotContactChangeReader.Window contactChanges(Duration initialLookback) {

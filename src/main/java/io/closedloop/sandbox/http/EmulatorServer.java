@@ -50,6 +50,7 @@ public final class EmulatorServer implements AutoCloseable {
     private final List<Decorator> decorators = new CopyOnWriteArrayList<>();
     private HttpServer server;
     private ExecutorService executor;
+    private DateHeaderRelay relay;
 
     public EmulatorServer(String system, FaultRenderer renderer, Clock clock, long seed) {
         this.system = system;
@@ -76,7 +77,7 @@ public final class EmulatorServer implements AutoCloseable {
 
     /** Starts on the port (0 picks a free one) of the loopback interface. */
     public EmulatorServer start(int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         executor = Executors.newFixedThreadPool(16, r -> {
             Thread t = new Thread(r, system + "-emulator");
             t.setDaemon(true);
@@ -85,11 +86,13 @@ public final class EmulatorServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::dispatch);
         server.start();
+        // callers reach the server through the relay, so the Date header follows the emulator's clock (RFC 9110 §6.6.1)
+        relay = new DateHeaderRelay(clock, server.getAddress().getPort()).start(port);
         return this;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return relay.port();
     }
 
     public String baseUrl() {
@@ -106,6 +109,9 @@ public final class EmulatorServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (relay != null) {
+            relay.close();
+        }
         if (server != null) {
             server.stop(0);
             executor.shutdownNow();

@@ -42,6 +42,11 @@ public final class HubSpotEmulator implements AutoCloseable {
             return new Config(v, seed, tokens, burstPer10s, dailyLimit, searchPerSecond, searchResultCap, portalId);
         }
 
+        /** HubSpot's clock this much ahead of (negative: behind) the given one: event times, the Date header, everything. */
+        public Config withClockSkew(Duration skew) {
+            return withClock(Clock.offset(clock, skew));
+        }
+
         public Config withSeed(long v) {
             return new Config(clock, v, tokens, burstPer10s, dailyLimit, searchPerSecond, searchResultCap, portalId);
         }
