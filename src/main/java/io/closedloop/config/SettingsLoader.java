@@ -88,6 +88,7 @@ public final class SettingsLoader {
         var initialLookback = values.duration(CLOSEDLOOP_INITIAL_LOOKBACK, Duration.ZERO, "a duration such as 1h, 7d, 0s or PT1H");
         var identityCache = values.duration(CLOSEDLOOP_IDENTITY_CACHE, Duration.ZERO,
                 "a duration such as 15m, 1h or PT15M, or 0s for no cache");
+        var contactWait = values.duration(CLOSEDLOOP_CONTACT_WAIT, Duration.ZERO, "a duration such as 7d, 12h, 0s or P7D");
 
         problems.throwIfAny();
         return new ClosedloopSettings(hubspotBaseUrl, hubspotToken, loginUrl, auth, apiVersion, dbUrl, dbUser,
@@ -95,7 +96,8 @@ public final class SettingsLoader {
                 useFile && Files.isRegularFile(configFile) ? configFile : null, !"lead".equals(prefer),
                 ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
                 keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules, parkedRetention, burst, hubspotDaily,
-                salesforceShare, retry, circuitBreaker, unmatchedRetryInterval, initialLookback, identityCache);
+                salesforceShare, retry, circuitBreaker, unmatchedRetryInterval, initialLookback, identityCache,
+                contactWait);
     }
 
     /** Bounded, never infinite: the maximum delay may not be shorter than the first. */
