@@ -38,7 +38,8 @@ public record ClosedloopSettings(
         Duration identityCache,
         Duration sweepPeriod,
         Duration sweepDepth,
-        Duration clockSkewLimit) {
+        Duration clockSkewLimit,
+        Duration contactWait) {
 
     public ClosedloopSettings {
         hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);

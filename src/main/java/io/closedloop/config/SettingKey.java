@@ -51,7 +51,7 @@ public enum SettingKey {
     CLOSEDLOOP_CIRCUIT_BREAKER_FAILURES("5", false, "Failed calls to an API, 1 to 1000, that open its circuit breaker"),
     CLOSEDLOOP_CIRCUIT_BREAKER_OPEN("60s", false, "How long an open circuit makes no calls before one trial call"),
     CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL("15m", false,
-            "How often parked unmatched and retriable engagement goes through the sink again"),
+            "How often parked unmatched and retriable engagement, and dispositions awaiting their HubSpot contact, are tried again"),
     CLOSEDLOOP_INITIAL_LOOKBACK("1h", false, "How far back a source reads at its first poll, before it has a cursor"),
     CLOSEDLOOP_IDENTITY_CACHE("15m", false,
             "How long an email's resolution to a Lead or Contact is reused before Salesforce is asked again (0s: never)"),
@@ -60,7 +60,9 @@ public enum SettingKey {
     CLOSEDLOOP_SWEEP_DEPTH("30m", false,
             "How far back each sweep re-reads; more than CLOSEDLOOP_SWEEP_PERIOD plus CLOSEDLOOP_POLL_INTERVAL, the difference being the lateness caught"),
     CLOSEDLOOP_CLOCK_SKEW_LIMIT("2m", false,
-            "Largest offset between an API's clock (its Date header) and this host's; above it the time-windowed sources pause");
+            "Largest offset between an API's clock (its Date header) and this host's; above it the time-windowed sources pause"),
+    CLOSEDLOOP_CONTACT_WAIT("7d", false,
+            "How long a sales disposition whose email has no HubSpot contact yet is tried again before it is parked as NOT_IN_HUBSPOT");
 
     private final String defaultValue;
     private final boolean secret;

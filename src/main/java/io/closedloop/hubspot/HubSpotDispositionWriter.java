@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public class HubSpotDispositionWriter {
     public static final String NOTE_PREFIX = "note:";
+    /** Parked code of a disposition whose email has no HubSpot contact yet; it is tried again for a while. */
+    public static final String AWAITING_CONTACT = "AWAITING_CONTACT";
     /** Ledger key prefix of a note about to be sent. */
     static final String INTENT_PREFIX = "intent:";
     private static final Logger LOG = LoggerFactory.getLogger(HubSpotDispositionWriter.class);
@@ -54,7 +56,7 @@ public class HubSpotDispositionWriter {
         Map<String, String> doneFingerprints = new LinkedHashMap<>();
         for (SalesDisposition d : batch.dispositions()) {
             if (d.email() == null) {
-                doneFingerprints.put(d.sfId(), d.fingerprint());
+                doneFingerprints.put(d.stateKey(), d.fingerprint());
             } else {
                 byEmail.computeIfAbsent(d.email(), k -> new ArrayList<>()).add(d);
             }
@@ -71,8 +73,12 @@ public class HubSpotDispositionWriter {
         for (var entry : byEmail.entrySet()) {
             HubSpotContactWriter.Contact contact = contacts.get(entry.getKey());
             if (contact == null) {
-                // a Lead sales created by itself: there is no marketing contact to tell
-                entry.getValue().forEach(d -> doneFingerprints.put(d.sfId(), d.fingerprint()));
+                // the contact may reach HubSpot later (a form, an import): parked to be tried again, not dropped
+                for (SalesDisposition d : entry.getValue()) {
+                    store.parked().park(source, d.sfId() + ":" + d.email(), toJson(d), "no HubSpot contact has this email yet",
+                            ErrorKind.RETRIABLE, AWAITING_CONTACT);
+                    doneFingerprints.put(d.stateKey(), d.fingerprint());
+                }
                 notInHubSpot += entry.getValue().size();
                 continue;
             }
@@ -116,14 +122,14 @@ public class HubSpotDispositionWriter {
                 HubSpotContactWriter.Failure failure = failures.stream().filter(f -> f.key().equals(entry.getKey())).findFirst()
                         .orElse(noteFailures.stream().filter(f -> f.key().equals(noteKey(d))).findFirst().orElse(null));
                 if (failure == null && !failedNotes.contains(noteKey(d))) {
-                    doneFingerprints.put(d.sfId(), d.fingerprint());
+                    doneFingerprints.put(d.stateKey(), d.fingerprint());
                     sent++;
                     continue;
                 }
                 store.parked().park(source, d.sfId() + ":" + d.email(), toJson(d), failure.reason().message(),
                         failure.reason().kind() == ErrorKind.RETRIABLE ? ErrorKind.RETRIABLE : ErrorKind.SKIPPABLE, failure.reason().code());
                 // parked, so the fingerprint moves on: the parked record is where it is retried
-                doneFingerprints.put(d.sfId(), d.fingerprint());
+                doneFingerprints.put(d.stateKey(), d.fingerprint());
                 parked++;
             }
         }
@@ -166,7 +172,7 @@ public class HubSpotDispositionWriter {
         }
         store.runs().finish(batch.runId(), SyncRuns.Status.SUCCEEDED, new SyncRuns.Counts(batch.dispositions().size(), batch.sent(),
                 batch.parked(), 0, (int) batch.salesforceCalls()), null);
-        if (batch.sent() > 0 || batch.parked() > 0) {
+        if (batch.sent() > 0 || batch.parked() > 0 || batch.notInHubSpot() > 0) {
             LOG.info("{}: sent {} dispositions to HubSpot, parked {}, {} not in HubSpot", source, batch.sent(), batch.parked(), batch.notInHubSpot());
         }
     }
@@ -198,7 +204,8 @@ public class HubSpotDispositionWriter {
         }
         String stage = rules.hubspotLifecycle().get(disposition);
         if (stage != null && !stage.equals(currentStage)) {
-            int from = DispositionRules.LIFECYCLE_ORDER.indexOf(currentStage);
+            // a contact without a stage yet (List.of rejects a null look-up) moves forward from nothing
+            int from = currentStage == null ? -1 : DispositionRules.LIFECYCLE_ORDER.indexOf(currentStage);
             int to = DispositionRules.LIFECYCLE_ORDER.indexOf(stage);
             boolean backwards = from >= 0 && to >= 0 && to < from;
             if (!backwards) {
@@ -256,6 +263,7 @@ public class HubSpotDispositionWriter {
         m.put("at", d.at() == null ? null : d.at().toString());
         m.put("amount", d.amount());
         m.put("fingerprint", d.fingerprint());
+        m.put("stateKey", d.stateKey());
         try {
             return JSON.writeValueAsString(m);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

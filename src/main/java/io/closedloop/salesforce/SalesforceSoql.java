@@ -46,7 +46,13 @@ public final class SalesforceSoql {
 
     /** A LIKE pattern literal for values that end with {@code suffix}; its own wildcards match only themselves. */
     public static String endsWith(String suffix) {
-        return literal("%" + suffix.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%"));
+        String quoted = literal(suffix);
+        return "'%" + likeEscaped(quoted.substring(1, quoted.length() - 1)) + "'";
+    }
+
+    /** Escapes LIKE wildcards in an already quoted body, so the quoting cannot double their backslash (§2.3). */
+    private static String likeEscaped(String quotedBody) {
+        return quotedBody.replace("_", "\\_").replace("%", "\\%");
     }
 
     /**

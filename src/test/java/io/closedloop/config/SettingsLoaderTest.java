@@ -356,6 +356,17 @@ class SettingsLoaderTest {
         assertThat(s.unmatchedRetryInterval()).isEqualTo(Duration.ofMinutes(15));
         assertThat(s.initialLookback()).isEqualTo(Duration.ofHours(1));
         assertThat(s.identityCache()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(s.contactWait()).isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
+    void theWaitForAHubSpotContactIsReadAndAMalformedOneIsNamed() throws Exception {
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_CONTACT_WAIT", "36h");
+        assertThat(load(env).contactWait()).isEqualTo(Duration.ofHours(36));
+        env.put("CLOSEDLOOP_CONTACT_WAIT", "a week");
+        assertThat(problems(noConfig(), env)).containsExactly(
+                "CLOSEDLOOP_CONTACT_WAIT: expected a duration such as 7d, 12h, 0s or P7D, got \"a week\"");
     }
 
     @Test

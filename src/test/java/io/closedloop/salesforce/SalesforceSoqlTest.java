@@ -52,6 +52,14 @@ class SalesforceSoqlTest {
     @Test
     void endsWithEscapesTheLikeWildcardsOfTheValue() {
         assertThat(SalesforceSoql.endsWith("acme.com")).isEqualTo("'%acme.com'");
-        assertThat(SalesforceSoql.endsWith("my_co%.com")).isEqualTo("'%my\\\\_co\\\\%.com'");
+        assertThat(SalesforceSoql.endsWith("my_co%.com")).isEqualTo("'%my\\_co\\%.com'");
+    }
+
+    @Test
+    void likeWildcardsAreEscapedOnceAfterQuotingPerSection23() {
+        // the SOQL text is '%a\_b.com': one backslash before the underscore, none doubled
+        assertThat(SalesforceSoql.endsWith("a_b.com")).isEqualTo("'%a\\_b.com'");
+        // a backslash and a quote of the value keep their own escapes; the wildcard after them is escaped once
+        assertThat(SalesforceSoql.endsWith("x\\_y'%z")).isEqualTo("'%x\\\\\\_y\\'\\%z'");
     }
 }

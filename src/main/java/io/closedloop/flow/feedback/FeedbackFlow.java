@@ -29,7 +29,10 @@ public final class FeedbackFlow implements FlowBinding {
         HubSpotDispositionWriter writer = new HubSpotDispositionWriter(c.hubspotContacts(), c.store(), rules,
                 FlowId.SALESFORCE_DISPOSITIONS.key());
         c.bind("hubSpotDispositionWriter", writer);
-        c.parkedReplay().register(new HubSpotDispositionReplay(setup, writer, c.store().parked()), FlowId.SALESFORCE_DISPOSITIONS);
+        HubSpotDispositionReplay replay = new HubSpotDispositionReplay(setup, writer, c.store().parked());
+        c.parkedReplay().register(replay, FlowId.SALESFORCE_DISPOSITIONS);
+        c.bind("hubSpotAwaitingContactRetry", new HubSpotAwaitingContactRetry(c.store().parked(), replay, c.clock(),
+                c.settings().unmatchedRetryInterval(), c.settings().contactWait()));
         c.bind("attributionReport", new AttributionReport(c.store()));
     }
 }

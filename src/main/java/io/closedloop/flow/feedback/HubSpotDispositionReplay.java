@@ -59,7 +59,7 @@ public class HubSpotDispositionReplay implements ParkedReplay.Handler {
                     text(n, "reason"), text(n, "detail"), text(n, "owner"), text(n, "record"),
                     text(n, "at") == null ? null : Instant.parse(text(n, "at")),
                     n.path("amount").isNumber() ? n.path("amount").decimalValue() : text(n, "amount") == null ? null : new BigDecimal(text(n, "amount")),
-                    text(n, "fingerprint"));
+                    text(n, "fingerprint"), text(n, "stateKey") == null ? text(n, "sfId") : text(n, "stateKey"));
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("not a parked disposition", e);
         }

@@ -5,6 +5,7 @@ import static io.closedloop.sandbox.salesforce.SalesforceTestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.closedloop.salesforce.SalesforceSoql;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Instant;
@@ -131,5 +132,24 @@ class SalesforceQueryConformanceTest {
         assertThat(hit.get("records").get(0).get("Id").asText()).isEqualTo(id);
         assertThat(json(client.query("SELECT Id FROM Lead WHERE Email = 'x\\' OR Name != \\''")).get("totalSize").asInt())
                 .isZero();
+    }
+
+    @Test
+    void domainWildcardsInTheWebsiteLikeMatchOnlyThemselvesPerSection23() {
+        String underscore = emulator.org().insert("Account", Map.of("Name", "U", "Website", "https://www.a_b.com"));
+        emulator.org().insert("Account", Map.of("Name", "X", "Website", "https://axb.com"));
+        String percent = emulator.org().insert("Account", Map.of("Name", "P", "Website", "50%off.com"));
+        emulator.org().insert("Account", Map.of("Name", "Q", "Website", "50-percent-off.com"));
+        assertThat(websiteIds("a_b.com")).containsExactly(underscore);
+        assertThat(websiteIds("50%off.com")).containsExactly(percent);
+    }
+
+    /** The Website match of SalesforceAccountFinder, sent as the daemon sends it. */
+    private List<String> websiteIds(String domain) {
+        HttpResponse<String> r = client.query("SELECT Id, Website FROM Account WHERE Website LIKE " + SalesforceSoql.endsWith(domain));
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        json(r).get("records").forEach(a -> ids.add(a.get("Id").asText()));
+        return ids;
     }
 }

@@ -168,7 +168,12 @@ public final class SoqlParser {
         SoqlToken t = peek();
         i++;
         return switch (t.kind()) {
-            case STRING -> new Value(Value.Kind.STRING, t.value());
+            case STRING -> {
+                if (t.usesLikeOnlyEscape()) {
+                    throw SoqlException.malformed("Invalid string literal " + t.text() + ". \\_ and \\% are valid in LIKE only.");
+                }
+                yield new Value(Value.Kind.STRING, t.value());
+            }
             case NUMBER -> new Value(Value.Kind.NUMBER, t.value());
             case DATE -> new Value(Value.Kind.DATE, t.value());
             case DATETIME -> new Value(Value.Kind.DATETIME, t.value());

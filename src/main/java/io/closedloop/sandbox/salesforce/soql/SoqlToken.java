@@ -21,4 +21,17 @@ public record SoqlToken(Kind kind, String text, Object value, String likeRegex, 
     public boolean symbol(String s) {
         return kind == Kind.SYMBOL && text.equals(s);
     }
+
+    /** Whether a string literal uses {@code \_} or {@code \%}, which reference §2.3 allows in LIKE only. */
+    public boolean usesLikeOnlyEscape() {
+        for (int i = 0; kind == Kind.STRING && i < text.length() - 1; i++) {
+            if (text.charAt(i) == '\\') {
+                char next = text.charAt(++i);
+                if (next == '_' || next == '%') {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 }

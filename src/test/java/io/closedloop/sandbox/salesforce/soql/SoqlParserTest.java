@@ -78,6 +78,17 @@ class SoqlParserTest {
     }
 
     @Test
+    void wildcardEscapesOutsideLikeAreMalformedPerSection23() {
+        assertThatThrownBy(() -> SoqlParser.parse("SELECT Id FROM Account WHERE Website = 'a\\_b.com'"))
+                .isInstanceOfSatisfying(SoqlException.class, e -> assertThat(e.errorCode()).isEqualTo("MALFORMED_QUERY"));
+        assertThatThrownBy(() -> SoqlParser.parse("SELECT Id FROM Account WHERE Website IN ('x', '50\\%')"))
+                .isInstanceOfSatisfying(SoqlException.class, e -> assertThat(e.errorCode()).isEqualTo("MALFORMED_QUERY"));
+        // an escaped backslash followed by an underscore is two plain characters
+        SoqlQuery q = SoqlParser.parse("SELECT Id FROM Account WHERE Website = 'a\\\\_b'");
+        assertThat(((SoqlQuery.Compare) q.where()).value().value()).isEqualTo("a\\_b");
+    }
+
+    @Test
     void booleanOperatorsNestWithParenthesesAndNot() {
         SoqlQuery q = SoqlParser.parse("SELECT Id FROM Lead WHERE NOT (Status = 'A' OR Status <> 'B') AND Email NOT IN ('x', 'y')");
         SoqlQuery.And and = (SoqlQuery.And) q.where();
