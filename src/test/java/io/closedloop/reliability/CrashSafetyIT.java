@@ -91,11 +91,26 @@ class CrashSafetyIT {
 
     @Test
     void killedAtRandomPointsTheDaemonStillWritesEveryEventExactlyOnce() throws Exception {
+        killedAtRandomPoints(Duration.ZERO);
+    }
+
+    /**
+     * HubSpot's clock 30 s behind the daemon's: events are stamped earlier than the daemon's now, the case a window
+     * end taken from the daemon's clock alone would miss (the daemon measures the offset from HubSpot's Date header).
+     */
+    @Test
+    void withHubSpotsClockThirtySecondsBehindNothingIsLostEither() throws Exception {
+        killedAtRandomPoints(Duration.ofSeconds(-30));
+    }
+
+    private void killedAtRandomPoints(Duration hubspotSkew) throws Exception {
         Clock clock = Clock.systemUTC();
+        // the world's engagement is stamped by HubSpot's clock
+        Clock hubspotClock = Clock.offset(clock, hubspotSkew);
         Instant began = Instant.now();
         // the limits are raised so that a 300ms poll interval meets no 429s: this test is about crashes, not rate limits
         try (SalesforceEmulator salesforce = new SalesforceEmulator(SalesforceEmulator.Config.defaults().withSeed(SEED)).start(0);
-             HubSpotEmulator hubspot = new HubSpotEmulator(HubSpotEmulator.Config.defaults().withSeed(SEED)
+             HubSpotEmulator hubspot = new HubSpotEmulator(HubSpotEmulator.Config.defaults().withClockSkew(hubspotSkew).withSeed(SEED)
                      .withBurstPer10s(100_000).withSearchPerSecond(50)).start(0)) {
             // slow writes, so that kills land while a Composite call is in flight or just answered
             LatencyModel compositeLatency = LatencyModel.uniform(Duration.ofMillis(150), Duration.ofMillis(700), SEED);
@@ -109,7 +124,7 @@ class CrashSafetyIT {
             // Flow 2's note creates are slow too, so kills land in the middle of one
             hubspot.faults().latency("hubspot.notes.batch.create", LatencyModel.uniform(Duration.ofMillis(100), Duration.ofMillis(400), SEED));
 
-            World world = World.seed(new Random(SEED), salesforce.org(), hubspot, clock);
+            World world = World.seed(new Random(SEED), salesforce.org(), hubspot, hubspotClock);
             Daemon daemon = new Daemon(dir, env(salesforce, hubspot));
             Random kills = new Random(SEED);
             int restarts = 0;
@@ -117,7 +132,7 @@ class CrashSafetyIT {
             int killsAfterComposite = 0;
             int killsWhilePolling = 0;
             int killsAtStartup = 0;
-            try (LiveEngagement live = new LiveEngagement(world, hubspot, salesforce.org(), new Random(SEED + 1), clock)) {
+            try (LiveEngagement live = new LiveEngagement(world, hubspot, salesforce.org(), new Random(SEED + 1), hubspotClock)) {
                 live.start();
                 for (int k = 0; k < KILLS; k++) {
                     daemon.start();
@@ -161,10 +176,10 @@ class CrashSafetyIT {
                 List<Expected> expected = new ArrayList<>(world.emails());
                 expected.addAll(world.formSubmissions(hubspot));
                 EndState end = new EndState(salesforce.org(), store, expected, world, hubspot);
-                System.out.printf("crash safety (seed %d): %d people, %d email events (%d written types), %d form submissions, "
+                System.out.printf("crash safety (seed %d, HubSpot clock %+ds): %d people, %d email events (%d written types), %d form submissions, "
                                 + "%s; %d kills (%d right after a Composite call, %d while polling, %d at startup; %d with a "
                                 + "Composite call in flight), %d restarts, %d Salesforce Composite calls, %s%n",
-                        SEED, world.people().size(), world.emailEventCount(), world.emails().size(), world.submissionCount(),
+                        SEED, hubspotSkew.toSeconds(), world.people().size(), world.emailEventCount(), world.emails().size(), world.submissionCount(),
                         world.mqls().size() + " MQL changes, " + world.rejections().size() + " rejections", KILLS, killsAfterComposite, killsWhilePolling, killsAtStartup, killedInComposite, restarts,
                         salesforce.journal().count("salesforce.composite"),
                         Duration.between(began, Instant.now()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
