@@ -6,6 +6,7 @@ import io.closedloop.core.EngagementBatch;
 
 import io.closedloop.ops.FlowHealth;
 import io.closedloop.state.StateStore;
+import io.closedloop.state.StateStoreException;
 import io.closedloop.state.SyncRuns;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -54,13 +55,16 @@ public class SyncCheckpoint {
     public void fail(Exchange exchange) {
         Object body = exchange.getIn().getBody();
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (body instanceof DispositionBatch batch) {
-            store.runs().finish(batch.runId(), SyncRuns.Status.FAILED, SyncRuns.Counts.NONE,
-                    cause == null ? "failed" : io.closedloop.log.Redactor.redact(String.valueOf(cause.getMessage())));
+        long runId = body instanceof DispositionBatch d ? d.runId() : body instanceof EngagementBatch e ? e.runId() : -1;
+        if (runId < 0) {
+            return;
         }
-        if (body instanceof EngagementBatch batch) {
-            store.runs().finish(batch.runId(), SyncRuns.Status.FAILED, SyncRuns.Counts.NONE,
-                    cause == null ? "failed" : io.closedloop.log.Redactor.redact(String.valueOf(cause.getMessage())));
+        String reason = cause == null ? "failed" : io.closedloop.log.Redactor.redact(String.valueOf(cause.getMessage()));
+        try {
+            store.runs().finish(runId, SyncRuns.Status.FAILED, SyncRuns.Counts.NONE, reason);
+        } catch (StateStoreException e) {
+            // the store itself is failing: the run is ended as abandoned when the daemon next starts
+            LOG.warn("run {} could not be recorded as failed: {}", runId, e.getMessage());
         }
     }
 }

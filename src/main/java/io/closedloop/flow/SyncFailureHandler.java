@@ -83,6 +83,12 @@ public class SyncFailureHandler {
         stopper.start();
     }
 
+    /** An unclassified failure is a defect: logged once with its trace; the run already ended FAILED. */
+    public void unexpected(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        LOG.error("flow {} failed unexpectedly; the cursor stays and the next poll tries again", flowOf(exchange), cause);
+    }
+
     private static String flowOf(Exchange exchange) {
         String routeId = exchange.getFromRouteId();
         return routeId == null ? "unknown" : routeId;

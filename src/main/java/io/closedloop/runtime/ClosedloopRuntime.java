@@ -68,6 +68,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.store = StateStore.open(settings, clock);
+        // a run left RUNNING belongs to a daemon that stopped mid-run; its cursor never moved past it
+        store.runs().endAbandoned("abandoned: the daemon stopped during the run");
         this.flowHealth = new FlowHealth(clock);
         this.main = new Main();
         RouteProperties.camel(settings, routes).forEach(main::addOverrideProperty);

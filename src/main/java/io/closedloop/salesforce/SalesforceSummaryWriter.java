@@ -46,8 +46,11 @@ public class SalesforceSummaryWriter {
         this.apiVersion = apiVersion;
     }
 
-    /** Writes queued summaries until the queue is empty or Salesforce asks to back off. */
-    public int flush() {
+    /**
+     * Writes queued summaries until the queue is empty or Salesforce asks to back off. One flush at a time: two
+     * would race, and the one computed earlier could land in Salesforce last.
+     */
+    public synchronized int flush() {
         int written = 0;
         while (true) {
             List<SummaryQueue.Pending> pending = store.summaryQueue().next(BATCH);
@@ -89,7 +92,7 @@ public class SalesforceSummaryWriter {
                     }
                 }
             }
-            store.summaryQueue().remove(done);
+            store.summaryQueue().remove(pending.stream().filter(p -> done.contains(p.sfId())).toList());
             if (backOff) {
                 return written;
             }

@@ -128,6 +128,12 @@ public final class Sandbox implements AutoCloseable {
         };
     }
 
+    /** Stops the simulated world (engagement and sales team); the daemon keeps polling. */
+    public void stopWorld() throws InterruptedException {
+        scheduler.shutdownNow();
+        scheduler.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
     public Progress progress() {
         SyncRuns.Counts totals = runtime.store().runs().totals();
         long engagementCount = engagement.totals().values().stream().mapToLong(Long::longValue).sum();

@@ -23,17 +23,28 @@ public enum Dialect {
         return this == H2 ? "CLOB" : "TEXT";
     }
 
-    /** Inserts a row unless one with the same key exists (then nothing changes). */
+    /** Inserts a row unless one with the same key exists (then nothing changes); atomic under the store's writers. */
     public String insertIgnore(String table, List<String> keys, String... columns) {
+        return insertOr(table, keys, null, columns);
+    }
+
+    /** Inserts a row, or adds one to {@code counter} of the row with the same key; atomic under the store's writers. */
+    public String insertOrIncrement(String table, List<String> keys, String counter, String... columns) {
+        return insertOr(table, keys, counter, columns);
+    }
+
+    private String insertOr(String table, List<String> keys, String counter, String... columns) {
         String cols = String.join(", ", columns);
         String marks = Arrays.stream(columns).map(c -> "?").collect(Collectors.joining(", "));
         if (this == H2) {
             String on = keys.stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
             String sourceCols = Arrays.stream(columns).map(c -> "s." + c).collect(Collectors.joining(", "));
-            return "MERGE INTO " + table + " t USING (VALUES (" + marks + ")) s (" + cols + ") ON " + on
+            String matched = counter == null ? "" : " WHEN MATCHED THEN UPDATE SET " + counter + " = t." + counter + " + 1";
+            return "MERGE INTO " + table + " t USING (VALUES (" + marks + ")) s (" + cols + ") ON " + on + matched
                     + " WHEN NOT MATCHED THEN INSERT (" + cols + ") VALUES (" + sourceCols + ")";
         }
-        return "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT (" + String.join(", ", keys) + ") DO NOTHING";
+        String conflict = counter == null ? "DO NOTHING" : "DO UPDATE SET " + counter + " = " + table + "." + counter + " + 1";
+        return "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT (" + String.join(", ", keys) + ") " + conflict;
     }
 
     /** An atomic insert-or-update keyed on {@code keys}; parameters bind in {@code columns} order. */

@@ -10,11 +10,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** Thin JDBC helper: parameter binding, row mapping and unchecked errors, nothing more. */
+/** Thin JDBC helper: parameter binding, row mapping, the current transaction and classified errors, nothing more. */
 final class Jdbc {
     /** SQLState for a unique-constraint violation on both H2 and PostgreSQL. */
     static final String UNIQUE_VIOLATION = "23505";
@@ -23,64 +24,73 @@ final class Jdbc {
         T map(ResultSet rs) throws SQLException;
     }
 
-    private final DataSource dataSource;
+    /** Work on one connection; it may run again after a transient failure, so it only touches the database. */
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
 
-    Jdbc(DataSource dataSource) {
+    private final DataSource dataSource;
+    private final StateStoreWriters writers;
+    private final ThreadLocal<Connection> transaction = new ThreadLocal<>();
+
+    Jdbc(DataSource dataSource, StateStoreWriters writers) {
         this.dataSource = dataSource;
+        this.writers = writers;
     }
 
     int update(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, params);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StateStoreException(sql, e);
-        }
+        return write(sql, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, params);
+                return ps.executeUpdate();
+            }
+        });
     }
 
-    /** One statement, many parameter rows, one round trip per batch; returns the update counts. */
-    int[] batch(String sql, List<Object[]> rows) {
+    /** One statement, many parameter rows, one round trip; rows go in key order so concurrent batches lock alike. */
+    void batch(String sql, List<Object[]> rows) {
         if (rows.isEmpty()) {
-            return new int[0];
+            return;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (Object[] row : rows) {
-                bind(ps, row);
-                ps.addBatch();
+        List<Object[]> ordered = rows.stream().sorted(Comparator.comparing(r -> String.valueOf(r[0]))).toList();
+        write(sql, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (Object[] row : ordered) {
+                    bind(ps, row);
+                    ps.addBatch();
+                }
+                return ps.executeBatch();
             }
-            return ps.executeBatch();
-        } catch (SQLException e) {
-            throw new StateStoreException(sql, e);
-        }
+        });
     }
 
     long insertReturningId(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
-            bind(ps, params);
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
+        return write(sql, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+                bind(ps, params);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
             }
-        } catch (SQLException e) {
-            throw new StateStoreException(sql, e);
-        }
+        });
     }
 
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, params);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(mapper.map(rs));
+        Work<List<T>> work = c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<T> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(mapper.map(rs));
+                    }
+                    return out;
                 }
-                return out;
             }
-        } catch (SQLException e) {
-            throw new StateStoreException(sql, e);
-        }
+        };
+        return run(sql, work, false);
     }
 
     <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) {
@@ -88,8 +98,59 @@ final class Jdbc {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
+    /** Runs {@code body} in one transaction: all its writes commit together or none does; nested calls join it. */
+    void inTransaction(Runnable body) {
+        if (transaction.get() != null) {
+            body.run();
+            return;
+        }
+        writers.exclusive("transaction", () -> {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                transaction.set(c);
+                try {
+                    body.run();
+                    c.commit();
+                } catch (RuntimeException | SQLException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    transaction.remove();
+                    c.setAutoCommit(true);
+                }
+            }
+            return null;
+        });
+    }
+
+    private <T> T write(String sql, Work<T> work) {
+        return run(sql, work, true);
+    }
+
+    private <T> T run(String sql, Work<T> work, boolean write) {
+        Connection current = transaction.get();
+        if (current != null) {
+            // a failure inside a transaction fails the whole transaction, which is retried as one
+            return attempt(sql, current, work);
+        }
+        StateStoreWriters.Call<T> call = () -> {
+            try (Connection c = dataSource.getConnection()) {
+                return work.run(c);
+            }
+        };
+        return write ? writers.exclusive(sql, call) : writers.retrying(sql, call);
+    }
+
+    private static <T> T attempt(String sql, Connection c, Work<T> work) {
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw StateStoreException.of(sql, e);
+        }
+    }
+
     static boolean isUniqueViolation(StateStoreException e) {
-        return e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState());
+        return UNIQUE_VIOLATION.equals(e.code());
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

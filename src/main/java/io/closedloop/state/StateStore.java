@@ -24,11 +24,12 @@ public final class StateStore implements AutoCloseable {
     private final ContactStates contactStates;
     private final ListMemberships listMemberships;
     private final Dispositions dispositions;
+    private final Jdbc jdbc;
 
     private StateStore(HikariDataSource dataSource, Dialect dialect, Clock clock) {
         this.dataSource = dataSource;
         this.dialect = dialect;
-        Jdbc jdbc = new Jdbc(dataSource);
+        this.jdbc = new Jdbc(dataSource, StateStoreWriters.of(dialect));
         this.cursors = new CursorStore(jdbc, dialect, clock);
         this.identities = new IdentityMap(jdbc, dialect, clock);
         this.ledger = new EventLedger(jdbc, dialect, clock);
@@ -89,6 +90,14 @@ public final class StateStore implements AutoCloseable {
                 .placeholders(Map.of("text", dialect.textType()))
                 .load()
                 .migrate();
+    }
+
+    /**
+     * Runs {@code body}'s writes as one transaction: they commit together or not at all, and a deadlock or lock
+     * timeout runs the whole body again, so it must only touch the store.
+     */
+    public void inTransaction(Runnable body) {
+        jdbc.inTransaction(body);
     }
 
     public DataSource dataSource() {

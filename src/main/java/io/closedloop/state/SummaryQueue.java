@@ -6,7 +6,11 @@ import java.util.List;
 
 /** Leads, Contacts and Accounts whose summary fields must be recomputed; an entry leaves once written. */
 public final class SummaryQueue {
-    public record Pending(String sfId, String sobject) {
+    /** A queued record; {@code version} counts how often it was queued, so a removal misses a later queueing. */
+    public record Pending(String sfId, String sobject, long version) {
+        public Pending(String sfId, String sobject) {
+            this(sfId, sobject, 0);
+        }
     }
 
     private final Jdbc jdbc;
@@ -16,21 +20,24 @@ public final class SummaryQueue {
     SummaryQueue(Jdbc jdbc, Dialect dialect, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.insert = dialect.insertIgnore("summary_pending", List.of("sf_id"), "sf_id", "sobject", "queued_at");
+        this.insert = dialect.insertOrIncrement("summary_pending", List.of("sf_id"), "version", "sf_id", "sobject", "queued_at");
     }
 
+    /** Queues the records; one already queued keeps its place and gets a new version. */
     public void add(Collection<Pending> pending) {
         var now = clock.instant();
         jdbc.batch(insert, pending.stream().map(p -> new Object[] {p.sfId(), p.sobject(), now}).toList());
     }
 
     public List<Pending> next(int limit) {
-        return jdbc.query("SELECT sf_id, sobject FROM summary_pending ORDER BY queued_at, sf_id LIMIT " + Math.max(1, limit),
-                rs -> new Pending(rs.getString(1), rs.getString(2)));
+        return jdbc.query("SELECT sf_id, sobject, version FROM summary_pending ORDER BY queued_at, sf_id LIMIT " + Math.max(1, limit),
+                rs -> new Pending(rs.getString(1), rs.getString(2), rs.getLong(3)));
     }
 
-    public void remove(Collection<String> sfIds) {
-        jdbc.batch("DELETE FROM summary_pending WHERE sf_id = ?", sfIds.stream().map(id -> new Object[] {id}).toList());
+    /** Removes entries that were written; an entry queued again since it was read stays. */
+    public void remove(Collection<Pending> written) {
+        jdbc.batch("DELETE FROM summary_pending WHERE sf_id = ? AND version = ?",
+                written.stream().map(p -> new Object[] {p.sfId(), p.version()}).toList());
     }
 
     /** Whether the record still waits for its summary write (Salesforce asked to back off, or it was never flushed). */

@@ -37,7 +37,11 @@ public final class SyncRuns {
         try {
             return body.apply(runId);
         } catch (RuntimeException e) {
-            finish(runId, Status.FAILED, Counts.NONE, io.closedloop.log.Redactor.redact(String.valueOf(e.getMessage())));
+            try {
+                finish(runId, Status.FAILED, Counts.NONE, io.closedloop.log.Redactor.redact(String.valueOf(e.getMessage())));
+            } catch (StateStoreException storeFailure) {
+                e.addSuppressed(storeFailure);
+            }
             throw e;
         }
     }
@@ -47,6 +51,12 @@ public final class SyncRuns {
                         + "records_parked = ?, hubspot_api_calls = ?, salesforce_api_calls = ?, error = ? WHERE id = ?",
                 clock.instant(), status, counts.read(), counts.written(), counts.parked(), counts.hubspotCalls(),
                 counts.salesforceCalls(), error == null ? null : error.substring(0, Math.min(error.length(), 2000)), runId);
+    }
+
+    /** Ends every run still RUNNING as FAILED: at startup, those are runs of a daemon that stopped mid-run. */
+    public int endAbandoned(String reason) {
+        return jdbc.update("UPDATE sync_run SET finished_at = ?, status = ?, error = ? WHERE status = ?",
+                clock.instant(), Status.FAILED, reason, Status.RUNNING);
     }
 
     public List<SyncRun> recent(String routeId, int limit) {

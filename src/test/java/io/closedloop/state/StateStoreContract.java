@@ -9,13 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The state store's behaviour, run unchanged against H2 and against a real PostgreSQL. */
-abstract class StateStoreContract {
-    static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
-
-    protected final MutableClock clock = new MutableClock(T0);
-
-    /** A fresh, migrated store on an empty database. */
-    protected abstract StateStore store();
+abstract class StateStoreContract extends StateStoreConcurrencyContract {
 
     @Test
     void migrationsCreateEveryTable() throws Exception {

@@ -158,8 +158,10 @@ public class SalesforceActivitySink {
             observed.merge(t.id(), profile, SubjectProfiles.Profile::merge);
             dirty.add(new SummaryQueue.Pending(t.id(), t.sobject()));
         }
-        store.profiles().record(observed);
-        store.summaryQueue().add(dirty);
+        store.inTransaction(() -> {
+            store.profiles().record(observed);
+            store.summaryQueue().add(dirty);
+        });
     }
 
     /** Writes the queued summary fields now; a replay of parked summary writes re-queues them first. */
@@ -234,10 +236,12 @@ public class SalesforceActivitySink {
             if (slaClocks != null && !mqls.isEmpty()) {
                 slaClocks.start(mqls);
             }
-            // the ledger and the summary queue move together, after Salesforce confirmed the records
-            store.ledger().recordActivities(SalesforceNames.MARKETING_ACTIVITY, done);
-            store.summaryQueue().add(dirty);
-            store.identities().putAll(identities);
+            // one transaction, after Salesforce confirmed the records: no event is marked written without its summary queued
+            store.inTransaction(() -> {
+                store.ledger().recordActivities(SalesforceNames.MARKETING_ACTIVITY, done);
+                store.summaryQueue().add(dirty);
+                store.identities().putAll(identities);
+            });
             resolver.forget(List.copyOf(stale));
             stale.clear();
         }
