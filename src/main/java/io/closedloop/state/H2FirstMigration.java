@@ -29,7 +29,7 @@ final class H2FirstMigration {
                     tables(st));
             st.execute("DROP ALL OBJECTS");
         } catch (SQLException e) {
-            throw new StateStoreException("SELECT migration history", e);
+            throw StateStoreException.of("SELECT migration history", e);
         }
     }
 
