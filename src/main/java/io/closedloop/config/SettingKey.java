@@ -51,7 +51,9 @@ public enum SettingKey {
     CLOSEDLOOP_CIRCUIT_BREAKER_FAILURES("5", false, "Failed calls to an API, 1 to 1000, that open its circuit breaker"),
     CLOSEDLOOP_CIRCUIT_BREAKER_OPEN("60s", false, "How long an open circuit makes no calls before one trial call"),
     CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL("15m", false,
-            "How often parked unmatched and retriable engagement goes through the sink again"),
+            "How often the retry of parked unmatched and retriable engagement runs; also a record's first backoff, which doubles at each failed attempt"),
+    CLOSEDLOOP_UNMATCHED_RETRY_MAX_BACKOFF("1d", false,
+            "Longest wait between two automatic attempts of one parked record (no shorter than CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL)"),
     CLOSEDLOOP_INITIAL_LOOKBACK("1h", false, "How far back a source reads at its first poll, before it has a cursor"),
     CLOSEDLOOP_IDENTITY_CACHE("15m", false,
             "How long an email's resolution to a Lead or Contact is reused before Salesforce is asked again (0s: never)");

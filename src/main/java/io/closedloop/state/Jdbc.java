@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,17 +39,27 @@ final class Jdbc {
         }
     }
 
-    /** One statement, many parameter rows, one round trip per batch; returns the update counts. */
+    /** One statement, many parameter rows, one round trip and one commit per batch (all or none); returns the update counts. */
     int[] batch(String sql, List<Object[]> rows) {
         if (rows.isEmpty()) {
             return new int[0];
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (Object[] row : rows) {
-                bind(ps, row);
-                ps.addBatch();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (Object[] row : rows) {
+                    bind(ps, row);
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                c.commit();
+                return counts;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
-            return ps.executeBatch();
         } catch (SQLException e) {
             throw new StateStoreException(sql, e);
         }
@@ -101,7 +112,8 @@ final class Jdbc {
         for (int i = 0; i < params.length; i++) {
             Object p = params[i];
             if (p instanceof Instant instant) {
-                ps.setObject(i + 1, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+                // both databases keep microseconds and would round the rest: truncate, so a due time never moves later
+                ps.setObject(i + 1, OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
             } else if (p instanceof Enum<?> e) {
                 ps.setString(i + 1, e.name());
             } else if (p == null) {
