@@ -5,6 +5,7 @@ import io.closedloop.ops.FlowHealth;
 import io.closedloop.ops.FlowHealthCheck;
 import io.closedloop.ops.ApiBudgetHealthCheck;
 import io.closedloop.ops.ApiBudgetMetrics;
+import io.closedloop.ops.ParkedMetrics;
 import io.closedloop.hubspot.HubSpotBudget;
 import io.closedloop.salesforce.SalesforceBudget;
 import io.closedloop.core.ApiCircuitBreaker;
@@ -129,6 +130,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
         SalesforceClient salesforce = new SalesforceClient(context, settings, salesforceBudget,
                 new ApiCircuitBreaker("salesforce", "Salesforce", clock, circuit));
         ApiBudgetMetrics.register(metrics, List.of(hubspotBudget, salesforceBudget));
+        ParkedMetrics.register(metrics, () -> store.parked().countParked(true), () -> store.parked().countParked(false));
         registry.bind("hubSpotClient", hubspot);
         registry.bind("salesforceClient", salesforce);
         registry.bind("syncCheckpoint", new SyncCheckpoint(store, flowHealth));

@@ -354,6 +354,7 @@ class SettingsLoaderTest {
         assertThat(s.retry()).isEqualTo(new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(60)));
         assertThat(s.circuitBreaker()).isEqualTo(io.closedloop.core.ApiCircuitBreaker.Settings.defaults());
         assertThat(s.unmatchedRetryInterval()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(s.unmatchedRetryMaxBackoff()).isEqualTo(Duration.ofDays(1));
         assertThat(s.initialLookback()).isEqualTo(Duration.ofHours(1));
         assertThat(s.identityCache()).isEqualTo(Duration.ofMinutes(15));
     }
@@ -398,5 +399,16 @@ class SettingsLoaderTest {
         env.put("CLOSEDLOOP_RETRY_MAX_DELAY", "5s");
         assertThat(problems(noConfig(), env)).containsExactly("CLOSEDLOOP_RETRY_MAX_DELAY: expected a duration no shorter than "
                 + "CLOSEDLOOP_RETRY_INITIAL_DELAY such as 60s, 5m or PT1M, got \"5s\"");
+    }
+
+    @Test
+    void unmatchedRetryMaxBackoffIsReadAndMayNotBeShorterThanTheRetryInterval() {
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_UNMATCHED_RETRY_MAX_BACKOFF", "6h");
+        assertThat(SettingsLoader.load(noConfig(), env).unmatchedRetryMaxBackoff()).isEqualTo(Duration.ofHours(6));
+        env.put("CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL", "1h");
+        env.put("CLOSEDLOOP_UNMATCHED_RETRY_MAX_BACKOFF", "30m");
+        assertThat(problems(noConfig(), env)).containsExactly("CLOSEDLOOP_UNMATCHED_RETRY_MAX_BACKOFF: expected a duration no shorter than "
+                + "CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL such as 1d, 12h or P1D, got \"30m\"");
     }
 }

@@ -42,8 +42,12 @@ class UnmatchedBacklogRouteTest {
     }
 
     static String payload(int i, Instant at) {
+        return payload(i, "nobody" + i + "@unknown" + (i % 50) + ".example", at);
+    }
+
+    static String payload(int i, String email, Instant at) {
         return EngagementEventCodec.toJson(new EngagementEvent("email:u" + i + ":1", EngagementEvent.Source.EMAIL,
-                ActivityType.EMAIL_OPEN, at, "nobody" + i + "@unknown" + (i % 50) + ".example", null, "Campaign", null, null, Map.of()));
+                ActivityType.EMAIL_OPEN, at, email, null, "Campaign", null, null, Map.of()));
     }
 
     private Map<Integer, Long> attemptsByCount() {
@@ -84,5 +88,21 @@ class UnmatchedBacklogRouteTest {
         assertThat(attemptsByCount()).isEqualTo(Map.of(4, 1L));
         assertThat(List.of(parked.find("hubspot-email-events", "email:u1:1").orElseThrow().firstSeen()))
                 .allSatisfy(first -> assertThat(first).isBefore(clock.instant()));
+    }
+
+    @Test
+    void aPersonRetriedEveryDayStillExpiresOnceTheRetentionHasPassedSinceASourceParkedIt() throws Exception {
+        ParkedRecords parked = emulators.startedStore().parked();
+        var record = parked.park("hubspot-email-events", "email:u1:1", payload(1, clock.instant()), "no Lead yet", ErrorKind.SKIPPABLE, "UNMATCHED");
+        for (int day = 1; day <= 30; day++) {
+            clock.advance(Duration.ofDays(1));
+            emulators.poll("salesforce-unmatched-retry");
+        }
+        assertThat(parked.byId(record.id())).hasValueSatisfying(r -> assertThat(r.attempts()).as("retried daily at the cap").isGreaterThan(25));
+        clock.advance(Duration.ofHours(1));
+        try (org.apache.camel.ProducerTemplate template = emulators.runtime().camelContext().createProducerTemplate()) {
+            template.sendBody("direct:state-retention-run", null);
+        }
+        assertThat(parked.byId(record.id())).as("parked 30 days and 1 hour ago, CLOSEDLOOP_PARKED_RETENTION is 30d").isEmpty();
     }
 }
