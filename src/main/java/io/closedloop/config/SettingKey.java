@@ -43,7 +43,7 @@ public enum SettingKey {
     CLOSEDLOOP_UNMATCHED_MQL("park", false,
             "An MQL with no Salesforce Lead or Contact: park (retried until one exists) or create-lead"),
     CLOSEDLOOP_PARKED_RETENTION("30d", false,
-            "How long parked records are kept after they were last seen (e.g. 30d, 12h, P30D); resolved ones go at the next daily run"),
+            "How long parked records are kept after a source or a replay last parked them; automatic retries do not extend it (e.g. 30d, 12h, P30D); resolved ones go at the next daily run"),
     CLOSEDLOOP_RETRY_MAX_REDELIVERIES("5", false,
             "Redeliveries of a retriable failure, 0 to 100, before the record is parked or the poll fails"),
     CLOSEDLOOP_RETRY_INITIAL_DELAY("1s", false, "Delay before the first redelivery; it doubles at each one"),
