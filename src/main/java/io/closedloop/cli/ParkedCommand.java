@@ -85,8 +85,12 @@ public class ParkedCommand implements Callable<Integer> {
         TextTable table = new TextTable("FLOW", "KIND", "CODE", "COUNT");
         counts.forEach(c -> table.row(c.flow(), c.errorKind(), c.errorCode(), c.count()));
         table.print(out);
-        out.println("total: " + counts.stream().mapToLong(ParkedRecords.Count::count).sum() + " " + statusWord()
+        long waiting = counts.stream().filter(c -> ParkedRecords.UNMATCHED.equals(c.errorCode())).mapToLong(ParkedRecords.Count::count).sum();
+        long total = counts.stream().mapToLong(ParkedRecords.Count::count).sum();
+        out.println("total: " + total + " " + statusWord()
                 + " (parked --list shows each record; replay --help says how to send them again)");
+        out.println("of which " + waiting + " wait for a Salesforce match (UNMATCHED, retried automatically) and "
+                + (total - waiting) + " failed");
     }
 
     private void list(ParkedRecords parked, ParkedRecords.Filter filter, PrintWriter out) {

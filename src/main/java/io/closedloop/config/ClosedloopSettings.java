@@ -34,6 +34,7 @@ public record ClosedloopSettings(
         RetryPolicy retry,
         ApiCircuitBreaker.Settings circuitBreaker,
         Duration unmatchedRetryInterval,
+        Duration unmatchedRetryMaxBackoff,
         Duration initialLookback,
         Duration identityCache,
         Duration sweepPeriod,

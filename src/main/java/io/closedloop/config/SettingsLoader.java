@@ -85,6 +85,9 @@ public final class SettingsLoader {
         var circuitBreaker = circuitBreaker();
         var unmatchedRetryInterval = values.duration(CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL, Duration.ofSeconds(1),
                 "a duration of at least 1s such as 15m, 1h or PT15M");
+        var maxBackoff = values.duration(CLOSEDLOOP_UNMATCHED_RETRY_MAX_BACKOFF,
+                unmatchedRetryInterval == null ? Duration.ofSeconds(1) : unmatchedRetryInterval,
+                "a duration no shorter than " + CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL.env() + " such as 1d, 12h or P1D");
         var initialLookback = values.duration(CLOSEDLOOP_INITIAL_LOOKBACK, Duration.ZERO, "a duration such as 1h, 7d, 0s or PT1H");
         var identityCache = values.duration(CLOSEDLOOP_IDENTITY_CACHE, Duration.ZERO,
                 "a duration such as 15m, 1h or PT15M, or 0s for no cache");
@@ -100,7 +103,7 @@ public final class SettingsLoader {
                 useFile && Files.isRegularFile(configFile) ? configFile : null, !"lead".equals(prefer),
                 ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
                 keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules, parkedRetention, burst, hubspotDaily,
-                salesforceShare, retry, circuitBreaker, unmatchedRetryInterval, initialLookback, identityCache,
+                salesforceShare, retry, circuitBreaker, unmatchedRetryInterval, maxBackoff, initialLookback, identityCache,
                 sweepPeriod, sweepDepth, clockSkewLimit, contactWait);
     }
 

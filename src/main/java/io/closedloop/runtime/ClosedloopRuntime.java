@@ -6,6 +6,7 @@ import io.closedloop.ops.FlowHealthCheck;
 import io.closedloop.core.ClockOffset;
 import io.closedloop.ops.ApiBudgetHealthCheck;
 import io.closedloop.ops.ApiBudgetMetrics;
+import io.closedloop.ops.ParkedMetrics;
 import io.closedloop.hubspot.HubSpotBudget;
 import io.closedloop.salesforce.SalesforceBudget;
 import io.closedloop.core.ApiCircuitBreaker;
@@ -135,6 +136,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 new ApiCircuitBreaker("salesforce", "Salesforce", clock, circuit), clock);
         clockOffsets = List.of(hubspot.clockOffset(), salesforce.clockOffset());
         ApiBudgetMetrics.register(metrics, List.of(hubspotBudget, salesforceBudget), clockOffsets);
+        ParkedMetrics.register(metrics, () -> store.parked().countParked(true), () -> store.parked().countParked(false));
         registry.bind("hubSpotClient", hubspot);
         registry.bind("salesforceClient", salesforce);
         registry.bind("syncCheckpoint", new SyncCheckpoint(store, flowHealth));

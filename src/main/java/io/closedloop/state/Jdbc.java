@@ -9,10 +9,12 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import javax.sql.DataSource;
 
 /** Thin JDBC helper: parameter binding, row mapping, the current transaction and classified errors, nothing more. */
@@ -47,19 +49,44 @@ final class Jdbc {
         });
     }
 
-    /** One statement, many parameter rows, one round trip; rows go in key order so concurrent batches lock alike. */
-    void batch(String sql, List<Object[]> rows) {
+    /**
+     * One statement, many parameter rows, one round trip and one commit (all or none); the update counts come back in
+     * the rows' order. Rows go in key order so that concurrent batches take their locks alike.
+     */
+    int[] batch(String sql, List<Object[]> rows) {
         if (rows.isEmpty()) {
-            return;
+            return new int[0];
         }
-        List<Object[]> ordered = rows.stream().sorted(Comparator.comparing(r -> String.valueOf(r[0]))).toList();
-        write(sql, c -> {
+        Integer[] order = IntStream.range(0, rows.size()).boxed()
+                .sorted(Comparator.comparing(i -> String.valueOf(rows.get(i)[0]))).toArray(Integer[]::new);
+        return write(sql, c -> {
+            boolean own = c.getAutoCommit();
+            if (own) {
+                c.setAutoCommit(false);
+            }
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (Object[] row : ordered) {
-                    bind(ps, row);
+                for (int i : order) {
+                    bind(ps, rows.get(i));
                     ps.addBatch();
                 }
-                return ps.executeBatch();
+                int[] inOrder = ps.executeBatch();
+                if (own) {
+                    c.commit();
+                }
+                int[] counts = new int[rows.size()];
+                for (int k = 0; k < order.length; k++) {
+                    counts[order[k]] = inOrder[k];
+                }
+                return counts;
+            } catch (SQLException e) {
+                if (own) {
+                    c.rollback();
+                }
+                throw e;
+            } finally {
+                if (own) {
+                    c.setAutoCommit(true);
+                }
             }
         });
     }
@@ -162,7 +189,8 @@ final class Jdbc {
         for (int i = 0; i < params.length; i++) {
             Object p = params[i];
             if (p instanceof Instant instant) {
-                ps.setObject(i + 1, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+                // microseconds, what both databases keep: a time read back is never later than the one written
+                ps.setObject(i + 1, OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
             } else if (p instanceof Enum<?> e) {
                 ps.setString(i + 1, e.name());
             } else if (p == null) {

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Daily clean-up of the parked store ({@code routes/state-retention.camel.yaml}): resolved records have served their
  * audit purpose once a day has passed over them, and anything not seen for {@code CLOSEDLOOP_PARKED_RETENTION} is
- * too old to replay.
+ * too old to replay (the unmatched retry's attempts do not count as seeing a record, so a backlog expires too).
  */
 public class StateRetention {
     /** What one run removed. */

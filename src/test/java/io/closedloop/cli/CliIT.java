@@ -120,6 +120,7 @@ class CliIT {
                 "hubspot-email-events  SKIPPABLE  UNMATCHED                                    2",
                 "hubspot-email-events  SKIPPABLE  INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST      1");
         assertThat(r.out()).contains("total: 3 parked").doesNotContain("STRING_TOO_LONG", "@");
+        assertThat(r.out()).contains("of which 2 wait for a Salesforce match (UNMATCHED, retried automatically) and 1 failed");
 
         Result resolved = run(env, "parked", "--status", "resolved", "--flow", "hubspot-form-submissions");
         assertThat(resolved.out()).contains("hubspot-form-submissions  SKIPPABLE  STRING_TOO_LONG", "total: 1 resolved");

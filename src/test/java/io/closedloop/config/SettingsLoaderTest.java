@@ -354,6 +354,7 @@ class SettingsLoaderTest {
         assertThat(s.retry()).isEqualTo(new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(60)));
         assertThat(s.circuitBreaker()).isEqualTo(io.closedloop.core.ApiCircuitBreaker.Settings.defaults());
         assertThat(s.unmatchedRetryInterval()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(s.unmatchedRetryMaxBackoff()).isEqualTo(Duration.ofDays(1));
         assertThat(s.initialLookback()).isEqualTo(Duration.ofHours(1));
         assertThat(s.identityCache()).isEqualTo(Duration.ofMinutes(15));
         assertThat(s.contactWait()).isEqualTo(Duration.ofDays(7));
@@ -434,5 +435,16 @@ class SettingsLoaderTest {
                 "CLOSEDLOOP_SWEEP_DEPTH: expected a duration longer than CLOSEDLOOP_SWEEP_PERIOD plus CLOSEDLOOP_POLL_INTERVAL (660 s) "
                         + "such as 30m or PT30M, got \"11m\"",
                 "CLOSEDLOOP_CLOCK_SKEW_LIMIT: expected a duration of at least 1s such as 2m, 30s or PT2M, got \"0s\"");
+    }
+
+    @Test
+    void unmatchedRetryMaxBackoffIsReadAndMayNotBeShorterThanTheRetryInterval() {
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_UNMATCHED_RETRY_MAX_BACKOFF", "6h");
+        assertThat(SettingsLoader.load(noConfig(), env).unmatchedRetryMaxBackoff()).isEqualTo(Duration.ofHours(6));
+        env.put("CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL", "1h");
+        env.put("CLOSEDLOOP_UNMATCHED_RETRY_MAX_BACKOFF", "30m");
+        assertThat(problems(noConfig(), env)).containsExactly("CLOSEDLOOP_UNMATCHED_RETRY_MAX_BACKOFF: expected a duration no shorter than "
+                + "CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL such as 1d, 12h or P1D, got \"30m\"");
     }
 }

@@ -9,7 +9,8 @@ import io.closedloop.sandbox.world.WorldSeeder;
 import io.closedloop.state.ParkedRecords;
 import io.closedloop.testsupport.Emulators;
 import java.nio.file.Path;
-import java.time.Clock;
+import io.closedloop.state.MutableClock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +23,7 @@ class UnmatchedPeopleRouteTest {
     @TempDir
     Path dir;
 
-    private final Clock clock = Clock.systemUTC();
+    private final MutableClock clock = new MutableClock(java.time.Instant.now());
     private Emulators emulators;
     private World world;
     private World.Person unknown;
@@ -61,6 +62,8 @@ class UnmatchedPeopleRouteTest {
             assertThat(r.attempts()).isEqualTo(2);
         });
 
+        // the next attempt comes once its backoff (the retry interval) has passed
+        clock.advance(Duration.ofMinutes(15));
         String leadId = emulators.salesforce.org().insert("Lead", Map.of("LastName", unknown.lastName(), "Company", "Late Co",
                 "Email", unknown.email()));
         emulators.poll("salesforce-unmatched-retry");

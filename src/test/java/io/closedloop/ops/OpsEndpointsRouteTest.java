@@ -124,4 +124,14 @@ class OpsEndpointsRouteTest {
         assertThat(metrics.body()).contains("# TYPE").contains("jvm_memory_used_bytes");
         assertThat(metrics.body()).contains("camel_exchanges_total{camelContext=\"closedloop\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"test-skippable-flow\"} 1.0");
     }
+
+    @Test
+    void metricsSeparatePeopleWaitingForAMatchFromFailures() throws Exception {
+        ParkedRecords parked = runtime.store().parked();
+        parked.park("hubspot-email-events", "email:1", "{}", "no Lead yet", ErrorKind.SKIPPABLE, ParkedRecords.UNMATCHED);
+        parked.park("hubspot-email-events", "email:2", "{}", "no Lead yet", ErrorKind.SKIPPABLE, ParkedRecords.UNMATCHED);
+        parked.park("hubspot-form-submissions", "form:1", "{}", "bad picklist", ErrorKind.SKIPPABLE, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST");
+        String body = get("/observe/metrics").body();
+        assertThat(body).contains("closedloop_parked_records{state=\"waiting\"} 2.0", "closedloop_parked_records{state=\"failed\"} 1.0");
+    }
 }

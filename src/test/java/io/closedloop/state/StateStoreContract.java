@@ -216,6 +216,59 @@ abstract class StateStoreContract extends StateStoreConcurrencyContract {
     }
 
     @Test
+    void theDueSetHoldsWaitingAndRetriableRecordsOfTheGivenFlowsWhoseNextAttemptHasComeByIdPageByPage() {
+        ParkedRecords parked = store().parked();
+        var a = parked.park("flow-a", "k1", "p", "no Lead yet", ErrorKind.SKIPPABLE, ParkedRecords.UNMATCHED);
+        var b = parked.park("flow-a", "k2", "p", "timeout", ErrorKind.RETRIABLE, "SocketTimeoutException");
+        parked.park("flow-a", "k3", "p", "bad picklist", ErrorKind.SKIPPABLE, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST");
+        var c = parked.park("flow-a", "k4", "p", "no Lead yet", ErrorKind.SKIPPABLE, ParkedRecords.UNMATCHED);
+        parked.park("flow-b", "k5", "p", "no Lead yet", ErrorKind.SKIPPABLE, ParkedRecords.UNMATCHED);
+        var resolved = parked.park("flow-a", "k6", "p", "no Lead yet", ErrorKind.SKIPPABLE, ParkedRecords.UNMATCHED);
+        parked.markResolved(resolved.id());
+
+        assertThat(a.nextAttempt()).as("a new record is due at once").isEqualTo(T0);
+        assertThat(parked.due(List.of("flow-a"), T0, 0, 2)).extracting(ParkedRecords.ParkedRecord::recordKey).containsExactly("k1", "k2");
+        assertThat(parked.due(List.of("flow-a"), T0, b.id(), 2)).extracting(ParkedRecords.ParkedRecord::recordKey).containsExactly("k4");
+        assertThat(parked.due(List.of("flow-a"), T0, c.id(), 2)).isEmpty();
+        assertThat(parked.due(List.of("flow-a", "flow-b"), T0.minusSeconds(1), 0, 10)).as("nothing is due before it was parked").isEmpty();
+        assertThat(parked.countParked(true)).isEqualTo(3);
+        assertThat(parked.countParked(false)).isEqualTo(2);
+    }
+
+    @Test
+    void aScheduledRetryLeavesTheDueSetUntilItsTimeAndKeepsWhenTheRecordWasLastSeen() {
+        ParkedRecords parked = store().parked();
+        var a = parked.park("flow-a", "k1", "p", "no Lead yet", ErrorKind.SKIPPABLE, ParkedRecords.UNMATCHED);
+        var b = parked.park("flow-a", "k2", "p", "no Lead yet", ErrorKind.SKIPPABLE, ParkedRecords.UNMATCHED);
+        clock.advance(Duration.ofMinutes(1));
+        // the retry re-parks through the sink (attempts up), then schedules
+        parked.parkAll(List.of(new ParkedRecords.Parking("flow-a", "k1", "p2", "still no Lead", ErrorKind.SKIPPABLE, ParkedRecords.UNMATCHED)));
+        parked.scheduleRetries(List.of(new ParkedRecords.Retry(a.id(), T0.plus(Duration.ofMinutes(16)), a.lastSeen())));
+
+        assertThat(parked.due(List.of("flow-a"), clock.instant(), 0, 10)).extracting(ParkedRecords.ParkedRecord::recordKey).containsExactly("k2");
+        assertThat(parked.due(List.of("flow-a"), T0.plus(Duration.ofMinutes(16)), 0, 10)).extracting(ParkedRecords.ParkedRecord::id)
+                .containsExactly(a.id(), b.id());
+        assertThat(parked.byId(a.id())).hasValueSatisfying(r -> {
+            assertThat(r.attempts()).isEqualTo(2);
+            assertThat(r.payload()).isEqualTo("p2");
+            assertThat(r.lastSeen()).as("an automatic attempt is not a sighting: retention counts from T0").isEqualTo(T0);
+        });
+        assertThat(parked.deleteLastSeenBefore(T0.plusSeconds(1))).isEqualTo(2);
+    }
+
+    @Test
+    void parkingManyAtOnceInsertsTheNewUpdatesTheKnownAndSurvivesAKeyGivenTwice() {
+        ParkedRecords parked = store().parked();
+        parked.park("f", "known", "p", "r", ErrorKind.SKIPPABLE, "X");
+        parked.parkAll(List.of(new ParkedRecords.Parking("f", "known", "p2", "r2", ErrorKind.SKIPPABLE, "Y"),
+                new ParkedRecords.Parking("f", "new", "p", "r", ErrorKind.RETRIABLE, null)));
+        parked.parkAll(List.of(new ParkedRecords.Parking("f", "twice", "p", "r", ErrorKind.SKIPPABLE, "Z"),
+                new ParkedRecords.Parking("f", "twice", "p", "r", ErrorKind.SKIPPABLE, "Z")));
+        assertThat(parked.list(ParkedRecords.Filter.all(), 10)).extracting(r -> r.recordKey() + ":" + r.attempts() + ":" + r.errorCode())
+                .containsExactly("known:2:Y", "new:1:null", "twice:2:Z");
+    }
+
+    @Test
     void retentionDeletesResolvedRecordsWhateverTheirAge() {
         ParkedRecords parked = store().parked();
         var fixed = parked.park("f", "fixed", "p", "r", ErrorKind.SKIPPABLE, null);

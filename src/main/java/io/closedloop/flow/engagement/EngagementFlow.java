@@ -62,7 +62,8 @@ public final class EngagementFlow implements FlowBinding {
         c.bind("salesforceActivitySink", sink);
 
         SalesforceActivityReplay activityReplay = new SalesforceActivityReplay(c.schemaGate(), sink, store);
-        c.bind("salesforceUnmatchedRetry", new SalesforceUnmatchedRetry(store, activityReplay));
+        c.bind("salesforceUnmatchedRetry", new SalesforceUnmatchedRetry(store, activityReplay,
+                new SalesforceUnmatchedBackoff(settings.unmatchedRetryInterval(), settings.unmatchedRetryMaxBackoff()), c.clock()));
         c.parkedReplay()
                 .register(activityReplay, Stream.of(FlowId.values()).filter(FlowId::engagementSource).toArray(FlowId[]::new))
                 .register(new SalesforceSummaryReplay(c.schemaGate(), sink, store), FlowId.SALESFORCE_SUMMARY);

@@ -23,6 +23,7 @@ import io.closedloop.salesforce.SalesforceWrite;
 import io.closedloop.salesforce.SalesforceWriteResult;
 import io.closedloop.state.EventLedger;
 import io.closedloop.state.IdentityMap;
+import io.closedloop.state.ParkedRecords;
 import io.closedloop.state.StateStore;
 import io.closedloop.state.SubjectProfiles;
 import io.closedloop.state.SummaryQueue;
@@ -118,7 +119,12 @@ public class SalesforceActivitySink {
                 }
                 writes.add(batch.add(e, resolution.byEmail().get(e.email())));
             }
-            SalesforceActivityWriter.Tally tally = writer.write(writes, batch);
+            SalesforceActivityWriter.Tally tally;
+            try {
+                tally = writer.write(writes, batch);
+            } finally {
+                batch.flushParked();
+            }
             written = tally.written();
             parked += tally.refused();
             recordProfiles(profiles, resolution);
@@ -139,7 +145,7 @@ public class SalesforceActivitySink {
                     + r.duplicates().get(e.email()).stream().map(t -> t.sobject() + " " + t.id()).collect(Collectors.joining(", "));
         }
         if (!r.byEmail().containsKey(e.email())) {
-            return "UNMATCHED: no Salesforce Lead or Contact has this email yet";
+            return ParkedRecords.UNMATCHED + ": no Salesforce Lead or Contact has this email yet";
         }
         return null;
     }
@@ -182,10 +188,17 @@ public class SalesforceActivitySink {
         private final Map<String, Target> targetOf = new HashMap<>();
         private final Set<String> parkedIds = new HashSet<>();
         private final Set<String> stale = new LinkedHashSet<>();
+        private final List<ParkedRecords.Parking> toPark = new ArrayList<>();
 
         Batch(String flow, Map<String, String> leadAccounts) {
             this.flow = flow;
             this.leadAccounts = leadAccounts;
+        }
+
+        /** Parks the batch's unwritable events in one batched statement rather than one round trip each. */
+        void flushParked() {
+            store.parked().parkAll(toPark);
+            toPark.clear();
         }
 
         SalesforceWrite add(EngagementEvent e, Target t) {
@@ -247,7 +260,8 @@ public class SalesforceActivitySink {
         }
 
         private void park(EngagementEvent e, String reason, String code) {
-            store.parked().park(flow, e.id(), EngagementEventCodec.toJson(e), reason, SalesforceErrorClassifier.parkedKind(code), code);
+            toPark.add(new ParkedRecords.Parking(flow, e.id(), EngagementEventCodec.toJson(e), reason,
+                    SalesforceErrorClassifier.parkedKind(code), code));
             parkedIds.add(e.id());
             // one line per batch comes from the checkpoint; per-record detail is for debugging
             LOG.debug("parked event {} of flow {}: {} {}", e.id(), flow, code, reason);
