@@ -35,7 +35,8 @@ public record ClosedloopSettings(
         ApiCircuitBreaker.Settings circuitBreaker,
         Duration unmatchedRetryInterval,
         Duration initialLookback,
-        Duration identityCache) {
+        Duration identityCache,
+        Duration hubspotFormFullRead) {
 
     public ClosedloopSettings {
         hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);

@@ -88,6 +88,8 @@ public final class SettingsLoader {
         var initialLookback = values.duration(CLOSEDLOOP_INITIAL_LOOKBACK, Duration.ZERO, "a duration such as 1h, 7d, 0s or PT1H");
         var identityCache = values.duration(CLOSEDLOOP_IDENTITY_CACHE, Duration.ZERO,
                 "a duration such as 15m, 1h or PT15M, or 0s for no cache");
+        var formFullRead = values.duration(HUBSPOT_FORM_FULL_READ_INTERVAL, Duration.ZERO,
+                "a duration such as 1h, 6h or PT1H, or 0s to read every form at every poll");
 
         problems.throwIfAny();
         return new ClosedloopSettings(hubspotBaseUrl, hubspotToken, loginUrl, auth, apiVersion, dbUrl, dbUser,
@@ -95,7 +97,8 @@ public final class SettingsLoader {
                 useFile && Files.isRegularFile(configFile) ? configFile : null, !"lead".equals(prefer),
                 ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
                 keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules, parkedRetention, burst, hubspotDaily,
-                salesforceShare, retry, circuitBreaker, unmatchedRetryInterval, initialLookback, identityCache);
+                salesforceShare, retry, circuitBreaker, unmatchedRetryInterval, initialLookback, identityCache,
+                formFullRead);
     }
 
     /** Bounded, never infinite: the maximum delay may not be shorter than the first. */

@@ -18,9 +18,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads form submissions across all forms (hubspot-api.md §3): the form list is re-read every poll, so new
- * forms are picked up by themselves; each form's submissions come newest first and are paged until one at
- * or before that form's watermark (less an overlap). One cursor holds every form's watermark.
+ * Reads form submissions (hubspot-api.md §3) of the forms {@link HubSpotFormSelector} picks: those contacts
+ * converted on since the last poll, and every form at its slower full read; each form's submissions come newest
+ * first and are paged until one at or before that form's watermark (less an overlap). One cursor holds the
+ * watermarks.
  */
 public class HubSpotFormSubmissionReader implements PolledSource {
     public static final String SOURCE = FlowId.HUBSPOT_FORM_SUBMISSIONS.key();
@@ -31,11 +32,13 @@ public class HubSpotFormSubmissionReader implements PolledSource {
     private final HubSpotClient client;
     private final Duration initialLookback;
     private final Duration overlap;
+    private final HubSpotFormSelector selector;
 
-    public HubSpotFormSubmissionReader(HubSpotClient client, Duration initialLookback, Duration overlap) {
+    public HubSpotFormSubmissionReader(HubSpotClient client, Duration initialLookback, Duration overlap, HubSpotFormSelector selector) {
         this.client = client;
         this.initialLookback = initialLookback;
         this.overlap = overlap;
+        this.selector = selector;
     }
 
     @Override
@@ -60,7 +63,8 @@ public class HubSpotFormSubmissionReader implements PolledSource {
         long defaultStart = watermarks.get(START);
         List<EngagementEvent> events = new ArrayList<>();
         Map<String, Long> next = new LinkedHashMap<>(watermarks);
-        for (JsonNode form : forms()) {
+        HubSpotFormSelector.Selection selection = selector.select(watermarks, now);
+        for (JsonNode form : selection.forms()) {
             String guid = form.path("id").asText();
             String name = form.path("name").asText(guid);
             long since = watermarks.getOrDefault(guid, defaultStart) - overlap.toMillis();
@@ -88,27 +92,7 @@ public class HubSpotFormSubmissionReader implements PolledSource {
             } while (after != null && !older);
             next.put(guid, newest);
         }
-        return SourceRead.of(events, serialize(next));
-    }
-
-    private List<JsonNode> forms() {
-        List<JsonNode> forms = new ArrayList<>();
-        String after = null;
-        do {
-            Map<String, String> query = new LinkedHashMap<>();
-            query.put("limit", "50");
-            if (after != null) {
-                query.put("after", after);
-            }
-            JsonNode page = client.get("/marketing/v3/forms", query).body();
-            page.path("results").forEach(f -> {
-                if (!f.path("archived").asBoolean(false)) {
-                    forms.add(f);
-                }
-            });
-            after = page.path("paging").path("next").path("after").asText(null);
-        } while (after != null);
-        return forms;
+        return SourceRead.of(events, serialize(selector.next(selection, next)));
     }
 
     static EngagementEvent event(String formGuid, String formName, JsonNode submission) {

@@ -8,6 +8,7 @@ import io.closedloop.flow.PolledSourceRunner;
 import io.closedloop.hubspot.HubSpotClient;
 import io.closedloop.hubspot.HubSpotContactChangeReader;
 import io.closedloop.hubspot.HubSpotEmailEventReader;
+import io.closedloop.hubspot.HubSpotFormSelector;
 import io.closedloop.hubspot.HubSpotFormSubmissionReader;
 import io.closedloop.hubspot.HubSpotListMembershipReader;
 import io.closedloop.salesforce.SalesforceAccountFinder;
@@ -40,7 +41,8 @@ public final class EngagementFlow implements FlowBinding {
         source(c, "hubSpotEmailEventSource",
                 new HubSpotEmailEventReader(hubspot, ReaderWindows.emailEvents(settings.initialLookback())));
         source(c, "hubSpotFormSubmissionSource",
-                new HubSpotFormSubmissionReader(hubspot, settings.initialLookback(), FORM_OVERLAP));
+                new HubSpotFormSubmissionReader(hubspot, settings.initialLookback(), FORM_OVERLAP,
+                        new HubSpotFormSelector(hubspot, settings.hubspotFormFullRead())));
         source(c, "hubSpotContactChangeSource", new HubSpotContactChangeReader(hubspot, store.contactStates(),
                 ReaderWindows.contactChanges(settings.initialLookback()), new HubSpotContactChangeReader.MqlDefinition(
                         settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())));
