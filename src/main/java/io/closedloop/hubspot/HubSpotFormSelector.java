@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * on {@code recent_conversion_date} (hubspot-api.md §4, §4.1) names the forms contacts converted on since the last
  * poll, and only those are read. A contact's properties keep only its latest conversion, and a submission without
  * an email converts no contact, so every form is also read at a slower cadence (the full read), which also folds
- * the per-form watermarks into one floor and keeps the cursor small.
+ * the per-form watermarks into one floor when there are too many for the stored cursor.
  */
 public final class HubSpotFormSelector {
     private static final Logger LOG = LoggerFactory.getLogger(HubSpotFormSelector.class);
@@ -92,18 +92,20 @@ public final class HubSpotFormSelector {
         return kept > MAX_WATERMARKS ? all(now) : new Selection(List.copyOf(targets.values()), false, now);
     }
 
-    /** The cursor after the selected forms were read: a full read folds every form's watermark into the floor. */
+    /** The cursor after the selected forms were read: a full read with too many watermarks folds them into the floor. */
     public Map<String, Long> next(Selection selection, Map<String, Long> read) {
         Map<String, Long> out = new LinkedHashMap<>(read);
         long now = selection.now().toEpochMilli();
         out.merge(CONVERSIONS, now - SEARCH_LAG.toMillis(), Math::max);
         if (selection.all()) {
+            out.put(FULL_READ, now);
+        }
+        if (selection.all() && read.keySet().stream().filter(k -> !k.startsWith("_")).count() > MAX_WATERMARKS) {
             // every form was read through its newest submission, so none can get one older than the newest of all
             long floor = read.entrySet().stream().filter(e -> !e.getKey().startsWith("_") || e.getKey().equals(HubSpotFormSubmissionReader.START))
                     .mapToLong(Map.Entry::getValue).max().orElse(read.get(HubSpotFormSubmissionReader.START));
             out.keySet().removeIf(k -> !k.startsWith("_"));
             out.put(HubSpotFormSubmissionReader.START, floor);
-            out.put(FULL_READ, now);
         }
         return out;
     }

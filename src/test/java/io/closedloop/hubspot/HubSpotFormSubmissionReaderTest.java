@@ -70,8 +70,8 @@ class HubSpotFormSubmissionReaderTest {
         assertThat(forms(read)).containsExactly("Demo request");
         assertThat(hubspot.journal().count("hubspot.forms.submissions")).isEqualTo(2);
         Map<String, Long> next = HubSpotFormSubmissionReader.parse(read.nextCursor());
-        assertThat(next).containsEntry(HubSpotFormSubmissionReader.START, at + 60_000).containsEntry(HubSpotFormSelector.FULL_READ,
-                now.toEpochMilli()).doesNotContainKeys(contactUs, demo);
+        assertThat(next).containsEntry(contactUs, at + 10_000).containsEntry(demo, at + 60_000)
+                .containsEntry(HubSpotFormSelector.FULL_READ, now.toEpochMilli());
 
         // the next poll searches instead of reading every form, and re-emits nothing
         hubspot.journal().reset();
@@ -91,6 +91,9 @@ class HubSpotFormSubmissionReaderTest {
         SourceRead read = reader.read(reader.start("", now), now);
         assertThat(read.events()).hasSize(300);
         assertThat(read.nextCursor().length()).isLessThan(CURSOR_COLUMN);
+        // every form's watermark is folded into the floor: the newest submission of all
+        assertThat(HubSpotFormSubmissionReader.parse(read.nextCursor()))
+                .containsEntry(HubSpotFormSubmissionReader.START, now.minusSeconds(900 - 299).toEpochMilli()).doesNotContainKeys(guids.get(0));
     }
 
     @Test
