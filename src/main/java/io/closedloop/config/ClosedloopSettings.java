@@ -40,7 +40,8 @@ public record ClosedloopSettings(
         Duration sweepPeriod,
         Duration sweepDepth,
         Duration clockSkewLimit,
-        Duration contactWait) {
+        Duration contactWait,
+        Duration hubspotFormFullRead) {
 
     public ClosedloopSettings {
         hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);

@@ -14,6 +14,8 @@ public enum SettingKey {
             "HubSpot calls Closedloop makes in any rolling 10 seconds (100 is the Free/Starter app limit)"),
     HUBSPOT_DAILY_BUDGET("50%", false,
             "HubSpot calls per day, as a number or a percentage of the account's daily allowance; at the budget, HubSpot flows pause until midnight"),
+    HUBSPOT_FORM_FULL_READ_INTERVAL("1h", false,
+            "How often every form's submissions are read; between full reads only the forms contacts converted on are (0s: every form at every poll)"),
     SALESFORCE_LOGIN_URL("https://login.salesforce.com", false,
             "Salesforce login host (My Domain URL for the client-credentials flow)"),
     SALESFORCE_CLIENT_ID(null, false, "Consumer key of the Salesforce connected app"),

@@ -96,6 +96,8 @@ public final class SettingsLoader {
         var clockSkewLimit = values.duration(CLOSEDLOOP_CLOCK_SKEW_LIMIT, Duration.ofSeconds(1),
                 "a duration of at least 1s such as 2m, 30s or PT2M");
         var contactWait = values.duration(CLOSEDLOOP_CONTACT_WAIT, Duration.ZERO, "a duration such as 7d, 12h, 0s or P7D");
+        var formFullRead = values.duration(HUBSPOT_FORM_FULL_READ_INTERVAL, Duration.ZERO,
+                "a duration such as 1h, 6h or PT1H, or 0s to read every form at every poll");
 
         problems.throwIfAny();
         return new ClosedloopSettings(hubspotBaseUrl, hubspotToken, loginUrl, auth, apiVersion, dbUrl, dbUser,
@@ -104,7 +106,7 @@ public final class SettingsLoader {
                 ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
                 keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules, parkedRetention, burst, hubspotDaily,
                 salesforceShare, retry, circuitBreaker, unmatchedRetryInterval, maxBackoff, initialLookback, identityCache,
-                sweepPeriod, sweepDepth, clockSkewLimit, contactWait);
+                sweepPeriod, sweepDepth, clockSkewLimit, contactWait, formFullRead);
     }
 
     /** A sweep starts at the first poll after its period: shallower than period plus poll interval, it would leave gaps. */

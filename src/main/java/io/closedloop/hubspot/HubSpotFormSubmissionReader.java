@@ -18,10 +18,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads form submissions across all forms (hubspot-api.md §3): the form list is re-read every poll, so new
- * forms are picked up by themselves; each form's submissions come newest first and are paged until one at
- * or before that form's watermark (less an overlap). One cursor holds every form's watermark. Once per sweep period
- * every form is read back to the sweep depth, for submissions indexed after the watermark passed them.
+ * Reads form submissions (hubspot-api.md §3) of the forms {@link HubSpotFormSelector} picks: those contacts
+ * converted on since the last poll, and every form at its slower full read; each form's submissions come newest
+ * first and are paged until one at or before that form's watermark (less an overlap). One cursor holds the
+ * watermarks. Once per sweep period every form is read back to the sweep depth, for submissions indexed after the
+ * watermark passed them.
  */
 public class HubSpotFormSubmissionReader implements PolledSource {
     public static final String SOURCE = FlowId.HUBSPOT_FORM_SUBMISSIONS.key();
@@ -37,10 +38,12 @@ public class HubSpotFormSubmissionReader implements PolledSource {
 
     private final HubSpotClient client;
     private final Window window;
+    private final HubSpotFormSelector selector;
 
-    public HubSpotFormSubmissionReader(HubSpotClient client, Window window) {
+    public HubSpotFormSubmissionReader(HubSpotClient client, Window window, HubSpotFormSelector selector) {
         this.client = client;
         this.window = window;
+        this.selector = selector;
     }
 
     @Override
@@ -72,7 +75,9 @@ public class HubSpotFormSubmissionReader implements PolledSource {
         if (sweep) {
             next.put(SWEPT, now.toEpochMilli());
         }
-        for (JsonNode form : forms()) {
+        // a sweep reads every form, like a full read
+        HubSpotFormSelector.Selection selection = sweep ? selector.everyForm(now) : selector.select(watermarks, now);
+        for (JsonNode form : selection.forms()) {
             String guid = form.path("id").asText();
             String name = form.path("name").asText(guid);
             long since = watermarks.getOrDefault(guid, defaultStart) - window.overlap().toMillis();
@@ -102,27 +107,7 @@ public class HubSpotFormSubmissionReader implements PolledSource {
             next.put(guid, newest);
         }
         client.clockOffset().guard(now);
-        return SourceRead.of(events, serialize(next));
-    }
-
-    private List<JsonNode> forms() {
-        List<JsonNode> forms = new ArrayList<>();
-        String after = null;
-        do {
-            Map<String, String> query = new LinkedHashMap<>();
-            query.put("limit", "50");
-            if (after != null) {
-                query.put("after", after);
-            }
-            JsonNode page = client.get("/marketing/v3/forms", query).body();
-            page.path("results").forEach(f -> {
-                if (!f.path("archived").asBoolean(false)) {
-                    forms.add(f);
-                }
-            });
-            after = page.path("paging").path("next").path("after").asText(null);
-        } while (after != null);
-        return forms;
+        return SourceRead.of(events, serialize(selector.next(selection, next)));
     }
 
     static EngagementEvent event(String formGuid, String formName, JsonNode submission) {

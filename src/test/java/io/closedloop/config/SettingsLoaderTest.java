@@ -404,6 +404,19 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void formFullReadIntervalDefaultsToAnHourAcceptsZeroAndNamesAMalformedValue() throws Exception {
+        assertThat(load(valid()).hubspotFormFullRead()).isEqualTo(Duration.ofHours(1));
+        Map<String, String> env = valid();
+        env.put("HUBSPOT_FORM_FULL_READ_INTERVAL", "0s");
+        assertThat(load(env).hubspotFormFullRead()).isZero();
+        env.put("HUBSPOT_FORM_FULL_READ_INTERVAL", "6h");
+        assertThat(load(env).hubspotFormFullRead()).isEqualTo(Duration.ofHours(6));
+        env.put("HUBSPOT_FORM_FULL_READ_INTERVAL", "-1h");
+        assertThat(problems(noConfig(), env)).containsExactly(
+                "HUBSPOT_FORM_FULL_READ_INTERVAL: expected a duration such as 1h, 6h or PT1H, or 0s to read every form at every poll, got \"-1h\"");
+    }
+
+    @Test
     void retryMaxDelayShorterThanTheInitialDelayIsNamed() {
         Map<String, String> env = valid();
         env.put("CLOSEDLOOP_RETRY_INITIAL_DELAY", "10s");

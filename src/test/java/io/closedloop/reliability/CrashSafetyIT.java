@@ -345,6 +345,8 @@ class CrashSafetyIT {
         env.put("CLOSEDLOOP_HTTP_PORT", Integer.toString(TestSettings.freePort()));
         env.put("CLOSEDLOOP_POLL_INTERVAL", "300ms");
         env.put("CLOSEDLOOP_KEY_MOMENTS", "form-submission");
+        // every form at every poll, as this run was built for: no form search competes with the contact-change baseline
+        env.put("HUBSPOT_FORM_FULL_READ_INTERVAL", "0s");
         return env;
     }
 

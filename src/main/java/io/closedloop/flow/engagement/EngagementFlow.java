@@ -8,6 +8,7 @@ import io.closedloop.flow.PolledSourceRunner;
 import io.closedloop.hubspot.HubSpotClient;
 import io.closedloop.hubspot.HubSpotContactChangeReader;
 import io.closedloop.hubspot.HubSpotEmailEventReader;
+import io.closedloop.hubspot.HubSpotFormSelector;
 import io.closedloop.hubspot.HubSpotFormSubmissionReader;
 import io.closedloop.hubspot.HubSpotListMembershipReader;
 import io.closedloop.salesforce.SalesforceAccountFinder;
@@ -42,7 +43,8 @@ public final class EngagementFlow implements FlowBinding {
                         settings.sweepPeriod(), settings.sweepDepth())));
         source(c, "hubSpotFormSubmissionSource",
                 new HubSpotFormSubmissionReader(hubspot, new HubSpotFormSubmissionReader.Window(
-                        settings.initialLookback(), FORM_OVERLAP, settings.sweepPeriod(), settings.sweepDepth())));
+                        settings.initialLookback(), FORM_OVERLAP, settings.sweepPeriod(), settings.sweepDepth()),
+                        new HubSpotFormSelector(hubspot, settings.hubspotFormFullRead())));
         source(c, "hubSpotContactChangeSource", new HubSpotContactChangeReader(hubspot, store.contactStates(),
                 ReaderWindows.contactChanges(settings.initialLookback()), new HubSpotContactChangeReader.MqlDefinition(
                         settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())));

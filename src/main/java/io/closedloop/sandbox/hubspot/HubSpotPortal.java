@@ -336,6 +336,7 @@ public final class HubSpotPortal {
         return guid;
     }
 
+    /** A submission, which like HubSpot's creates or updates the contact of its email and stamps its recent conversion (§4.1). */
     public void addFormSubmission(String formGuid, long submittedAt, String pageUrl, Map<String, String> values) {
         ConcurrentSkipListMap<SubmissionKey, Submission> subs = submissions.get(formGuid);
         if (subs == null) {
@@ -343,6 +344,29 @@ public final class HubSpotPortal {
         }
         long seq = submissionSeq.incrementAndGet();
         subs.put(new SubmissionKey(submittedAt, seq), new Submission(uuid(), submittedAt, seq, pageUrl, new LinkedHashMap<>(values)));
+        String email = values.get("email");
+        if (email != null && !email.isBlank()) {
+            convert(email, forms().stream().filter(f -> f.guid().equals(formGuid)).findFirst().orElseThrow().name(), submittedAt);
+        }
+    }
+
+    private void convert(String email, String formName, long at) {
+        synchronized (contactLock) {
+            HubSpotContact c = contactByEmail(email);
+            Long latest = c == null ? null : HubSpotJson.parseTime(c.get("recent_conversion_date"), true);
+            if (latest != null && latest > at) {
+                return;
+            }
+            Map<String, String> conversion = Map.of("recent_conversion_event_name", formName,
+                    "recent_conversion_date", HubSpotJson.iso(at));
+            if (c == null) {
+                Map<String, String> props = new LinkedHashMap<>(conversion);
+                props.put("email", email);
+                insertContact(props);
+            } else {
+                applyUpdate(c.id(), conversion);
+            }
+        }
     }
 
     List<Form> forms() {

@@ -96,9 +96,8 @@ public final class EngagementGenerator {
                 values.put("firstname", person.firstName());
                 values.put("lastname", person.lastName());
                 values.put("company", person.company().name());
+                // the portal stamps the contact's recent conversion, as HubSpot does
                 portal.addFormSubmission(form.guid(), at, form.pageUrl(), values);
-                portal.updateContact(person.hubspotContactId(), Map.of("recent_conversion_event_name", form.name(),
-                        "recent_conversion_date", Instant.ofEpochMilli(at).toString()));
                 addScore(person, 10);
             }
             case PAGE_VISIT -> {
