@@ -41,8 +41,9 @@ class HubSpotFormSubmissionReaderTest {
         context = new DefaultCamelContext();
         context.start();
         HubSpotClient client = new HubSpotClient(context, TestSettings.settings(dir, env));
+        // a sweep one minute deep: these tests are about which forms are read, not about re-reading late submissions
         reader = new HubSpotFormSubmissionReader(client, new HubSpotFormSubmissionReader.Window(Duration.ofHours(1), Duration.ofSeconds(5),
-                Duration.ofMinutes(10), Duration.ofMinutes(30)),
+                Duration.ofMinutes(10), Duration.ofMinutes(1)),
                 new HubSpotFormSelector(client, Duration.ofHours(1)));
     }
 
