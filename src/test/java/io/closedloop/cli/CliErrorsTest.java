@@ -66,4 +66,10 @@ class CliErrorsTest {
         assertThat(exit).as(err.toString()).isEqualTo(2);
         assertThat(err.toString().strip()).startsWith("CLOSEDLOOP_DB_URL: cannot open the state store").doesNotContain("\n", "\tat ");
     }
+
+    @Test
+    void aDurationAgoLongerThanTheClockReachesMeansFromTheStart() {
+        assertThat(new ParkedSelectionOptions.WhenConverter().convert("99999999999999d")).isEqualTo(java.time.Instant.EPOCH);
+        assertThat(new ParkedSelectionOptions.WhenConverter().convert("2h")).isBefore(java.time.Instant.now());
+    }
 }

@@ -86,6 +86,8 @@ class CliIT {
         env.put("SALESFORCE_LOGIN_URL", apis.baseUrl());
         env.put("SALESFORCE_CLIENT_ID", "3MVG9consumerkey");
         env.put("SALESFORCE_CLIENT_SECRET", "8A4BE6secretvalue");
+        // WireMock and the emulators speak plain http on this machine: the explicit opt-in a test setup gives
+        env.put("CLOSEDLOOP_ALLOW_INSECURE_HTTP", "true");
         return env;
     }
 
@@ -210,6 +212,34 @@ class CliIT {
         Result r = run(Map.of(), "replay", "--until", "pat.lee@acme.example");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--until", "[email]").doesNotContain("pat.lee@acme.example");
+    }
+
+    @Test
+    void validateStrictFailsWhenAHostCannotBeReached() throws Exception {
+        Map<String, String> env = unreachableApisEnv();
+        Result r = run(env, "validate", "--strict");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("Not ready (2 problems):", "Salesforce login not checked: 127.0.0.1 is not reachable",
+                "HubSpot token not checked: 127.0.0.1 is not reachable");
+        Result lenient = run(env, "validate");
+        assertThat(lenient.exit()).isZero();
+        assertThat(lenient.err()).contains("not every check ran; validate --strict fails when a check cannot run");
+    }
+
+    @Test
+    void validateRefusesPlainHttpToARemoteHostUnlessAllowed() throws Exception {
+        Map<String, String> env = validEnv();
+        env.remove("CLOSEDLOOP_ALLOW_INSECURE_HTTP");
+        Result local = run(env, "validate", "--offline");
+        assertThat(local.exit()).as(local.err()).isZero();
+        assertThat(local.err()).contains("warning: HUBSPOT_BASE_URL: plain http to localhost (this machine)");
+        assertThat(local.out()).doesNotContain("plain http");
+        env.put("HUBSPOT_BASE_URL", "http://api.hubapi.com");
+        Result r = run(env, "validate", "--offline");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("HUBSPOT_BASE_URL: expected an https URL", "CLOSEDLOOP_ALLOW_INSECURE_HTTP=true");
+        env.put("CLOSEDLOOP_ALLOW_INSECURE_HTTP", "true");
+        assertThat(run(env, "validate", "--offline").exit()).isZero();
     }
 
     @Test
