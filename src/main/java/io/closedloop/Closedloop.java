@@ -1,10 +1,12 @@
 package io.closedloop;
 
+import io.closedloop.cli.CliErrors;
 import io.closedloop.cli.ParkedCommand;
 import io.closedloop.cli.ReplayCommand;
 import io.closedloop.cli.RunCommand;
 import io.closedloop.cli.ValidateCommand;
 import io.closedloop.cli.VersionProvider;
+import io.closedloop.log.LogSetup;
 import io.closedloop.sandbox.SandboxCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,10 +31,11 @@ public class Closedloop implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new Closedloop());
+        return CliErrors.install(new CommandLine(new Closedloop()));
     }
 
     public static void main(String[] args) {
+        LogSetup.bridgeJavaUtilLogging();
         System.exit(commandLine().execute(args));
     }
 }

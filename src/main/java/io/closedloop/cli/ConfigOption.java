@@ -18,10 +18,11 @@ public class ConfigOption {
     /** Environment used for settings; tests replace it. */
     static Map<String, String> environment = System.getenv();
 
-    /** Loads settings, or prints one line per problem and returns null. */
+    /** Loads settings, printing any warning, or prints one line per problem and returns null. */
     public ClosedloopSettings load(PrintWriter err) {
         try {
-            return SettingsLoader.load(configFile, environment);
+            // warnings go to stderr with the problems, never into a command's output
+            return SettingsLoader.load(configFile, environment, w -> err.println("warning: " + w));
         } catch (SettingsException e) {
             err.println("Configuration is invalid (" + e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s") + "):");
             e.problems().forEach(p -> err.println("  " + p));

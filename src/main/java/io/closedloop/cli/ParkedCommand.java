@@ -115,7 +115,7 @@ public class ParkedCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        err.println("Payload of record " + showPayload + " (" + record.get().flow() + " " + record.get().recordKey()
+        err.println("Payload of record " + showPayload + " (" + record.get().flow() + " " + Redactor.redact(record.get().recordKey())
                 + "); it holds personal data, do not paste it into tickets:");
         err.flush();
         out.println(record.get().payload());

@@ -1,5 +1,6 @@
 package io.closedloop.cli;
 
+import io.closedloop.config.Durations;
 import io.closedloop.config.SettingsLoader;
 import io.closedloop.state.ParkedRecords;
 import java.time.Clock;
@@ -46,7 +47,8 @@ public class ParkedSelectionOptions {
                     throw new CommandLine.TypeConversionException(
                             "expected an ISO instant such as 2024-05-01T00:00:00Z or a duration such as 2h or 7d, got \"" + value + "\"");
                 }
-                return CLOCK.instant().minus(ago);
+                // further back than any instant the store holds (and than Instant can count back): from the start
+                return ago.compareTo(Durations.MAX) > 0 ? Instant.EPOCH : CLOCK.instant().minus(ago);
             }
         }
     }

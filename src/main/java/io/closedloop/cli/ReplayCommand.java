@@ -2,6 +2,7 @@ package io.closedloop.cli;
 
 import io.closedloop.config.ClosedloopSettings;
 import io.closedloop.log.LogSetup;
+import io.closedloop.log.Redactor;
 import io.closedloop.runtime.ClosedloopRuntime;
 import io.closedloop.state.ParkedRecords;
 import io.closedloop.state.StateStore;
@@ -79,7 +80,7 @@ public class ReplayCommand implements Callable<Integer> {
                         + (f.error() == null ? "" : " (not reached: " + f.error() + ")"));
             }
             for (ParkedRecords.ParkedRecord r : result.skipped()) {
-                out.println("skipped record " + r.id() + " (" + r.flow() + " " + r.recordKey() + "): "
+                out.println("skipped record " + r.id() + " (" + r.flow() + " " + Redactor.redact(r.recordKey()) + "): "
                         + (r.status() == ParkedRecords.Status.RESOLVED ? "already resolved" : "no replay for this flow"));
             }
             out.flush();

@@ -1,10 +1,11 @@
 package io.closedloop.cli;
 
+import io.closedloop.log.Redactor;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Left-aligned columns for command output; the last column is never padded. Numbers are right-aligned. */
+/** Left-aligned columns for command output, redacted; the last column is never padded. Numbers are right-aligned. */
 final class TextTable {
     private final List<String[]> rows = new ArrayList<>();
 
@@ -15,7 +16,8 @@ final class TextTable {
     TextTable row(Object... cells) {
         String[] r = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
-            r[i] = cells[i] == null ? "-" : cells[i].toString();
+            // a cell may be a record key holding an email (a Flow 2 disposition's is sfId:email)
+            r[i] = cells[i] == null ? "-" : Redactor.redact(cells[i].toString());
         }
         rows.add(r);
         return this;

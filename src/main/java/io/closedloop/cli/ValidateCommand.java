@@ -5,6 +5,8 @@ import io.closedloop.log.LogSetup;
 import io.closedloop.runtime.CredentialCheck;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,13 +17,17 @@ import picocli.CommandLine.Option;
 @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Check the configuration and, where reachable, the Salesforce and HubSpot credentials and the Salesforce",
                 "fields Closedloop writes.",
-                "Exits 0 when everything is usable, 2 with one line per problem otherwise."})
+                "Exits 0 when everything is usable, 2 with one line per problem otherwise. A host that cannot be reached",
+                "is only noted, unless --strict."})
 public class ValidateCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
     @Option(names = "--offline", description = "Check the configuration only; do not contact Salesforce or HubSpot.")
     boolean offline;
+
+    @Option(names = "--strict", description = "Fail (exit 2) when a check cannot run: a host that cannot be reached or answers 5xx.")
+    boolean strict;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,9 +49,16 @@ public class ValidateCommand implements Callable<Integer> {
         CredentialCheck.Result result = new CredentialCheck(Clock.systemUTC()).check(settings);
         result.notes().forEach(out::println);
         out.flush();
-        if (!result.problems().isEmpty()) {
-            err.println("Not ready (" + result.problems().size() + " problem" + (result.problems().size() == 1 ? "" : "s") + "):");
-            result.problems().forEach(p -> err.println("  " + p));
+        List<String> problems = new ArrayList<>(result.problems());
+        if (strict) {
+            problems.addAll(result.skipped());
+        } else if (!result.skipped().isEmpty()) {
+            err.println("warning: not every check ran; validate --strict fails when a check cannot run");
+        }
+        err.flush();
+        if (!problems.isEmpty()) {
+            err.println("Not ready (" + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + "):");
+            problems.forEach(p -> err.println("  " + p));
             err.flush();
             return ConfigOption.configExit();
         }

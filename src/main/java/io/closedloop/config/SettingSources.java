@@ -5,8 +5,12 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Where a setting's raw value comes from: env {@code NAME_FILE} (secrets) over env {@code NAME} over the
@@ -34,6 +38,15 @@ final class SettingSources {
         } catch (IOException | IllegalArgumentException e) {
             problems.add("--config: cannot read " + path + ": " + e.getClass().getSimpleName());
         }
+        unknownKeys().forEach(name -> problems.add("--config: unknown key " + name + " in " + path + " (not a Closedloop setting)"));
+    }
+
+    /** Keys of the file under a Closedloop prefix ({@code closedloop.}, {@code hubspot.}, ...) that no setting has: a typo is never ignored. */
+    private List<String> unknownKeys() {
+        Set<String> known = Arrays.stream(SettingKey.values()).map(SettingKey::property).collect(Collectors.toSet());
+        Set<String> prefixes = known.stream().map(p -> p.substring(0, p.indexOf('.') + 1)).collect(Collectors.toSet());
+        return file.stringPropertyNames().stream().filter(name -> prefixes.stream().anyMatch(name::startsWith))
+                .filter(name -> !known.contains(name)).sorted().toList();
     }
 
     /** The effective raw value, or null when it is unset and has no default (or its secret file cannot be read). */

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 final class SettingValues {
     private static final Pattern LIST_ID = Pattern.compile("\\d{1,19}");
     static final Pattern TOKEN_CHARS = Pattern.compile("[\\x21-\\x7E]+");
+    /** localhost, 127.0.0.0/8 and ::1, by name only: no lookup while settings load. */
+    private static final Pattern LOOPBACK = Pattern.compile("(?i)localhost|.+\\.localhost|127(?:\\.\\d{1,3}){3}|\\[(?:0*:)*:?0*1]");
 
     private final SettingSources sources;
     private final SettingProblems problems;
@@ -38,7 +40,8 @@ final class SettingValues {
         problems.add(key, "expected " + expected + ", got \"" + value + "\"");
     }
 
-    URI httpUrl(SettingKey key) {
+    /** An http(s) URL; plain http only to this machine (with a warning) unless {@code allowInsecure}. */
+    URI httpUrl(SettingKey key, boolean allowInsecure) {
         String value = required(key);
         if (value == null) {
             return null;
@@ -46,6 +49,9 @@ final class SettingValues {
         try {
             URI uri = new URI(value);
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                if ("http".equals(uri.getScheme()) && !allowInsecure && !plainHttpAllowed(key, uri.getHost())) {
+                    return null;
+                }
                 return URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
             }
         } catch (URISyntaxException e) {
@@ -53,6 +59,17 @@ final class SettingValues {
         }
         expected(key, "an http(s) URL such as " + key.defaultValue(), value);
         return null;
+    }
+
+    /** Credentials travel on these URLs: unencrypted only to this machine (emulators, a local proxy), and said so. */
+    private boolean plainHttpAllowed(SettingKey key, String host) {
+        if (LOOPBACK.matcher(host).matches()) {
+            problems.warn(key, "plain http to " + host + " (this machine)");
+            return true;
+        }
+        problems.add(key, "expected an https URL: plain http to " + host + " would send credentials unencrypted (set "
+                + SettingKey.CLOSEDLOOP_ALLOW_INSECURE_HTTP.env() + "=true to allow it)");
+        return false;
     }
 
     Secret token(SettingKey key, String meaning) {
@@ -92,9 +109,9 @@ final class SettingValues {
         return value;
     }
 
-    /** JDBC URLs may carry a password parameter; never echo it back. */
+    /** JDBC URLs may carry a password parameter or user:password@; never echo either back. */
     private static String redactUrl(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1****").replaceAll("//[^/@\\s]+@", "//****@");
     }
 
     /** Comma-separated numeric ids, blanks between commas ignored, duplicates dropped; every bad id is named. */
@@ -189,6 +206,10 @@ final class SettingValues {
         Duration parsed = Durations.parse(value);
         if (parsed == null || parsed.compareTo(min) < 0) {
             expected(key, expected, value);
+            return null;
+        }
+        if (parsed.compareTo(Durations.MAX) > 0) {
+            expected(key, expected + ", at most " + Durations.MAX.toDays() + "d", value);
             return null;
         }
         return parsed;

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads settings from the properties file, then the environment, then {@code NAME_FILE} secrets
@@ -21,11 +24,14 @@ public final class SettingsLoader {
 
     private static final Pattern API_VERSION = Pattern.compile("\\d{2,3}\\.0");
 
-    private final SettingProblems problems = new SettingProblems();
+    private static final Logger LOG = LoggerFactory.getLogger(SettingsLoader.class);
+
+    private final SettingProblems problems;
     private final SettingSources sources;
     private final SettingValues values;
 
-    private SettingsLoader(Map<String, String> env) {
+    private SettingsLoader(Map<String, String> env, Consumer<String> warnings) {
+        this.problems = new SettingProblems(warnings);
         this.sources = new SettingSources(env, problems);
         this.values = new SettingValues(sources, problems);
     }
@@ -35,12 +41,21 @@ public final class SettingsLoader {
      *                   {@code config/application.properties}, which may be absent
      */
     public static ClosedloopSettings load(Path configFile, Map<String, String> env) {
-        return new SettingsLoader(env).build(configFile, true);
+        return load(configFile, env, SettingsLoader::logWarning);
+    }
+
+    /** As {@link #load(Path, Map)}, handing each warning ({@code KEY: message}) to {@code warnings} instead of the log. */
+    public static ClosedloopSettings load(Path configFile, Map<String, String> env, Consumer<String> warnings) {
+        return new SettingsLoader(env, warnings).build(configFile, true);
     }
 
     /** Settings from the environment map alone (the sandbox builds its own, like a deployment's env). */
     public static ClosedloopSettings loadEnvironmentOnly(Map<String, String> env) {
-        return new SettingsLoader(env).build(null, false);
+        return new SettingsLoader(env, SettingsLoader::logWarning).build(null, false);
+    }
+
+    private static void logWarning(String warning) {
+        LOG.warn(warning);
     }
 
     /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 7d} or ISO-8601 ({@code PT30S}); null if neither. */
@@ -55,10 +70,11 @@ public final class SettingsLoader {
         }
         MappingSettings mappings = new MappingSettings(values, problems);
 
-        var hubspotBaseUrl = values.httpUrl(HUBSPOT_BASE_URL);
+        boolean allowInsecureHttp = "true".equals(values.oneOf(CLOSEDLOOP_ALLOW_INSECURE_HTTP, "false", "true"));
+        var hubspotBaseUrl = values.httpUrl(HUBSPOT_BASE_URL, allowInsecureHttp);
         var hubspotToken = values.token(HUBSPOT_ACCESS_TOKEN, "HubSpot private app access token");
         var listIds = values.listIds(HUBSPOT_LIST_IDS);
-        var loginUrl = values.httpUrl(SALESFORCE_LOGIN_URL);
+        var loginUrl = values.httpUrl(SALESFORCE_LOGIN_URL, allowInsecureHttp);
         var auth = new SalesforceAuthLoader(sources, problems).load();
         var apiVersion = values.matching(SALESFORCE_API_VERSION, API_VERSION, "an API version such as 62.0");
         var dbUrl = values.dbUrl(CLOSEDLOOP_DB_URL);

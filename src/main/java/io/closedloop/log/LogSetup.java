@@ -8,6 +8,7 @@ import io.closedloop.config.ClosedloopSettings;
 import java.net.URL;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** Switches logging to the configured format once settings are known, and registers secrets for redaction. */
 public final class LogSetup {
@@ -30,7 +31,16 @@ public final class LogSetup {
         }
     }
 
+    /** java.util.logging writes to stderr on its own, past the redaction layer: its records go to logback instead. */
+    public static void bridgeJavaUtilLogging() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+    }
+
     public static void configure(ClosedloopSettings.LogFormat format) {
+        bridgeJavaUtilLogging();
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }

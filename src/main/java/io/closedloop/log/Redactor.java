@@ -17,6 +17,9 @@ public final class Redactor {
 
     private static final Set<String> SECRETS = new CopyOnWriteArraySet<>();
 
+    /** The characters of an email's local part, in any script (RFC 6531). */
+    private static final String LOCAL = "\\p{L}\\p{M}\\p{N}._%+'!#$&*=?^`{|}~-";
+
     private record Rule(Pattern pattern, String replacement) {
     }
 
@@ -32,9 +35,13 @@ public final class Redactor {
             new Rule(Pattern.compile("\\bpat-[a-z0-9]{2,4}-[0-9a-fA-F-]{16,}"), MASK),
             // Salesforce session ids: org id, '!', session token
             new Rule(Pattern.compile("\\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+"), MASK),
-            // email addresses, plain and URL-encoded (SOQL in a query string)
-            new Rule(Pattern.compile("[A-Za-z0-9._%+'!#$&*=?^`{|}~-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}"), EMAIL_MASK),
-            new Rule(Pattern.compile("(?i)[A-Za-z0-9._+'!-]+%40[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}"), EMAIL_MASK));
+            // user:password@ in a URL (JDBC, proxies); before the email rule, which would keep the user name and skips the mask
+            new Rule(Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s@]+@"), "$1" + MASK + "@"),
+            // email addresses in any script and case (RFC 6531 allows non-ASCII on both sides), plain and URL-encoded
+            new Rule(Pattern.compile("(?<![" + LOCAL + "])(?!\\*+@)[" + LOCAL + "]+@[\\p{L}\\p{M}\\p{N}-]+(?:\\.[\\p{L}\\p{M}\\p{N}-]+)*"
+                    + "\\.(?:[\\p{L}\\p{M}]{2,}|xn--[A-Za-z0-9-]+)"), EMAIL_MASK),
+            new Rule(Pattern.compile("(?i)[\\p{L}\\p{N}._+'!%-]+%40[\\p{L}\\p{N}%-]+(?:\\.[\\p{L}\\p{N}%-]+)*\\.(?:[\\p{L}]{2,}|(?:%[0-9a-f]{2})+)"),
+                    EMAIL_MASK));
 
     private Redactor() {
     }

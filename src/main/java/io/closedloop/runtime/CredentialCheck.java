@@ -35,7 +35,13 @@ import org.apache.camel.impl.DefaultCamelContext;
 public final class CredentialCheck {
     /** Outcome lines: problems fail validation, notes are informational. */
     public record Result(List<String> problems, List<String> notes) {
+        /** The checks that could not run (host unreachable, 5xx), without the note's prefix. */
+        public List<String> skipped() {
+            return notes.stream().filter(n -> n.startsWith(SKIPPED)).map(n -> n.substring(SKIPPED.length())).toList();
+        }
     }
+
+    private static final String SKIPPED = "skipped: ";
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,7 +91,7 @@ public final class CredentialCheck {
                         + URI.create(json.get("instance_url").asText()).getHost() + ")");
                 checkSalesforceSchema(s, problems, notes);
             } else if (response.statusCode() >= 500) {
-                notes.add("skipped: Salesforce login not checked: " + tokenUrl.getHost() + " answered HTTP " + response.statusCode());
+                notes.add(SKIPPED + "Salesforce login not checked: " + tokenUrl.getHost() + " answered HTTP " + response.statusCode());
             } else {
                 problems.add(key + ": Salesforce rejected the login (HTTP " + response.statusCode() + " "
                         + json.path("error").asText("") + ": " + json.path("error_description").asText("") + ")");
@@ -113,7 +119,7 @@ public final class CredentialCheck {
         } catch (SyncException e) {
             String line = "Salesforce schema not checked: " + e.getMessage();
             if (e.kind() == ErrorKind.RETRIABLE) {
-                notes.add("skipped: " + line);
+                notes.add(SKIPPED + line);
             } else {
                 problems.add(line);
             }
@@ -138,7 +144,7 @@ public final class CredentialCheck {
                 problems.add("HUBSPOT_ACCESS_TOKEN: the private app lacks a scope (HTTP 403 " + json.path("category").asText("")
                         + "); Closedloop needs crm.objects.contacts.read/write, crm.schemas.contacts.read/write, content, forms, crm.lists.read");
             } else {
-                notes.add("skipped: HubSpot token not checked: " + url.getHost() + " answered HTTP " + status);
+                notes.add(SKIPPED + "HubSpot token not checked: " + url.getHost() + " answered HTTP " + status);
             }
         } catch (IOException e) {
             notes.add(unreachable("HubSpot token", url, e));
@@ -149,7 +155,7 @@ public final class CredentialCheck {
 
     private static String unreachable(String what, URI url, IOException e) {
         String why = e instanceof HttpTimeoutException ? "timed out" : e.getClass().getSimpleName();
-        return "skipped: " + what + " not checked: " + url.getHost() + " is not reachable (" + why + ")";
+        return SKIPPED + what + " not checked: " + url.getHost() + " is not reachable (" + why + ")";
     }
 
     private static JsonNode parse(String body) {

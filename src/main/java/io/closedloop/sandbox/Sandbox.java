@@ -92,6 +92,8 @@ public final class Sandbox implements AutoCloseable {
         env.put("HUBSPOT_BASE_URL", hubspot.baseUrl());
         env.put("HUBSPOT_ACCESS_TOKEN", HubSpotEmulator.Config.defaults().tokens().iterator().next());
         env.put("SALESFORCE_LOGIN_URL", salesforce.baseUrl());
+        // the emulators speak plain http on this machine: an explicit opt-in, as a test setup would give
+        env.put("CLOSEDLOOP_ALLOW_INSECURE_HTTP", "true");
         env.put("SALESFORCE_CLIENT_ID", SalesforceEmulator.Config.defaults().clientId());
         env.put("SALESFORCE_CLIENT_SECRET", SalesforceEmulator.Config.defaults().clientSecret());
         env.put("CLOSEDLOOP_DB_URL", "jdbc:h2:file:" + options.dataDir().toAbsolutePath().resolve("closedloop")

@@ -3,6 +3,9 @@ package io.closedloop.state;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.closedloop.config.ClosedloopSettings;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -63,8 +66,11 @@ public final class StateStore implements AutoCloseable {
     /** Opens a pool and brings the schema up to date; fails fast if the database is unreachable. */
     public static StateStore open(String url, String user, String password, Clock clock) {
         Dialect dialect = Dialect.fromUrl(url);
+        String jdbcUrl = H2Files.untraced(durable(url));
+        H2Files.prepare(url);
+        reachable(jdbcUrl, user, password);
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(durable(url));
+        config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
         config.setPoolName("closedloop-state");
@@ -77,7 +83,17 @@ public final class StateStore implements AutoCloseable {
             dataSource.close();
             throw e;
         }
+        H2Files.restrict(url);
         return new StateStore(dataSource, dialect, clock);
+    }
+
+    /** One plain connection first: a store that cannot be opened is one line naming the key, not a pool's stack trace in the log. */
+    private static void reachable(String url, String user, String password) {
+        try (Connection ignored = DriverManager.getConnection(url, user, password)) {
+            // reachable
+        } catch (SQLException e) {
+            throw new StateStoreUnavailableException(e);
+        }
     }
 
     static void migrate(DataSource dataSource, Dialect dialect) {

@@ -86,6 +86,17 @@ class CliIT {
         env.put("SALESFORCE_LOGIN_URL", apis.baseUrl());
         env.put("SALESFORCE_CLIENT_ID", "3MVG9consumerkey");
         env.put("SALESFORCE_CLIENT_SECRET", "8A4BE6secretvalue");
+        // WireMock and the emulators speak plain http on this machine: the explicit opt-in a test setup gives
+        env.put("CLOSEDLOOP_ALLOW_INSECURE_HTTP", "true");
+        return env;
+    }
+
+    /** Both APIs at a local port nobody listens on. */
+    private Map<String, String> unreachableApisEnv() {
+        Map<String, String> env = validEnv();
+        int closed = TestSettings.freePort();
+        env.put("HUBSPOT_BASE_URL", "http://127.0.0.1:" + closed);
+        env.put("SALESFORCE_LOGIN_URL", "http://127.0.0.1:" + closed);
         return env;
     }
 
@@ -160,6 +171,76 @@ class CliIT {
         // WireMock stands in for both APIs: a dry run asks neither
         assertThat(apis.getAllServeEvents()).isEmpty();
         assertThat(run(env, "parked").out()).contains("total: 3 parked");
+    }
+
+    @Test
+    void parkedListAndReplayDryRunMaskTheEmailInADispositionKey() throws Exception {
+        Map<String, String> env = validEnv();
+        String url = "jdbc:h2:file:" + workDir.resolve("state") + ";DB_CLOSE_ON_EXIT=FALSE";
+        env.put("CLOSEDLOOP_DB_URL", url);
+        try (StateStore store = StateStore.open(url, "sa", "", java.time.Clock.systemUTC())) {
+            // a Flow 2 disposition is parked under sfId:email (HubSpotDispositionWriter)
+            store.parked().park("salesforce-dispositions", "00Q5e00000AbCdEFGH:jürgen@müller.de", "{\"email\":\"jürgen@müller.de\"}",
+                    "HubSpot refused sales_rejection_reason", ErrorKind.SKIPPABLE, "INVALID_OPTION");
+            store.parked().park("salesforce-dispositions", "00Q5e00000XyZaBCDE:JOSÉ@EXAMPLE.COM", "{\"email\":\"JOSÉ@EXAMPLE.COM\"}",
+                    "HubSpot refused sales_rejection_reason", ErrorKind.SKIPPABLE, "INVALID_OPTION");
+        }
+        Result list = run(env, "parked", "--list");
+        Result dryRun = run(env, "replay", "--flow", "salesforce-dispositions", "--dry-run");
+        Result header = run(env, "parked", "--show-payload", "1");
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(dryRun.exit()).as(dryRun.err()).isZero();
+        assertThat(list.out()).contains("00Q5e00000AbCdEFGH:[email]", "00Q5e00000XyZaBCDE:[email]");
+        assertThat(dryRun.out()).contains("00Q5e00000AbCdEFGH:[email]", "salesforce-dispositions: would replay 2");
+        assertThat(header.err()).contains("00Q5e00000AbCdEFGH:[email]");
+        assertThat(list.out() + list.err() + dryRun.out() + dryRun.err() + header.err()).doesNotContain("@", "jürgen", "JOSÉ");
+    }
+
+    @Test
+    void aDatabaseThatCannotBeOpenedIsOneLineNamingTheKeyAndExits2() throws Exception {
+        Map<String, String> env = validEnv();
+        env.put("CLOSEDLOOP_DB_URL", "jdbc:postgresql://closedloop:s3cr3t-pw@127.0.0.1:" + TestSettings.freePort() + "/closedloop");
+        for (String command : List.of("parked", "run")) {
+            Result r = run(env, command);
+            assertThat(r.exit()).as(command + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err().strip()).as(command).startsWith("CLOSEDLOOP_DB_URL: cannot open the state store").doesNotContain("\n");
+            assertThat(r.out() + r.err()).as(command).doesNotContain("s3cr3t-pw", "\tat ", "Exception during pool initialization");
+        }
+    }
+
+    @Test
+    void aMistypedOptionValueIsEchoedWithItsEmailMasked() throws Exception {
+        Result r = run(Map.of(), "replay", "--until", "pat.lee@acme.example");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--until", "[email]").doesNotContain("pat.lee@acme.example");
+    }
+
+    @Test
+    void validateStrictFailsWhenAHostCannotBeReached() throws Exception {
+        Map<String, String> env = unreachableApisEnv();
+        Result r = run(env, "validate", "--strict");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("Not ready (2 problems):", "Salesforce login not checked: 127.0.0.1 is not reachable",
+                "HubSpot token not checked: 127.0.0.1 is not reachable");
+        Result lenient = run(env, "validate");
+        assertThat(lenient.exit()).isZero();
+        assertThat(lenient.err()).contains("not every check ran; validate --strict fails when a check cannot run");
+    }
+
+    @Test
+    void validateRefusesPlainHttpToARemoteHostUnlessAllowed() throws Exception {
+        Map<String, String> env = validEnv();
+        env.remove("CLOSEDLOOP_ALLOW_INSECURE_HTTP");
+        Result local = run(env, "validate", "--offline");
+        assertThat(local.exit()).as(local.err()).isZero();
+        assertThat(local.err()).contains("warning: HUBSPOT_BASE_URL: plain http to localhost (this machine)");
+        assertThat(local.out()).doesNotContain("plain http");
+        env.put("HUBSPOT_BASE_URL", "http://api.hubapi.com");
+        Result r = run(env, "validate", "--offline");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("HUBSPOT_BASE_URL: expected an https URL", "CLOSEDLOOP_ALLOW_INSECURE_HTTP=true");
+        env.put("CLOSEDLOOP_ALLOW_INSECURE_HTTP", "true");
+        assertThat(run(env, "validate", "--offline").exit()).isZero();
     }
 
     @Test
@@ -244,10 +325,7 @@ class CliIT {
 
     @Test
     void validateOnlyNotesHostsItCannotReach() throws Exception {
-        Map<String, String> env = validEnv();
-        int closed = TestSettings.freePort();
-        env.put("HUBSPOT_BASE_URL", "http://127.0.0.1:" + closed);
-        env.put("SALESFORCE_LOGIN_URL", "http://127.0.0.1:" + closed);
+        Map<String, String> env = unreachableApisEnv();
         Result r = run(env, "validate");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("skipped: Salesforce login not checked", "skipped: HubSpot token not checked");

@@ -460,4 +460,81 @@ class SettingsLoaderTest {
         assertThat(problems(noConfig(), env)).containsExactly("CLOSEDLOOP_UNMATCHED_RETRY_MAX_BACKOFF: expected a duration no shorter than "
                 + "CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL such as 1d, 12h or P1D, got \"30m\"");
     }
+
+    @Test
+    void aDurationTooLargeForTheClockIsNamedInsteadOfFailingLater() {
+        for (String huge : List.of("99999999999999d", "P999999999999D", "3651d")) {
+            Map<String, String> env = valid();
+            env.put("CLOSEDLOOP_POLL_INTERVAL", huge);
+            assertThat(problems(noConfig(), env)).as(huge).containsExactly("CLOSEDLOOP_POLL_INTERVAL: expected a duration of at least "
+                    + "100ms such as 30s, 5m or PT1M, at most 3650d, got \"" + huge + "\"");
+        }
+        // more digits than a long holds: not a duration at all
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_POLL_INTERVAL", "99999999999999999999999d");
+        assertThat(problems(noConfig(), env)).containsExactly("CLOSEDLOOP_POLL_INTERVAL: expected a duration of at least "
+                + "100ms such as 30s, 5m or PT1M, got \"99999999999999999999999d\"");
+        assertThat(SettingsLoader.parseDuration("99999999999999999999999d")).isNull();
+        // the longest duration is accepted (the poll interval also bounds the sweep depth, so another key shows it)
+        env.remove("CLOSEDLOOP_POLL_INTERVAL");
+        env.put("CLOSEDLOOP_PARKED_RETENTION", "3650d");
+        assertThat(SettingsLoader.load(noConfig(), env).parkedRetention()).isEqualTo(Duration.ofDays(3650));
+    }
+
+    @Test
+    void plainHttpToAnotherHostIsRefusedUnlessExplicitlyAllowed() throws Exception {
+        Map<String, String> env = valid();
+        env.put("HUBSPOT_BASE_URL", "http://api.hubapi.com");
+        env.put("SALESFORCE_LOGIN_URL", "http://login.salesforce.com");
+        assertThat(problems(noConfig(), env)).containsExactly(
+                "HUBSPOT_BASE_URL: expected an https URL: plain http to api.hubapi.com would send credentials unencrypted "
+                        + "(set CLOSEDLOOP_ALLOW_INSECURE_HTTP=true to allow it)",
+                "SALESFORCE_LOGIN_URL: expected an https URL: plain http to login.salesforce.com would send credentials unencrypted "
+                        + "(set CLOSEDLOOP_ALLOW_INSECURE_HTTP=true to allow it)");
+        env.put("CLOSEDLOOP_ALLOW_INSECURE_HTTP", "true");
+        assertThat(load(env).hubspotBaseUrl()).hasToString("http://api.hubapi.com");
+        env.put("CLOSEDLOOP_ALLOW_INSECURE_HTTP", "sometimes");
+        // a malformed opt-in is no opt-in
+        assertThat(problems(noConfig(), env)).hasSize(3).first().isEqualTo("CLOSEDLOOP_ALLOW_INSECURE_HTTP: expected one of false, true, got \"sometimes\"");
+    }
+
+    @Test
+    void plainHttpToThisMachineIsAllowedWithAWarning() throws Exception {
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SettingsLoader.class);
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            Map<String, String> env = valid();
+            env.put("HUBSPOT_BASE_URL", "http://127.0.0.1:8089");
+            env.put("SALESFORCE_LOGIN_URL", "http://localhost:8090");
+            assertThat(load(env).hubspotBaseUrl()).hasToString("http://127.0.0.1:8089");
+            assertThat(appender.list).extracting(e -> e.getLevel().toString() + " " + e.getFormattedMessage()).containsExactly(
+                    "WARN HUBSPOT_BASE_URL: plain http to 127.0.0.1 (this machine)",
+                    "WARN SALESFORCE_LOGIN_URL: plain http to localhost (this machine)");
+            appender.list.clear();
+            env.put("CLOSEDLOOP_ALLOW_INSECURE_HTTP", "true");
+            load(env);
+            assertThat(appender.list).isEmpty();
+        } finally {
+            logger.detachAppender(appender);
+        }
+    }
+
+    @Test
+    void unknownKeysInTheConfigFileAreNamed() throws Exception {
+        Path config = Files.writeString(dir.resolve("typos.properties"),
+                "closedloop.poll-intervall=5m\nclosedloop.http-port=9000\nhubspot.acces-token=x\nlog.format=json\nother.tool=1\n");
+        assertThat(problems(config, valid())).containsExactly(
+                "--config: unknown key closedloop.poll-intervall in " + config + " (not a Closedloop setting)",
+                "--config: unknown key hubspot.acces-token in " + config + " (not a Closedloop setting)");
+    }
+
+    @Test
+    void aRejectedDatabaseUrlIsEchoedWithoutItsCredentials() {
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_DB_URL", "jdbc:mysql://closedloop:s3cr3t-pw@db.internal/closedloop?password=other-pw");
+        assertThat(problems(noConfig(), env)).containsExactly("CLOSEDLOOP_DB_URL: expected a jdbc:h2: or jdbc:postgresql: URL, "
+                + "got \"jdbc:mysql://****@db.internal/closedloop?password=****\"");
+    }
 }

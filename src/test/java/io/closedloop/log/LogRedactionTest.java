@@ -69,4 +69,12 @@ class LogRedactionTest {
         assertThat(second.get("stack_trace").asText()).contains("IllegalStateException", "client_secret=****");
         assertThat(out).doesNotContain(TOKEN, "ada@example.com", "8A4BE6SECRET", "o'brien@x.com", "eyJzdWIiOiJ4In0");
     }
+
+    @Test
+    void javaUtilLoggingLinesGoThroughTheSameRedaction() {
+        String out = capture(LogFormat.PLAIN, () -> java.util.logging.Logger.getLogger("org.example.jul")
+                .warning("jul line for jürgen@müller.de with client_secret=8A4BE6SECRET"));
+        assertThat(out).contains("WARN", "org.example.jul", "jul line for [email] with client_secret=****");
+        assertThat(out).doesNotContain("jürgen", "8A4BE6SECRET");
+    }
 }

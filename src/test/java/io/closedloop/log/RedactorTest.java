@@ -45,6 +45,23 @@ class RedactorTest {
     }
 
     @Test
+    void masksEmailAddressesWithNonAsciiLettersAndAnyCase() {
+        assertThat(Redactor.redact("no lead for jürgen@müller.de (contact 7)")).isEqualTo("no lead for [email] (contact 7)");
+        assertThat(Redactor.redact("owner JOSÉ@EXAMPLE.COM")).isEqualTo("owner [email]");
+        assertThat(Redactor.redact("user 山田@例え.テスト here")).isEqualTo("user [email] here");
+        assertThat(Redactor.redact("q=Email+IN+('j%C3%BCrgen%40m%C3%BCller.de')")).doesNotContain("rgen", "ller").contains("[email]");
+    }
+
+    @Test
+    void masksTheUserAndPasswordOfAUrl() {
+        assertThat(Redactor.redact("connecting to jdbc:postgresql://closedloop:s3cr3t-pw@db.internal:5432/closedloop"))
+                .isEqualTo("connecting to jdbc:postgresql://****@db.internal:5432/closedloop");
+        assertThat(Redactor.redact("proxy http://ops:hunter22@localhost:3128 refused")).isEqualTo("proxy http://****@localhost:3128 refused");
+        assertThat(Redactor.redact("GET https://api.hubapi.com/crm/v3/objects/contacts?limit=1"))
+                .isEqualTo("GET https://api.hubapi.com/crm/v3/objects/contacts?limit=1");
+    }
+
+    @Test
     void masksRegisteredSecretsVerbatim() {
         Redactor.registerSecret("plain-db-password-777");
         assertThat(Redactor.redact("connect failed for plain-db-password-777!")).isEqualTo("connect failed for ****!");

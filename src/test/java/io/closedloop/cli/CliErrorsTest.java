@@ -1,0 +1,75 @@
+package io.closedloop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.closedloop.Closedloop;
+import io.closedloop.testsupport.TestSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** What the commands print when they cannot start: one redacted line, never a raw stack trace. */
+class CliErrorsTest {
+    private final Map<String, String> originalEnvironment = ConfigOption.environment;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @AfterEach
+    void restore() {
+        ConfigOption.environment = originalEnvironment;
+        // the commands quieten logging for their own output; later tests get the shipped configuration back
+        io.closedloop.log.LogSetup.configure(io.closedloop.config.ClosedloopSettings.LogFormat.PLAIN);
+    }
+
+    private int execute(String... args) {
+        CommandLine cli = Closedloop.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    private static Map<String, String> validEnv() {
+        Map<String, String> env = new HashMap<>();
+        env.put("HUBSPOT_ACCESS_TOKEN", "pat-na1-11111111-2222-3333-4444-555555555555");
+        env.put("SALESFORCE_CLIENT_ID", "3MVG9consumerkey");
+        env.put("SALESFORCE_CLIENT_SECRET", "8A4BE6secretvalue");
+        return env;
+    }
+
+    @Test
+    void aBadOptionValueIsReportedWithTheEmailInItMasked() {
+        int exit = execute("parked", "--since", "jürgen@müller.de");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--since", "[email]").doesNotContain("jürgen", "müller");
+    }
+
+    @Test
+    void anUnreachableDatabaseIsOneLineNamingTheKeyWithoutItsPassword() {
+        Map<String, String> env = validEnv();
+        env.put("CLOSEDLOOP_DB_URL", "jdbc:postgresql://closedloop:s3cr3t-pw@127.0.0.1:" + TestSettings.freePort() + "/closedloop");
+        ConfigOption.environment = env;
+        int exit = execute("parked");
+        assertThat(exit).as(err.toString()).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("CLOSEDLOOP_DB_URL: cannot open the state store").doesNotContain("\n", "s3cr3t-pw", "\tat ");
+    }
+
+    @Test
+    void aMalformedDatabaseUrlIsOneLineNamingTheKey() {
+        Map<String, String> env = validEnv();
+        env.put("CLOSEDLOOP_DB_URL", "jdbc:h2:file:./target/malformed;NO_SUCH_SETTING=1");
+        ConfigOption.environment = env;
+        int exit = execute("replay", "--dry-run");
+        assertThat(exit).as(err.toString()).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("CLOSEDLOOP_DB_URL: cannot open the state store").doesNotContain("\n", "\tat ");
+    }
+
+    @Test
+    void aDurationAgoLongerThanTheClockReachesMeansFromTheStart() {
+        assertThat(new ParkedSelectionOptions.WhenConverter().convert("99999999999999d")).isEqualTo(java.time.Instant.EPOCH);
+        assertThat(new ParkedSelectionOptions.WhenConverter().convert("2h")).isBefore(java.time.Instant.now());
+    }
+}
