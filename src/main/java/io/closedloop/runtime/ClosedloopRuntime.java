@@ -191,7 +191,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
      * no ops server, so it runs next to a daemon without taking its port.
      */
     public static Map<String, String> replayOnly() {
-        return Map.of("camel.main.auto-startup", "false", "camel.management.enabled", "false");
+        // its own name, so that in one JVM it never shares (and stops) the daemon's Quartz scheduler
+        return Map.of("camel.main.auto-startup", "false", "camel.management.enabled", "false", "camel.main.name", "closedloop-replay");
     }
 
     public HubSpotBudget hubspotBudget() {
