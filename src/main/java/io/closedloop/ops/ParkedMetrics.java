@@ -14,9 +14,10 @@ public final class ParkedMetrics {
     }
 
     public static void register(MeterRegistry registry, LongSupplier waiting, LongSupplier failed) {
-        Gauge.builder("closedloop.parked.records", waiting, LongSupplier::getAsLong).tag("state", "waiting")
+        // the suppliers are lambdas nothing else holds: a weakly held one is collected and the gauge turns NaN
+        Gauge.builder("closedloop.parked.records", waiting, LongSupplier::getAsLong).strongReference(true).tag("state", "waiting")
                 .description("Parked records waiting for their person to exist in Salesforce (retried automatically)").register(registry);
-        Gauge.builder("closedloop.parked.records", failed, LongSupplier::getAsLong).tag("state", "failed")
+        Gauge.builder("closedloop.parked.records", failed, LongSupplier::getAsLong).strongReference(true).tag("state", "failed")
                 .description("Parked records that failed for any other reason (see the parked command)").register(registry);
     }
 }
