@@ -27,7 +27,6 @@ import java.util.stream.Stream;
  * seen, and when more than a page-full share one millisecond it walks them by id.
  */
 public class HubSpotContactChangeReader implements PolledSource {
-    public static final String SOURCE = FlowId.HUBSPOT_CONTACT_CHANGES.key();
     static final int PAGE = 200;
     static final int RESULT_CAP = 10_000;
     static final String MQL = "marketingqualifiedlead";

@@ -24,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * events; the ledger makes the re-read free in Salesforce calls.
  */
 public class HubSpotEmailEventReader implements PolledSource {
-    public static final String SOURCE = FlowId.HUBSPOT_EMAIL_EVENTS.key();
     static final int PAGE = 1000;
 
     /** Window settings: overlap at the start, settle time before now, and the sweep (how often, how far back). */

@@ -25,7 +25,6 @@ import java.util.Map;
  * watermark passed them.
  */
 public class HubSpotFormSubmissionReader implements PolledSource {
-    public static final String SOURCE = FlowId.HUBSPOT_FORM_SUBMISSIONS.key();
     static final int PAGE = 50;
     /** Cursor entry holding where forms seen for the first time start reading. */
     static final String START = "_start";

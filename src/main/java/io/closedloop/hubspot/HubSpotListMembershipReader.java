@@ -29,7 +29,6 @@ import org.slf4j.LoggerFactory;
  * of a list is a baseline that reports only recent joins. Emails come from contact batch reads (§5.1).
  */
 public class HubSpotListMembershipReader implements PolledSource {
-    public static final String SOURCE = FlowId.HUBSPOT_LIST_MEMBERSHIPS.key();
     static final int PAGE = 250;
     static final int BATCH_READ = 100;
 
@@ -144,7 +143,7 @@ public class HubSpotListMembershipReader implements PolledSource {
                 if (!"OBJECT_NOT_FOUND".equals(e.code())) {
                     throw e;
                 }
-                LOG.warn("{}: HubSpot list {} does not exist; check HUBSPOT_LIST_IDS", SOURCE, listId);
+                LOG.warn("{}: HubSpot list {} does not exist; check HUBSPOT_LIST_IDS", source().key(), listId);
                 return null;
             }
             if (!page.path("results").isArray()) {
@@ -193,7 +192,7 @@ public class HubSpotListMembershipReader implements PolledSource {
         }
         if (!missing.isEmpty()) {
             // their events still go out, without an email, so the sink parks them rather than losing them
-            LOG.info("{}: {} HubSpot contact(s) without an email or not found, e.g. {}", SOURCE, missing.size(),
+            LOG.info("{}: {} HubSpot contact(s) without an email or not found, e.g. {}", source().key(), missing.size(),
                     missing.subList(0, Math.min(missing.size(), 20)));
         }
         return out;

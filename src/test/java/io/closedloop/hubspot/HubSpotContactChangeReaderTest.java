@@ -117,7 +117,7 @@ class HubSpotContactChangeReaderTest {
             String id = hubspot.portal().createContact(Map.of("email", "mql@crash.example", "lifecyclestage", "lead", "hubspotscore", "20"));
             EngagementBatch baseline = read(hubspot, Clock.systemUTC(), store);
             baseline.runCommitHook();
-            store.cursors().put(HubSpotContactChangeReader.SOURCE, baseline.nextCursor());
+            store.cursors().put(io.closedloop.core.FlowId.HUBSPOT_CONTACT_CHANGES.key(), baseline.nextCursor());
 
             hubspot.portal().updateContact(id, Map.of("lifecyclestage", "marketingqualifiedlead", "hubspotscore", "65"));
             // written to Salesforce, then the daemon dies before the checkpoint stores the new snapshot
