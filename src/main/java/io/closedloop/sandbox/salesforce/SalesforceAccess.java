@@ -47,23 +47,63 @@ public final class SalesforceAccess {
 
     /** The packaged permission set. */
     public static SalesforceAccess load() {
+        return fromPermissionSet(packaged());
+    }
+
+    /** The packaged permission set with the field permission of {@code objectField} (e.g. Lead.MQL_At__c) removed. */
+    public static SalesforceAccess packagedWithout(String objectField) {
+        Element root = packaged();
+        Element permission = fieldPermission(root, objectField);
+        permission.getParentNode().removeChild(permission);
+        return fromPermissionSet(root);
+    }
+
+    /** The packaged permission set with {@code objectField} readable but no longer editable. */
+    public static SalesforceAccess packagedReadOnly(String objectField) {
+        Element root = packaged();
+        child(fieldPermission(root, objectField), "editable").setTextContent("false");
+        return fromPermissionSet(root);
+    }
+
+    /** The packaged permission set without its object permissions on {@code object}. */
+    public static SalesforceAccess packagedWithoutObject(String object) {
+        Element root = packaged();
+        Element permission = permission(root, "objectPermissions", "object", object);
+        permission.getParentNode().removeChild(permission);
+        return fromPermissionSet(root);
+    }
+
+    private static Element packaged() {
         try (InputStream in = SalesforceAccess.class.getClassLoader().getResourceAsStream(PERMISSION_SET)) {
             if (in == null) {
                 throw new IllegalStateException("missing metadata resource " + PERMISSION_SET);
             }
-            return fromPermissionSet(in);
+            return SalesforceSchemaLoader.parse(in, PERMISSION_SET);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** A permission set's XML text, e.g. the packaged one with an element removed. */
-    public static SalesforceAccess fromPermissionSet(String xml) {
-        return fromPermissionSet(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    private static Element fieldPermission(Element root, String objectField) {
+        return permission(root, "fieldPermissions", "field", objectField);
     }
 
-    static SalesforceAccess fromPermissionSet(InputStream in) {
-        Element root = SalesforceSchemaLoader.parse(in, "permission set");
+    private static Element permission(Element root, String element, String nameElement, String name) {
+        for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && element.equals(e.getLocalName()) && name.equals(text(e, nameElement))) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("the permission set has no " + element + " for " + name);
+    }
+
+    /** A permission set's XML text. */
+    public static SalesforceAccess fromPermissionSet(String xml) {
+        return fromPermissionSet(SalesforceSchemaLoader.parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)),
+                "permission set"));
+    }
+
+    static SalesforceAccess fromPermissionSet(Element root) {
         if (!"PermissionSet".equals(root.getLocalName())) {
             throw new IllegalStateException("not a PermissionSet: <" + root.getLocalName() + ">");
         }
@@ -141,11 +181,16 @@ public final class SalesforceAccess {
     }
 
     private static String textOr(Element parent, String name, String fallback) {
+        Element e = child(parent, name);
+        return e == null ? fallback : e.getTextContent().trim();
+    }
+
+    private static Element child(Element parent, String name) {
         for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e && name.equals(e.getLocalName())) {
-                return e.getTextContent().trim();
+                return e;
             }
         }
-        return fallback;
+        return null;
     }
 }
