@@ -32,7 +32,8 @@ final class SalesforceValidator {
                 continue;
             }
             SalesforceField field = type.field(name);
-            // a field the user cannot read is absent for the API, as in describe
+            // a field the user cannot read is absent for the API, as in describe ("No such column" for a field without
+            // field-level security, observed in wadewegner/Force.com-Toolkit-for-NET#90)
             if (field == null || (access != null && !access.visible(type, field))) {
                 throw new ValidationException("INVALID_FIELD", "No such column '" + name + "' on sobject of type "
                         + type.name(), List.of(name));
@@ -48,8 +49,7 @@ final class SalesforceValidator {
                     && (access == null || access.field(type, field).editable());
             // the text Salesforce returns for a read-only field (observed, verbb/formie#1981; reference §3.2)
             if (!writable) {
-                throw new ValidationException("INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to " + (insert ? "create" : "update")
-                        + " fields: " + field.name() + ". Please check the security settings of this field and verify that it"
+                throw new ValidationException("INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: " + field.name() + ". Please check the security settings of this field and verify that it"
                         + " is read/write for your profile or permission set.", List.of(field.name()));
             }
             out.put(field.name(), value(type, field, e.getValue()));
