@@ -141,7 +141,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
         registry.bind("salesforceClient", salesforce);
         registry.bind("syncCheckpoint", new SyncCheckpoint(store, flowHealth));
         schemaGate = new SalesforceSchemaGate(new SalesforceSchemaCheck(salesforce, settings.fieldMapping(),
-                settings.keyMoments().enabled()), flowHealth, context);
+                new SalesforceSchemaCheck.Needs(settings.keyMoments().enabled(), settings.createLeadsForUnmatchedMqls(), false)), flowHealth, context);
         registry.bind("salesforceSchemaGate", schemaGate);
         parkedReplay = new ParkedReplay(store.parked());
         registry.bind("parkedReplay", parkedReplay);

@@ -109,9 +109,10 @@ public final class CredentialCheck {
         try {
             context.addComponent("salesforce", SalesforceComponents.of(s));
             context.start();
-            List<String> found = new SalesforceSchemaCheck(new SalesforceClient(context, s), s.fieldMapping(), s.keyMoments().enabled()).problems();
+            List<String> found = new SalesforceSchemaCheck(new SalesforceClient(context, s), s.fieldMapping(),
+                    new SalesforceSchemaCheck.Needs(s.keyMoments().enabled(), s.createLeadsForUnmatchedMqls(), true)).problems();
             if (found.isEmpty()) {
-                notes.add("ok: Salesforce schema has every field Closedloop writes");
+                notes.add("ok: Salesforce schema has every object and field Closedloop writes or reads, with the access it needs");
             } else {
                 found.forEach(p -> problems.add("Salesforce schema: " + p));
                 notes.add("fix: " + SalesforceSchemaCheck.fix(found));

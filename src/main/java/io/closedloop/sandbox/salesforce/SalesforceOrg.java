@@ -68,6 +68,7 @@ public final class SalesforceOrg {
     private final Set<String> lockOnce = ConcurrentHashMap.newKeySet();
     private final Random lockRandom;
     private volatile double lockRate;
+    private volatile SalesforceAccess access = SalesforceAccess.load();
     private long apiCalls;
     private LocalDate apiDay;
 
@@ -257,6 +258,19 @@ public final class SalesforceOrg {
         }
     }
 
+    /**
+     * The integration user's access from now on: what this permission set grants (for example the packaged one with a
+     * field permission removed). API calls see it in describe and in the per-record errors of writes.
+     */
+    public void permissionSet(SalesforceAccess newAccess) {
+        this.access = newAccess;
+    }
+
+    /** The integration user's access (describe and API writes); direct calls of the sandbox world are not limited. */
+    SalesforceAccess access() {
+        return access;
+    }
+
     private static SalesforceField requireField(SalesforceObjectType type, String field) {
         SalesforceField f = type.field(field);
         if (f == null) {
@@ -337,7 +351,7 @@ public final class SalesforceOrg {
             if (api) {
                 maybeLockFailure(null);
             }
-            Map<String, Object> values = validator.coerce(type, input, true);
+            Map<String, Object> values = validator.coerce(type, input, true, api ? access : null);
             Map<String, Object> record = new LinkedHashMap<>();
             for (SalesforceField f : type.fields()) {
                 record.put(f.name(), initial(type, f));
@@ -369,7 +383,7 @@ public final class SalesforceOrg {
             if (api) {
                 maybeLockFailure(existing.get("Id").toString());
             }
-            Map<String, Object> values = validator.coerce(type, input, false);
+            Map<String, Object> values = validator.coerce(type, input, false, api ? access : null);
             Map<String, Object> record = new LinkedHashMap<>(existing);
             record.putAll(values);
             stamp(record, false);
