@@ -7,6 +7,8 @@ import io.closedloop.core.ClockOffset;
 import io.closedloop.ops.ApiBudgetHealthCheck;
 import io.closedloop.ops.ApiBudgetMetrics;
 import io.closedloop.ops.ParkedMetrics;
+import io.closedloop.ops.DispositionMappingHealthCheck;
+import io.closedloop.ops.UnmappedDispositionStatuses;
 import io.closedloop.hubspot.HubSpotBudget;
 import io.closedloop.salesforce.SalesforceBudget;
 import io.closedloop.core.ApiCircuitBreaker;
@@ -94,6 +96,11 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 CamelContext context = support.getCamelContext();
                 HealthCheckRegistry.get(context).register(new FlowHealthCheck(flowHealth));
                 HealthCheckRegistry.get(context).register(new ApiBudgetHealthCheck(List.of(hubspotBudget, salesforceBudget), clockOffsets));
+                UnmappedDispositionStatuses unmapped = context.getRegistry().lookupByNameAndType(FeedbackFlow.UNMAPPED_BEAN,
+                        UnmappedDispositionStatuses.class);
+                if (unmapped != null) {
+                    HealthCheckRegistry.get(context).register(new DispositionMappingHealthCheck(unmapped));
+                }
                 try {
                     context.addStartupListener(schemaCheckAtStartup());
                 } catch (Exception e) {
