@@ -45,12 +45,15 @@ public class InitCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ClosedloopSettings settings = config.load(err);
+        String key = SettingKey.CLOSEDLOOP_DISPOSITION_FILE.name();
+        Path file = output != null ? output : Path.of(ConfigOption.environment.getOrDefault(key,
+                SettingKey.CLOSEDLOOP_DISPOSITION_FILE.defaultValue()));
+        // the file init is about to create may not exist yet: the settings load without it (the built-in rules apply)
+        String setting = ConfigOption.environment.get(key);
+        ClosedloopSettings settings = setting != null && !Files.exists(Path.of(setting)) ? config.loadWithout(err, key) : config.load(err);
         if (settings == null) {
             return ConfigOption.configExit();
         }
-        Path file = output != null ? output : Path.of(ConfigOption.environment.getOrDefault(
-                SettingKey.CLOSEDLOOP_DISPOSITION_FILE.name(), SettingKey.CLOSEDLOOP_DISPOSITION_FILE.defaultValue()));
         if (Files.exists(file) && !force) {
             err.println(file + " exists; init never overwrites it without --force (or write elsewhere with --output)");
             err.flush();
