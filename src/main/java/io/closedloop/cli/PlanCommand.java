@@ -7,6 +7,8 @@ import io.closedloop.config.SettingsLoader;
 import io.closedloop.core.ApiBudget;
 import io.closedloop.core.DispositionPlan;
 import io.closedloop.core.SyncException;
+import io.closedloop.core.EngagementPlan;
+import io.closedloop.flow.engagement.EngagementPlanner;
 import io.closedloop.flow.feedback.FeedbackPlanner;
 import io.closedloop.log.LogSetup;
 import io.closedloop.log.Redactor;
@@ -26,10 +28,11 @@ import picocli.CommandLine.Option;
 
 /** A dry run against the real systems: what the next run would write, park and spend. */
 @Command(name = "plan", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Dry run against Salesforce and HubSpot: read what the feedback flow would read, look the people up,",
-                "and print what a run would write, what it would park and why, and the API calls it would spend",
-                "with their share of the daily budget. Writes nothing to either system, the cursors or the",
-                "parked records. Exits 0, or 2 on a configuration or credential problem."})
+        description = {"Dry run against Salesforce and HubSpot: read what each engagement source and the feedback flow",
+                "would read, look the people up, and print per flow what a run would write, what it would park and",
+                "why, and the API calls it would spend with their share of the daily budget. Writes nothing to",
+                "either system, the cursors or the parked records. --since sets the feedback flow's window.",
+                "Exits 0, or 2 on a configuration or credential problem."})
 public class PlanCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -69,9 +72,14 @@ public class PlanCommand implements Callable<Integer> {
         try (ClosedloopRuntime runtime = new ClosedloopRuntime(settings, clock, ClosedloopRuntime.ROUTES, ClosedloopRuntime.replayOnly())) {
             runtime.start();
             FeedbackPlanner planner = runtime.camelContext().getRegistry().lookupByNameAndType(FeedbackPlanner.BEAN, FeedbackPlanner.class);
+            EngagementPlanner engagement = runtime.camelContext().getRegistry().lookupByNameAndType(EngagementPlanner.BEAN,
+                    EngagementPlanner.class);
             long hubspotBefore = calls(runtime, "hubSpotClient");
             FeedbackPlanner.Result result;
+            List<EngagementPlan> sources;
             try {
+                // Flow 1 reads each source's next window (--since applies to the feedback flow, whose window is a time)
+                sources = engagement.plan(Math.max(0, sample));
                 result = planner.plan(window == null ? null : clock.instant().minus(window), Math.max(0, sample));
             } catch (SyncException e) {
                 err.println("Plan stopped: " + Redactor.redact(String.valueOf(e.getMessage())));
@@ -79,7 +87,7 @@ public class PlanCommand implements Callable<Integer> {
                 return ConfigOption.configExit();
             }
             long hubspotReads = calls(runtime, "hubSpotClient") - hubspotBefore;
-            Map<String, Object> report = report(result, hubspotReads, runtime);
+            Map<String, Object> report = report(sources, result, hubspotReads, runtime);
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
             } else {
@@ -98,8 +106,26 @@ public class PlanCommand implements Callable<Integer> {
         return client instanceof io.closedloop.salesforce.SalesforceClient s ? s.calls() : 0;
     }
 
-    private static Map<String, Object> report(FeedbackPlanner.Result r, long hubspotReads, ClosedloopRuntime runtime) {
+    private static Map<String, Object> report(List<EngagementPlan> sources, FeedbackPlanner.Result r, long hubspotReads,
+                                              ClosedloopRuntime runtime) {
         DispositionPlan p = r.plan();
+        Map<String, Object> engagement = new LinkedHashMap<>();
+        long salesforceReads = r.salesforceReads();
+        long salesforceWrites = 0;
+        for (EngagementPlan e : sources) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("read", e.read());
+            m.put("alreadyWritten", e.alreadyWritten());
+            m.put("activities", e.activityCount());
+            m.put("activitiesByType", e.activities());
+            m.put("tasks", e.tasks());
+            m.put("summaryRecords", e.summaryRecords());
+            m.put("parked", e.parked());
+            m.put("samples", e.samples());
+            engagement.put(e.source(), m);
+            salesforceReads += e.salesforceReads();
+            salesforceWrites += e.salesforceWrites();
+        }
         Map<String, Object> flow = new LinkedHashMap<>();
         flow.put("from", r.from().toString());
         flow.put("read", p.read());
@@ -114,11 +140,12 @@ public class PlanCommand implements Callable<Integer> {
         flow.put("unmappedStatus", p.unmapped());
         flow.put("samples", p.samples());
         Map<String, Object> calls = new LinkedHashMap<>();
-        calls.put("salesforce", api(r.salesforceReads(), 0, runtime.salesforceBudget()));
+        calls.put("salesforce", api(salesforceReads, salesforceWrites, runtime.salesforceBudget()));
         calls.put("hubspot", api(hubspotReads, p.hubspotWrites(), runtime.hubspotBudget()));
         Map<String, Object> report = new LinkedHashMap<>();
+        report.put("engagement", engagement);
         report.put("salesforce-dispositions", flow);
-        report.put("notPlanned", List.of("hubspot-engagement sources (Flow 1) and sla-watch: not covered by plan yet"));
+        report.put("notPlanned", List.of("sla-watch (breach Tasks and SLA properties)", "the retry of parked records"));
         report.put("apiCalls", calls);
         report.put("written", "nothing: no write to Salesforce, HubSpot, the cursors or the parked records");
         return report;
@@ -136,6 +163,13 @@ public class PlanCommand implements Callable<Integer> {
 
     @SuppressWarnings("unchecked")
     private static void print(PrintWriter out, FeedbackPlanner.Result r, Map<String, Object> report) {
+        ((Map<String, Map<String, Object>>) report.get("engagement")).forEach((source, m) -> {
+            out.println(source + " (Flow 1): read " + m.get("read") + " events, " + m.get("alreadyWritten") + " already written");
+            out.println("  would write " + m.get("activities") + " activities " + m.get("activitiesByType") + ", " + m.get("tasks")
+                    + " key-moment Tasks, summary fields and roll-ups of " + m.get("summaryRecords") + " Leads and Contacts");
+            out.println("  would park " + m.get("parked") + (((Map<?, ?>) m.get("parked")).isEmpty() ? " (nothing)" : ""));
+            ((Map<String, List<String>>) m.get("samples")).forEach((kind, lines) -> lines.forEach(l -> out.println("    " + kind + ": " + l)));
+        });
         DispositionPlan p = r.plan();
         out.println("salesforce-dispositions (Flow 2), reading from " + r.from() + ":");
         out.println("  read " + p.read() + " changed records");

@@ -22,6 +22,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.closedloop.hubspot.HubSpotDispositionWriter;
+import io.closedloop.sandbox.hubspot.EmailEvent;
 import io.closedloop.sandbox.world.World;
 import io.closedloop.sandbox.world.WorldConfig;
 import io.closedloop.sandbox.world.WorldSeeder;
@@ -195,12 +196,16 @@ class OrgFitCommandsRouteTest {
 
         int exit = execute(withMapping(file), "plan", "--json", "--sample", "2");
         assertThat(exit).as(err.toString()).isZero();
-        // the command quietens logging for its own output; the run below is read from its log
-        io.closedloop.log.LogSetup.configure(io.closedloop.config.ClosedloopSettings.LogFormat.PLAIN);
         assertThat(emulators.writeCalls()).isEmpty();
         JsonNode plan = new ObjectMapper().readTree(out.toString()).path("salesforce-dispositions");
         assertThat(plan.path("sent").asInt()).isEqualTo(4);
         assertThat(out.toString()).doesNotContain("@");
+        assertThat(execute(withMapping(file), "plan", "--sample", "1")).isZero();
+        assertThat(out.toString()).contains("salesforce-dispositions (Flow 2)", "would send 4 dispositions to HubSpot", "1 UNMAPPED_STATUS",
+                "1 AWAITING_CONTACT", "hubspot-email-events (Flow 1)", "API calls, salesforce:", "dry run: nothing").doesNotContain("@");
+        assertThat(emulators.writeCalls()).isEmpty();
+        // the command quietens logging for its own output; the run below is read from its log
+        io.closedloop.log.LogSetup.configure(io.closedloop.config.ClosedloopSettings.LogFormat.PLAIN);
 
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
@@ -225,5 +230,41 @@ class OrgFitCommandsRouteTest {
         assertThat(parked).filteredOn(r -> r.errorCode().equals("AWAITING_CONTACT"))
                 .hasSize(plan.path("parked").path("AWAITING_CONTACT").asInt()).hasSize(1);
         assertThat(emulators.hubspot.journal().count("hubspot.contacts.batch.update")).isEqualTo(plan.path("propertyUpdates").asInt() > 0 ? 1 : 0);
+    }
+
+    @Test
+    void planCountsWhatTheFollowingEngagementPollWritesAndParks() throws Exception {
+        World world = seed(SalesforceOrgProfile.CLASSIC);
+        long now = System.currentTimeMillis();
+        List<World.Person> known = world.people().stream().filter(p -> p.match() != World.Match.UNKNOWN && p.duplicateSfId() == null)
+                .limit(3).toList();
+        for (int i = 0; i < known.size(); i++) {
+            emulators.hubspot.portal().addEmailEvent(new EmailEvent("plan-k" + i, now - 120_000 + i, "CLICK", known.get(i).email(),
+                    world.campaigns().get(0).id(), Map.of()));
+        }
+        for (int i = 0; i < 2; i++) {
+            emulators.hubspot.portal().addEmailEvent(new EmailEvent("plan-u" + i, now - 100_000 + i, "OPEN",
+                    "plan-unknown-" + i + "@nowhere.example", world.campaigns().get(0).id(), Map.of()));
+        }
+        Path file = Path.of("config", "dispositions.properties").toAbsolutePath();
+
+        int exit = execute(withMapping(file), "plan", "--json");
+        assertThat(exit).as(err.toString()).isZero();
+        io.closedloop.log.LogSetup.configure(io.closedloop.config.ClosedloopSettings.LogFormat.PLAIN);
+        assertThat(emulators.writeCalls()).isEmpty();
+        assertThat(emulators.salesforce.org().all("Marketing_Activity__c")).isEmpty();
+        JsonNode plan = new ObjectMapper().readTree(out.toString()).path("engagement").path("hubspot-email-events");
+        int activities = plan.path("activities").asInt();
+        int unmatched = plan.path("parked").path("UNMATCHED").asInt();
+        assertThat(activities).isGreaterThanOrEqualTo(known.size());
+        assertThat(unmatched).isGreaterThanOrEqualTo(2);
+
+        emulators.startDaemon(withMapping(file), Map.of());
+        emulators.poll("hubspot-email-events");
+        var run = emulators.startedStore().runs().recent("hubspot-email-events", 1).get(0);
+        assertThat(run.counts().written()).isEqualTo(activities);
+        assertThat(run.counts().parked()).isEqualTo(plan.path("parked").path("UNMATCHED").asInt()
+                + plan.path("parked").path("DUPLICATE_EMAIL").asInt() + plan.path("parked").path("INVALID_EMAIL").asInt());
+        assertThat(emulators.salesforce.org().all("Marketing_Activity__c")).hasSize(activities);
     }
 }
