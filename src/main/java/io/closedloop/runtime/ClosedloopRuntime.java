@@ -72,7 +72,10 @@ public final class ClosedloopRuntime implements AutoCloseable {
         this.clock = clock;
         this.store = StateStore.open(settings, clock);
         // a run left RUNNING belongs to a daemon that stopped mid-run; its cursor never moved past it
-        store.runs().endAbandoned("abandoned: the daemon stopped during the run");
+        if (!"false".equals(extraProperties.get("camel.main.auto-startup"))) {
+            // only a daemon may: a replay or a plan runs next to a live daemon, whose runs are not abandoned
+            store.runs().endAbandoned("abandoned: the daemon stopped during the run");
+        }
         this.flowHealth = new FlowHealth(clock);
         this.main = new Main();
         RouteProperties.camel(settings, routes).forEach(main::addOverrideProperty);

@@ -193,6 +193,12 @@ class OrgFitCommandsRouteTest {
         emulators.stopDaemon();
         emulators.hubspot.journal().reset();
         emulators.salesforce.journal().reset();
+        // a daemon still running beside the plan: its run in flight must stay RUNNING
+        String url = withMapping(file).get("CLOSEDLOOP_DB_URL");
+        long live;
+        try (var store = io.closedloop.state.StateStore.open(url, "sa", "", Clock.systemUTC())) {
+            live = store.runs().start("live-daemon-poll");
+        }
 
         int exit = execute(withMapping(file), "plan", "--json", "--sample", "2");
         assertThat(exit).as(err.toString()).isZero();
@@ -204,6 +210,10 @@ class OrgFitCommandsRouteTest {
         assertThat(out.toString()).contains("salesforce-dispositions (Flow 2)", "would send 4 dispositions to HubSpot", "1 UNMAPPED_STATUS",
                 "1 AWAITING_CONTACT", "hubspot-email-events (Flow 1)", "API calls, salesforce:", "dry run: nothing").doesNotContain("@");
         assertThat(emulators.writeCalls()).isEmpty();
+        try (var store = io.closedloop.state.StateStore.open(url, "sa", "", Clock.systemUTC())) {
+            assertThat(store.runs().recent("live-daemon-poll", 1)).singleElement()
+                    .satisfies(r -> assertThat(r.status()).isEqualTo(io.closedloop.state.SyncRuns.Status.RUNNING));
+        }
         // the command quietens logging for its own output; the run below is read from its log
         io.closedloop.log.LogSetup.configure(io.closedloop.config.ClosedloopSettings.LogFormat.PLAIN);
 
