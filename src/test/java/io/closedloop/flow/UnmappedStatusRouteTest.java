@@ -101,16 +101,28 @@ class UnmappedStatusRouteTest {
     @Test
     void aRejectedLeadWithAReasonInAnUnmappedStatusReachesHubSpotUnderTheDefaultRule() throws Exception {
         World.Person lead = lead();
+        ListAppender<ILoggingEvent> rule = new ListAppender<>();
+        rule.start();
+        Logger flowLog = (Logger) LoggerFactory.getLogger(io.closedloop.flow.feedback.FeedbackFlow.class);
+        flowLog.addAppender(rule);
         startWith(MAPPING);
         emulators.poll(SOURCE);
         unqualify(lead);
         emulators.poll(SOURCE);
+        // a second Lead in the same status, in a later poll: the rule is said once, not per Lead
+        World.Person other = world.people().stream().filter(p -> p.match() == World.Match.LEAD && p.duplicateSfId() == null
+                && !p.equals(lead)).findFirst().orElseThrow();
+        unqualify(other);
+        emulators.poll(SOURCE);
+        flowLog.detachAppender(rule);
+        assertThat(rule.list).filteredOn(e -> e.getFormattedMessage().contains("\"Unqualified\" is in no status.* key")).hasSize(1);
+        assertThat(contact(other)).containsEntry("sales_disposition", "rejected");
 
         assertThat(contact(lead)).containsEntry("sales_disposition", "rejected").containsEntry("sales_rejection_reason", "not_a_fit")
                 .containsEntry("sales_rejection_detail", "Consultancy of three; our product needs a sales team");
         assertThat(notesOf(lead)).singleElement().satisfies(n -> assertThat(n.properties().get("hs_note_body")).contains("Reason: Not a Fit"));
         assertThat(emulators.startedStore().parked().list(ParkedRecords.Filter.parkedIn(SOURCE), 10)).isEmpty();
-        assertThat(sentLines()).last().asString().contains("sent 1 dispositions to HubSpot (1 notes)");
+        assertThat(sentLines()).anySatisfy(l -> assertThat(l).contains("sent 1 dispositions to HubSpot (1 notes)"));
     }
 
     @Test
