@@ -7,6 +7,8 @@ import io.closedloop.core.ClockOffset;
 import io.closedloop.ops.ApiBudgetHealthCheck;
 import io.closedloop.ops.ApiBudgetMetrics;
 import io.closedloop.ops.ParkedMetrics;
+import io.closedloop.ops.DispositionMappingHealthCheck;
+import io.closedloop.ops.UnmappedDispositionStatuses;
 import io.closedloop.hubspot.HubSpotBudget;
 import io.closedloop.salesforce.SalesforceBudget;
 import io.closedloop.core.ApiCircuitBreaker;
@@ -70,7 +72,10 @@ public final class ClosedloopRuntime implements AutoCloseable {
         this.clock = clock;
         this.store = StateStore.open(settings, clock);
         // a run left RUNNING belongs to a daemon that stopped mid-run; its cursor never moved past it
-        store.runs().endAbandoned("abandoned: the daemon stopped during the run");
+        if (!"false".equals(extraProperties.get("camel.main.auto-startup"))) {
+            // only a daemon may: a replay or a plan runs next to a live daemon, whose runs are not abandoned
+            store.runs().endAbandoned("abandoned: the daemon stopped during the run");
+        }
         this.flowHealth = new FlowHealth(clock);
         this.main = new Main();
         RouteProperties.camel(settings, routes).forEach(main::addOverrideProperty);
@@ -94,6 +99,11 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 CamelContext context = support.getCamelContext();
                 HealthCheckRegistry.get(context).register(new FlowHealthCheck(flowHealth));
                 HealthCheckRegistry.get(context).register(new ApiBudgetHealthCheck(List.of(hubspotBudget, salesforceBudget), clockOffsets));
+                UnmappedDispositionStatuses unmapped = context.getRegistry().lookupByNameAndType(FeedbackFlow.UNMAPPED_BEAN,
+                        UnmappedDispositionStatuses.class);
+                if (unmapped != null) {
+                    HealthCheckRegistry.get(context).register(new DispositionMappingHealthCheck(unmapped));
+                }
                 try {
                     context.addStartupListener(schemaCheckAtStartup());
                 } catch (Exception e) {

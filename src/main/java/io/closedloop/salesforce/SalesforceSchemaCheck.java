@@ -1,18 +1,13 @@
 package io.closedloop.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.closedloop.config.FieldMapping;
 import io.closedloop.core.ActivityType;
 import io.closedloop.core.EngagementEvent;
-import io.closedloop.core.RetriableSyncException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +41,6 @@ public class SalesforceSchemaCheck {
             SalesforceNames.ACTIVITY_TYPE, Arrays.stream(ActivityType.values()).map(ActivityType::label).toList(),
             SalesforceNames.ACTIVITY_SOURCE, Arrays.stream(EngagementEvent.Source.values()).map(EngagementEvent.Source::label).toList());
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FOR_USER = "for the integration user";
 
     /**
@@ -86,33 +80,14 @@ public class SalesforceSchemaCheck {
         return problems(describe(), mapping, needs);
     }
 
+    /** The problems in describes already read (one Composite shared with the other org checks). */
+    public List<String> problems(SalesforceDescribes describes) {
+        return problems(describes.asMap(), mapping, needs);
+    }
+
     /** One Composite call; an object the org does not have, or the user cannot see, maps to null (404). */
     private Map<String, JsonNode> describe() {
-        List<String> objects = needs.otherFlows() ? OBJECTS : WRITTEN;
-        ObjectNode root = JSON.createObjectNode();
-        root.put("allOrNone", false);
-        ArrayNode subrequests = root.putArray("compositeRequest");
-        // Composite takes every sObject resource, describe included (salesforce-api.md [COMPOSITE])
-        objects.forEach(o -> subrequests.addObject().put("method", "GET").put("referenceId", o.replace("_", ""))
-                .put("url", client.dataPath() + "/sobjects/" + o + "/describe"));
-        Map<String, JsonNode> byRef = new HashMap<>();
-        client.composite(root.toString()).path("compositeResponse").forEach(s -> byRef.put(s.path("referenceId").asText(), s));
-        Map<String, JsonNode> out = new LinkedHashMap<>();
-        for (String object : objects) {
-            JsonNode sub = byRef.get(object.replace("_", ""));
-            if (sub == null) {
-                throw new RetriableSyncException("MISSING_SUBRESPONSE", "Salesforce returned no describe of " + object, null);
-            }
-            int status = sub.path("httpStatusCode").asInt();
-            if (status == 404) {
-                out.put(object, null);
-            } else if (status != 200) {
-                throw SalesforceErrorClassifier.classify(status, sub.path("body").toString()).toException();
-            } else {
-                out.put(object, sub.path("body"));
-            }
-        }
-        return out;
+        return SalesforceDescribes.read(client, needs.otherFlows() ? OBJECTS : WRITTEN).asMap();
     }
 
     /** The problems in these describes (null for an object the org lacks), one line each. */

@@ -69,6 +69,7 @@ public final class SalesforceOrg {
     private final Random lockRandom;
     private volatile double lockRate;
     private volatile SalesforceAccess access = SalesforceAccess.load();
+    private volatile SalesforceOrgProfile profile = SalesforceOrgProfile.CLASSIC;
     private long apiCalls;
     private LocalDate apiDay;
 
@@ -176,7 +177,7 @@ public final class SalesforceOrg {
             }
             Map<String, Object> converted = new LinkedHashMap<>(store.get(leadId));
             converted.put("IsConverted", true);
-            converted.put("Status", "Closed - Converted");
+            converted.put("Status", profile.convertedStatus());
             converted.put("ConvertedContactId", contactId);
             converted.put("ConvertedAccountId", accountId);
             converted.put("ConvertedOpportunityId", opportunityId);
@@ -216,6 +217,23 @@ public final class SalesforceOrg {
         } finally {
             store.unlock();
         }
+    }
+
+    /** Configures the org like another company's: its Lead Status values (and default) and its rejection reasons. */
+    public void useProfile(SalesforceOrgProfile p) {
+        store.lock();
+        try {
+            SalesforceObjectType lead = type("Lead");
+            lead.add(requireField(lead, "Status").withPicklistValues(p.leadStatuses()).withDefault(p.newStatus()));
+            lead.add(requireField(lead, "Rejection_Reason__c").withPicklistValues(p.rejections().keySet().stream().sorted().toList()));
+            profile = p;
+        } finally {
+            store.unlock();
+        }
+    }
+
+    public SalesforceOrgProfile profile() {
+        return profile;
     }
 
     /** Schema drift: an admin replaced the values of a picklist (restricted ones then refuse anything else). */
