@@ -6,6 +6,7 @@ import io.closedloop.ops.FlowHealthCheck;
 import io.closedloop.core.ClockOffset;
 import io.closedloop.ops.ApiBudgetHealthCheck;
 import io.closedloop.ops.ApiBudgetMetrics;
+import io.closedloop.ops.OpsAccess;
 import io.closedloop.ops.ParkedMetrics;
 import io.closedloop.hubspot.HubSpotBudget;
 import io.closedloop.salesforce.SalesforceBudget;
@@ -68,6 +69,10 @@ public final class ClosedloopRuntime implements AutoCloseable {
     public ClosedloopRuntime(ClosedloopSettings settings, Clock clock, String routes, Map<String, String> extraProperties) {
         this.settings = settings;
         this.clock = clock;
+        if (!"false".equals(extraProperties.get("camel.management.enabled"))) {
+            // before the store or any flow: a daemon without its ops server would answer no health check
+            OpsPortCheck.ensureFree(settings.httpHost(), settings.httpPort());
+        }
         this.store = StateStore.open(settings, clock);
         // a run left RUNNING belongs to a daemon that stopped mid-run; its cursor never moved past it
         store.runs().endAbandoned("abandoned: the daemon stopped during the run");
@@ -79,6 +84,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
         main.bind("clock", clock);
         main.bind("stateStore", store);
         main.bind("flowHealth", flowHealth);
+        main.bind("opsAccess", new OpsAccess(settings.opsToken().reveal()));
         // camel-micrometer-prometheus serves the registry it finds under this name, so our gauges share /observe/metrics
         main.bind("metricsRegistry", metrics);
         main.bind("syncFailureHandler", new SyncFailureHandler(store.parked(), flowHealth));
