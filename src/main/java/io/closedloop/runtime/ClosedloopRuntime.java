@@ -8,6 +8,8 @@ import io.closedloop.ops.ApiBudgetHealthCheck;
 import io.closedloop.ops.ApiBudgetMetrics;
 import io.closedloop.ops.OpsAccess;
 import io.closedloop.ops.ParkedMetrics;
+import io.closedloop.ops.StateStoreAvailability;
+import io.closedloop.ops.StateStoreHealthCheck;
 import io.closedloop.hubspot.HubSpotBudget;
 import io.closedloop.salesforce.SalesforceBudget;
 import io.closedloop.core.ApiCircuitBreaker;
@@ -50,6 +52,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private final Clock clock;
     private final StateStore store;
     private final FlowHealth flowHealth;
+    private final StateStoreAvailability storeAvailability;
     private final Main main;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private SalesforceSchemaGate schemaGate;
@@ -85,6 +88,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
         main.bind("stateStore", store);
         main.bind("flowHealth", flowHealth);
         main.bind("opsAccess", new OpsAccess(settings.opsToken().reveal()));
+        this.storeAvailability = new StateStoreAvailability(store::ping, clock, settings.pollInterval());
+        main.bind("stateStoreGate", storeAvailability);
         // camel-micrometer-prometheus serves the registry it finds under this name, so our gauges share /observe/metrics
         main.bind("metricsRegistry", metrics);
         main.bind("syncFailureHandler", new SyncFailureHandler(store.parked(), flowHealth));
@@ -99,6 +104,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
             public void afterConfigure(BaseMainSupport support) {
                 CamelContext context = support.getCamelContext();
                 HealthCheckRegistry.get(context).register(new FlowHealthCheck(flowHealth));
+                HealthCheckRegistry.get(context).register(new StateStoreHealthCheck(storeAvailability));
                 HealthCheckRegistry.get(context).register(new ApiBudgetHealthCheck(List.of(hubspotBudget, salesforceBudget), clockOffsets));
                 try {
                     context.addStartupListener(schemaCheckAtStartup());
