@@ -7,6 +7,7 @@ import io.closedloop.core.ClockOffset;
 import io.closedloop.ops.ApiBudgetHealthCheck;
 import io.closedloop.ops.ApiBudgetMetrics;
 import io.closedloop.ops.OpsAccess;
+import io.closedloop.console.OpsConsole;
 import io.closedloop.ops.OpsMetrics;
 import io.closedloop.ops.OpsView;
 import io.closedloop.ops.RefreshingPrometheusRegistry;
@@ -53,6 +54,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private final StateStore store;
     private final FlowHealth flowHealth;
     private final StateStoreAvailability storeAvailability;
+    private final OpsAccess opsAccess;
     private final Main main;
     private final RefreshingPrometheusRegistry metrics = new RefreshingPrometheusRegistry();
     private OpsView opsView;
@@ -88,7 +90,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
         main.bind("clock", clock);
         main.bind("stateStore", store);
         main.bind("flowHealth", flowHealth);
-        main.bind("opsAccess", new OpsAccess(settings.opsToken().reveal()));
+        this.opsAccess = new OpsAccess(settings.opsToken().reveal());
+        main.bind("opsAccess", opsAccess);
         this.storeAvailability = new StateStoreAvailability(store::ping, clock, settings.pollInterval());
         main.bind("stateStoreGate", storeAvailability);
         // camel-micrometer-prometheus serves the registry it finds under this name, so our gauges share /observe/metrics
@@ -153,6 +156,9 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 && context.getRouteController().getRouteStatus(route).isStarted());
         OpsMetrics opsMetrics = OpsMetrics.register(metrics, opsView, storeAvailability, settings.pollInterval());
         metrics.beforeScrape(opsMetrics::refresh);
+        registry.bind("opsConsole", new OpsConsole(store, opsView, storeAvailability, () -> List.of(hubspotBudget, salesforceBudget),
+                () -> parkedReplay, opsAccess, new OpsConsole.Identity(version(), settings.hubspotBaseUrl().getHost(),
+                settings.salesforceLoginUrl().getHost()), clock));
         registry.bind("hubSpotClient", hubspot);
         registry.bind("salesforceClient", salesforce);
         registry.bind("syncCheckpoint", new SyncCheckpoint(store, flowHealth));
@@ -164,6 +170,19 @@ public final class ClosedloopRuntime implements AutoCloseable {
         FlowContext shared = new FlowContext(settings, clock, store, flowHealth, hubspot, new HubSpotContactWriter(hubspot),
                 salesforce, schemaGate, parkedReplay, registry, () -> context.getRegistry().findSingleByType(MeterRegistry.class));
         FLOWS.forEach(flow -> flow.bind(shared));
+    }
+
+    /** The version recorded at build time, for the status page. */
+    static String version() {
+        try (java.io.InputStream in = ClosedloopRuntime.class.getResourceAsStream("/closedloop-version.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     /** Starts the daemon and returns once every route is up. */

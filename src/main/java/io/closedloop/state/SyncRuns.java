@@ -64,6 +64,11 @@ public final class SyncRuns {
                 SyncRuns::map, routeId);
     }
 
+    /** The latest runs of every route, newest first. */
+    public List<SyncRun> recent(int limit) {
+        return jdbc.query("SELECT * FROM sync_run ORDER BY id DESC LIMIT " + Math.max(1, limit), SyncRuns::map);
+    }
+
     /** Sums over every run of every route: what the daemon has moved since the store was created. */
     public Counts totals() {
         return jdbc.queryOne("SELECT COALESCE(SUM(records_read), 0) AS r, COALESCE(SUM(records_written), 0) AS w, "
