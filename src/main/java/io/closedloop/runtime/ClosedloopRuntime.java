@@ -6,14 +6,18 @@ import io.closedloop.ops.FlowHealthCheck;
 import io.closedloop.core.ClockOffset;
 import io.closedloop.ops.ApiBudgetHealthCheck;
 import io.closedloop.ops.ApiBudgetMetrics;
-import io.closedloop.ops.ParkedMetrics;
 import io.closedloop.ops.DispositionMappingHealthCheck;
 import io.closedloop.ops.UnmappedDispositionStatuses;
+import io.closedloop.ops.OpsAccess;
+import io.closedloop.console.OpsConsole;
+import io.closedloop.ops.OpsMetrics;
+import io.closedloop.ops.OpsView;
+import io.closedloop.ops.RefreshingPrometheusRegistry;
+import io.closedloop.ops.StateStoreAvailability;
+import io.closedloop.ops.StateStoreHealthCheck;
 import io.closedloop.hubspot.HubSpotBudget;
 import io.closedloop.salesforce.SalesforceBudget;
 import io.closedloop.core.ApiCircuitBreaker;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import io.closedloop.state.StateStore;
 import io.closedloop.flow.SyncFailureHandler;
@@ -51,8 +55,11 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private final Clock clock;
     private final StateStore store;
     private final FlowHealth flowHealth;
+    private final StateStoreAvailability storeAvailability;
+    private final OpsAccess opsAccess;
     private final Main main;
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final RefreshingPrometheusRegistry metrics = new RefreshingPrometheusRegistry();
+    private OpsView opsView;
     private SalesforceSchemaGate schemaGate;
     private ParkedReplay parkedReplay;
     private HubSpotBudget hubspotBudget;
@@ -70,6 +77,10 @@ public final class ClosedloopRuntime implements AutoCloseable {
     public ClosedloopRuntime(ClosedloopSettings settings, Clock clock, String routes, Map<String, String> extraProperties) {
         this.settings = settings;
         this.clock = clock;
+        if (!"false".equals(extraProperties.get("camel.management.enabled"))) {
+            // before the store or any flow: a daemon without its ops server would answer no health check
+            OpsPortCheck.ensureFree(settings.httpHost(), settings.httpPort());
+        }
         this.store = StateStore.open(settings, clock);
         // a run left RUNNING belongs to a daemon that stopped mid-run; its cursor never moved past it
         if (!"false".equals(extraProperties.get("camel.main.auto-startup"))) {
@@ -84,6 +95,10 @@ public final class ClosedloopRuntime implements AutoCloseable {
         main.bind("clock", clock);
         main.bind("stateStore", store);
         main.bind("flowHealth", flowHealth);
+        this.opsAccess = new OpsAccess(settings.opsToken().reveal());
+        main.bind("opsAccess", opsAccess);
+        this.storeAvailability = new StateStoreAvailability(store::ping, clock, settings.pollInterval());
+        main.bind("stateStoreGate", storeAvailability);
         // camel-micrometer-prometheus serves the registry it finds under this name, so our gauges share /observe/metrics
         main.bind("metricsRegistry", metrics);
         main.bind("syncFailureHandler", new SyncFailureHandler(store.parked(), flowHealth));
@@ -98,6 +113,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
             public void afterConfigure(BaseMainSupport support) {
                 CamelContext context = support.getCamelContext();
                 HealthCheckRegistry.get(context).register(new FlowHealthCheck(flowHealth));
+                HealthCheckRegistry.get(context).register(new StateStoreHealthCheck(storeAvailability));
                 HealthCheckRegistry.get(context).register(new ApiBudgetHealthCheck(List.of(hubspotBudget, salesforceBudget), clockOffsets));
                 UnmappedDispositionStatuses unmapped = context.getRegistry().lookupByNameAndType(FeedbackFlow.UNMAPPED_BEAN,
                         UnmappedDispositionStatuses.class);
@@ -146,7 +162,13 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 new ApiCircuitBreaker("salesforce", "Salesforce", clock, circuit), clock);
         clockOffsets = List.of(hubspot.clockOffset(), salesforce.clockOffset());
         ApiBudgetMetrics.register(metrics, List.of(hubspotBudget, salesforceBudget), clockOffsets);
-        ParkedMetrics.register(metrics, () -> store.parked().countParked(true), () -> store.parked().countParked(false));
+        opsView = new OpsView(store, flowHealth, clock, route -> context.getRouteController().getRouteStatus(route) != null
+                && context.getRouteController().getRouteStatus(route).isStarted());
+        OpsMetrics opsMetrics = OpsMetrics.register(metrics, opsView, storeAvailability, settings.pollInterval());
+        metrics.beforeScrape(opsMetrics::refresh);
+        registry.bind("opsConsole", new OpsConsole(store, opsView, storeAvailability, () -> List.of(hubspotBudget, salesforceBudget),
+                () -> parkedReplay, opsAccess, new OpsConsole.Identity(version(), settings.hubspotBaseUrl().getHost(),
+                settings.salesforceLoginUrl().getHost()), clock));
         registry.bind("hubSpotClient", hubspot);
         registry.bind("salesforceClient", salesforce);
         registry.bind("syncCheckpoint", new SyncCheckpoint(store, flowHealth));
@@ -158,6 +180,19 @@ public final class ClosedloopRuntime implements AutoCloseable {
         FlowContext shared = new FlowContext(settings, clock, store, flowHealth, hubspot, new HubSpotContactWriter(hubspot),
                 salesforce, schemaGate, parkedReplay, registry, () -> context.getRegistry().findSingleByType(MeterRegistry.class));
         FLOWS.forEach(flow -> flow.bind(shared));
+    }
+
+    /** The version recorded at build time, for the status page. */
+    static String version() {
+        try (java.io.InputStream in = ClosedloopRuntime.class.getResourceAsStream("/closedloop-version.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     /** Starts the daemon and returns once every route is up. */

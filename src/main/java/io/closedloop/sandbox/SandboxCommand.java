@@ -152,6 +152,7 @@ public class SandboxCommand implements Callable<Integer> {
                 world.forms().size());
         out.println("  HubSpot    emulator: " + sandbox.hubspot().baseUrl());
         out.println("  Salesforce emulator: " + sandbox.salesforce().baseUrl());
+        out.println("  status:     http://localhost:" + sandbox.httpPort() + "/");
         out.println("  health:     http://localhost:" + sandbox.httpPort() + "/observe/health");
         out.println("  metrics:    http://localhost:" + sandbox.httpPort() + "/observe/metrics");
         out.println("Press Ctrl-C to stop.");

@@ -33,6 +33,18 @@ public final class CursorStore {
         });
     }
 
+    /** A stored cursor and when it last moved. */
+    public record Stored(String source, String value, java.time.Instant updatedAt) {
+    }
+
+    /** Every source's cursor, by source. */
+    public java.util.Map<String, Stored> all() {
+        java.util.Map<String, Stored> out = new java.util.TreeMap<>();
+        jdbc.query("SELECT source, cursor_value, updated_at FROM source_cursor", rs -> new Stored(rs.getString("source"),
+                rs.getString("cursor_value"), Jdbc.instant(rs, "updated_at"))).forEach(c -> out.put(c.source(), c));
+        return out;
+    }
+
     public void put(String source, String value) {
         jdbc.update(upsert, source, value, clock.instant());
     }
