@@ -161,6 +161,20 @@
     await refresh();
   }
 
+  function renderVerdicts(sla) {
+    const counts = document.querySelector("#verdict-counts tbody");
+    counts.replaceChildren();
+    if (!sla.verdictsLast7Days.length) counts.appendChild(row([el("td", "none", "muted"), "", ""]));
+    sla.verdictsLast7Days.forEach(c => counts.appendChild(row([c.disposition, c.reason === null ? "–" : c.reason, c.count])));
+    const detail = document.getElementById("verdicts-detail");
+    detail.hidden = !sla.recentVerdicts;
+    if (!sla.recentVerdicts) return;
+    const recent = document.querySelector("#recent-verdicts tbody");
+    recent.replaceChildren();
+    sla.recentVerdicts.forEach(v => recent.appendChild(row([v.recordId, v.disposition, v.reason === null ? "–" : v.reason,
+      when(v.decidedAt), when(v.sentAt)])));
+  }
+
   async function refresh() {
     try {
       const flows = await getJson("/observe/flows");
@@ -172,6 +186,7 @@
       document.getElementById("sla-due").textContent = sla.body.dueWithinHour;
       document.getElementById("sla-breached-today").textContent = sla.body.breachedToday;
       document.getElementById("sla-breached-total").textContent = sla.body.breachedTotal;
+      renderVerdicts(sla.body);
       await loadRecords();
       document.getElementById("updated").textContent = "Updated " + new Date().toISOString() + "; refreshes every 10 s.";
     } catch (e) {

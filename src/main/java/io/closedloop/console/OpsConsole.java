@@ -196,6 +196,26 @@ public class OpsConsole {
         body.put("dueWithinHour", counts.dueSoon());
         body.put("breachedToday", counts.breachedSince());
         body.put("breachedTotal", counts.breachedEver());
+        // what sales sent back: counts by verdict and reason for anyone, the records themselves (ids) with the token
+        Instant week = now.minus(java.time.Duration.ofDays(7));
+        body.put("verdictsLast7Days", store.dispositions().verdictCounts(week).stream().map(c -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("disposition", c.disposition());
+            m.put("reason", c.reason() == null ? null : Redactor.redact(c.reason()));
+            m.put("count", c.count());
+            return m;
+        }).toList());
+        if (access.authorized(exchange)) {
+            body.put("recentVerdicts", store.dispositions().recentVerdicts(week, 20).stream().map(v -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("recordId", v.sfId());
+                m.put("disposition", v.disposition());
+                m.put("reason", v.reason() == null ? null : Redactor.redact(v.reason()));
+                m.put("decidedAt", v.decidedAt().toString());
+                m.put("sentAt", v.sentAt().toString());
+                return m;
+            }).toList());
+        }
         respond(exchange, 200, body);
     }
 

@@ -3,6 +3,7 @@ package io.closedloop.hubspot;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.closedloop.config.DispositionRules;
 import io.closedloop.core.Disposition;
+import io.closedloop.state.Dispositions;
 import io.closedloop.state.StateStore;
 import io.closedloop.state.SyncRuns;
 import io.closedloop.core.DispositionBatch;
@@ -110,6 +111,7 @@ public class HubSpotDispositionWriter {
         int sent = 0;
         int unchanged = 0;
         int parked = 0;
+        List<Dispositions.Verdict> verdicts = new ArrayList<>();
         for (var entry : byKey.entrySet()) {
             for (SalesDisposition d : entry.getValue()) {
                 HubSpotContactWriter.Failure failure = failures.stream().filter(f -> f.key().equals(entry.getKey())).findFirst()
@@ -121,6 +123,9 @@ public class HubSpotDispositionWriter {
                         unchanged++;
                     } else {
                         sent++;
+                        if (d.disposition() == Disposition.REJECTED || d.disposition() == Disposition.LOST) {
+                            verdicts.add(new Dispositions.Verdict(d.sfId(), d.disposition().value(), d.reason(), d.at(), null));
+                        }
                     }
                     continue;
                 }
@@ -132,6 +137,7 @@ public class HubSpotDispositionWriter {
             }
         }
         store.dispositions().saveFingerprints(doneFingerprints);
+        store.dispositions().recordVerdicts(verdicts);
         batch.outcome(sent, parked, notInHubSpot);
         batch.detail(unchanged, newNotes.size() - noteFailures.size(), unmapped);
         return batch;

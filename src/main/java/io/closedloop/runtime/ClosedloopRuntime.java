@@ -102,7 +102,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
         // camel-micrometer-prometheus serves the registry it finds under this name, so our gauges share /observe/metrics
         main.bind("metricsRegistry", metrics);
         main.bind("syncFailureHandler", new SyncFailureHandler(store.parked(), flowHealth));
-        main.bind("stateRetention", new StateRetention(store.parked(), clock, settings.parkedRetention()));
+        main.bind("stateRetention", new StateRetention(store.parked(), store.dispositions(), clock, settings.parkedRetention()));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport support) {

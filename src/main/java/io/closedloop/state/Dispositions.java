@@ -20,6 +20,14 @@ public final class Dispositions {
     public record CampaignTotal(String campaign, String model, BigDecimal amount, long opportunities) {
     }
 
+    /** A verdict with a reason that reached HubSpot: a rejected Lead or a lost Opportunity, by record id. */
+    public record Verdict(String sfId, String disposition, String reason, Instant decidedAt, Instant sentAt) {
+    }
+
+    /** How many verdicts of one kind and reason reached HubSpot in a period. */
+    public record VerdictCount(String disposition, String reason, long count) {
+    }
+
     private static final int CHUNK = 500;
 
     private final Jdbc jdbc;
@@ -27,6 +35,7 @@ public final class Dispositions {
     private final String upsertState;
     private final String upsertWon;
     private final String upsertAttribution;
+    private final String insertVerdict;
 
     Dispositions(Jdbc jdbc, Dialect dialect, Clock clock) {
         this.jdbc = jdbc;
@@ -36,6 +45,8 @@ public final class Dispositions {
                 "amount", "closed_at");
         this.upsertAttribution = dialect.upsert("campaign_attribution", List.of("opportunity_id", "model", "campaign"),
                 "opportunity_id", "model", "campaign", "amount", "computed_at");
+        this.insertVerdict = dialect.insertIgnore("disposition_verdict", List.of("sf_id", "disposition", "decided_at"),
+                "sf_id", "disposition", "reason", "decided_at", "sent_at");
     }
 
     public Map<String, String> fingerprints(Collection<String> sfIds) {
@@ -89,5 +100,34 @@ public final class Dispositions {
         return jdbc.query("SELECT campaign, model, SUM(amount), COUNT(DISTINCT opportunity_id) FROM campaign_attribution "
                 + "GROUP BY campaign, model ORDER BY model, SUM(amount) DESC, campaign",
                 rs -> new CampaignTotal(rs.getString(1), rs.getString(2), rs.getBigDecimal(3), rs.getLong(4)));
+    }
+
+    /**
+     * Records verdicts sent now (their {@code sentAt} is ignored; a missing {@code decidedAt} is now too); one already
+     * recorded (a re-read of the same decision) stays as it was.
+     */
+    public void recordVerdicts(Collection<Verdict> verdicts) {
+        Instant now = clock.instant();
+        jdbc.batch(insertVerdict, verdicts.stream().map(v -> new Object[] {v.sfId(), v.disposition(), v.reason(),
+                v.decidedAt() == null ? now : v.decidedAt(), now}).toList());
+    }
+
+    /** The latest verdicts sent since the instant, newest first. */
+    public List<Verdict> recentVerdicts(Instant since, int limit) {
+        return jdbc.query("SELECT sf_id, disposition, reason, decided_at, sent_at FROM disposition_verdict WHERE sent_at >= ? "
+                + "ORDER BY sent_at DESC, sf_id LIMIT " + Math.max(1, limit), rs -> new Verdict(rs.getString(1), rs.getString(2),
+                rs.getString(3), Jdbc.instant(rs, "decided_at"), Jdbc.instant(rs, "sent_at")), since);
+    }
+
+    /** Verdicts sent since the instant, counted by kind and reason (a missing reason counts under null). */
+    public List<VerdictCount> verdictCounts(Instant since) {
+        return jdbc.query("SELECT disposition, reason, COUNT(*) FROM disposition_verdict WHERE sent_at >= ? "
+                + "GROUP BY disposition, reason ORDER BY COUNT(*) DESC, disposition, reason",
+                rs -> new VerdictCount(rs.getString(1), rs.getString(2), rs.getLong(3)), since);
+    }
+
+    /** Forgets verdicts sent before the instant (state retention); returns how many. */
+    public int forgetVerdictsBefore(Instant before) {
+        return jdbc.update("DELETE FROM disposition_verdict WHERE sent_at < ?", before);
     }
 }

@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * The sandbox world behind the console tests: a daemon with an ops token, one email bounce Salesforce refused for a
- * restricted picklist (parked by the real routes), and one parked disposition whose key holds a person's email.
+ * restricted picklist (parked by the real routes), one parked disposition whose key holds a person's email, and one
+ * Lead rejected with a reason (and an email in the rep's words) that the feedback poll sent to HubSpot.
  */
 final class ConsoleWorld implements AutoCloseable {
     static final String TOKEN = "console-ops-token-0123456789";
@@ -29,6 +30,8 @@ final class ConsoleWorld implements AutoCloseable {
     final String bounce;
     final ParkedRecords.ParkedRecord parked;
     final ParkedRecords.ParkedRecord disposition;
+    /** A Lead a rep rejected with a reason, sent to HubSpot by the real feedback poll. */
+    final String rejectedLead;
 
     ConsoleWorld(Path dir, Clock clock) throws Exception {
         emulators = new Emulators(dir, clock);
@@ -48,6 +51,13 @@ final class ConsoleWorld implements AutoCloseable {
         emulators.salesforce.org().replacePicklistValues("Marketing_Activity__c", "Activity_Type__c", activityTypesExcept("Email Bounce"));
         emulators.poll(FLOW);
         parked = runtime.store().parked().find(FLOW, bounce).orElseThrow();
+        World.Person lead = world.people().stream().filter(p -> p.match() == World.Match.LEAD && p.duplicateSfId() == null
+                && p.hubspotContactId() != null).findFirst().orElseThrow();
+        rejectedLead = lead.sfLeadId();
+        emulators.poll("salesforce-dispositions");
+        emulators.salesforce.org().update("Lead", rejectedLead, Map.of("Status", "Closed - Not Converted",
+                "Rejection_Reason__c", "No budget", "Rejection_Detail__c", "Budget frozen until Q3; write to " + lead.email()));
+        emulators.poll("salesforce-dispositions");
         // a disposition key holds the email it was sent for: the console must mask it like the CLI does
         disposition = runtime.store().parked().park("salesforce-dispositions", "disposition:00Q000000000001AAA:" + contact.email(),
                 "{\"email\":\"" + contact.email() + "\"}", "no HubSpot contact for " + contact.email(), ErrorKind.SKIPPABLE, "NOT_IN_HUBSPOT");

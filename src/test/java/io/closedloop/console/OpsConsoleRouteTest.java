@@ -153,6 +153,28 @@ class OpsConsoleRouteTest {
     }
 
     @Test
+    void slaShowsWhatSalesSentBackCountedByReasonForAnyoneAndTheRecordsByIdOnlyWithTheToken() throws Exception {
+        JsonNode open = json.readTree(send(at("/observe/sla")).body());
+        assertThat(open.get("verdictsLast7Days")).hasSize(1);
+        assertThat(open.get("verdictsLast7Days").get(0).get("disposition").asText()).isEqualTo("rejected");
+        assertThat(open.get("verdictsLast7Days").get(0).get("reason").asText()).isEqualTo("No budget");
+        assertThat(open.get("verdictsLast7Days").get(0).get("count").asLong()).isEqualTo(1);
+        assertThat(open.has("recentVerdicts")).isFalse();
+
+        String body = send(at("/observe/sla").header("Authorization", "Bearer " + ConsoleWorld.TOKEN)).body();
+        JsonNode recent = json.readTree(body).get("recentVerdicts");
+        assertThat(recent).hasSize(1);
+        assertThat(recent.get(0).get("recordId").asText()).isEqualTo(sandbox.rejectedLead);
+        assertThat(recent.get(0).get("reason").asText()).isEqualTo("No budget");
+        // the rep's own words (which here hold an email) never leave the store
+        assertThat(body).doesNotContain("Budget frozen").doesNotContainPattern(ANY_EMAIL);
+
+        // a re-read of the same decision is not a second verdict
+        sandbox.emulators.poll("salesforce-dispositions");
+        assertThat(json.readTree(send(at("/observe/sla")).body()).get("verdictsLast7Days").get(0).get("count").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void withTheTokenReplayWritesTheRecordOnceAndACrossSiteReplayIsRefused() throws Exception {
         sandbox.fixTheOrg();
         String body = "{\"flow\":\"" + ConsoleWorld.FLOW + "\",\"code\":\"" + ConsoleWorld.PICKLIST + "\"}";

@@ -16,7 +16,7 @@ abstract class StateStoreContract extends StateStoreConcurrencyContract {
         try (var c = store().dataSource().getConnection()) {
             for (String table : List.of("source_cursor", "identity_map", "event_ledger", "parked_record", "sync_run", "sla_clock",
                     "list_membership", "domain_account", "contact_state", "summary_pending", "subject_profile", "email_identity",
-                    "disposition_state", "won_opportunity_contact", "campaign_attribution")) {
+                    "disposition_state", "won_opportunity_contact", "campaign_attribution", "disposition_verdict")) {
                 try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
                     assertThat(rs.next()).as(table).isTrue();
                     assertThat(rs.getLong(1)).as(table).isZero();
@@ -62,6 +62,25 @@ abstract class StateStoreContract extends StateStoreConcurrencyContract {
         d.saveAttribution("006A", List.of(new Dispositions.Attribution("006A", "linear", "Webinar", new java.math.BigDecimal("1000.50"))));
         assertThat(d.attributionOf("006A")).singleElement().satisfies(a -> assertThat(a.campaign()).isEqualTo("Webinar"));
         assertThat(d.campaignTotals()).singleElement().satisfies(t -> assertThat(t.amount()).isEqualByComparingTo("1000.50"));
+    }
+
+    @Test
+    void verdictsAreRecordedOncePerDecisionCountedByReasonAndForgottenAfterRetention() {
+        Dispositions d = store().dispositions();
+        d.recordVerdicts(List.of(new Dispositions.Verdict("00Q1", "rejected", "No budget", T0, null),
+                new Dispositions.Verdict("00Q2", "rejected", "No budget", T0, null),
+                new Dispositions.Verdict("006A", "lost", null, T0, null)));
+        // the same decision read again (an overlap window, a restart) is not a second verdict
+        d.recordVerdicts(List.of(new Dispositions.Verdict("00Q1", "rejected", "No budget", T0, null)));
+        clock.advance(Duration.ofMinutes(1));
+        d.recordVerdicts(List.of(new Dispositions.Verdict("00Q1", "rejected", "Timing", T0.plusSeconds(30), null)));
+        assertThat(d.verdictCounts(T0.minusSeconds(1))).extracting(c -> c.disposition() + "/" + c.reason() + "=" + c.count())
+                .containsExactly("rejected/No budget=2", "lost/null=1", "rejected/Timing=1");
+        // newest first, ties by record id
+        assertThat(d.recentVerdicts(T0.minusSeconds(1), 3)).extracting(v -> v.sfId() + "/" + v.reason())
+                .containsExactly("00Q1/Timing", "006A/null", "00Q1/No budget");
+        assertThat(d.forgetVerdictsBefore(clock.instant())).isEqualTo(3);
+        assertThat(d.recentVerdicts(T0.minusSeconds(1), 10)).singleElement().satisfies(v -> assertThat(v.sfId()).isEqualTo("00Q1"));
     }
 
     @Test
