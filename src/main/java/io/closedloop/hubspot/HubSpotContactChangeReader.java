@@ -1,5 +1,6 @@
 package io.closedloop.hubspot;
 
+import io.closedloop.core.StartFrom;
 import io.closedloop.core.FlowId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.ContactStates;
@@ -42,9 +43,9 @@ public class HubSpotContactChangeReader implements PolledSource {
      * Window settings. Search is eventually consistent, so every poll re-reads an overlap before the watermark;
      * snapshots that did not change are free. The search rate (4 per second) is kept by the client's budget.
      */
-    public record Window(Duration initialLookback, Duration overlap, int resultCap) {
+    public record Window(StartFrom startFrom, Duration overlap, int resultCap) {
         public static Window defaults() {
-            return new Window(Duration.ofHours(1), Duration.ofSeconds(60), RESULT_CAP);
+            return new Window(StartFrom.ago(Duration.ofHours(1)), Duration.ofSeconds(60), RESULT_CAP);
         }
     }
 
@@ -84,7 +85,7 @@ public class HubSpotContactChangeReader implements PolledSource {
     public SourceRead read(String cursor, Instant now) {
         // the first poll is a baseline: a contact already an MQL then became one at some unknown earlier time
         boolean baseline = cursor.isEmpty();
-        long watermark = baseline ? now.minus(window.initialLookback()).toEpochMilli() : parseCursor(cursor);
+        long watermark = baseline ? window.startFrom().from(now).toEpochMilli() : parseCursor(cursor);
         long windowStart = watermark - window.overlap().toMillis();
 
         Map<String, JsonNode> snapshots = scan(windowStart);

@@ -1,5 +1,6 @@
 package io.closedloop.salesforce;
 
+import io.closedloop.core.StartFrom;
 import io.closedloop.core.FlowId;
 import static io.closedloop.salesforce.SalesforceNames.REJECTION_DETAIL;
 import static io.closedloop.salesforce.SalesforceNames.REJECTION_REASON;
@@ -36,17 +37,17 @@ public class SalesforceDispositionReader {
     private final StateStore store;
     private final DispositionRules rules;
     private final Clock clock;
-    private final Duration initialLookback;
+    private final StartFrom startFrom;
     private final Duration overlap;
     private final SalesforceOpportunityOutcomes outcomes;
 
     public SalesforceDispositionReader(SalesforceClient client, StateStore store, DispositionRules rules, Clock clock,
-                                       Duration initialLookback, Duration overlap) {
+                                       StartFrom startFrom, Duration overlap) {
         this.client = client;
         this.store = store;
         this.rules = rules;
         this.clock = clock;
-        this.initialLookback = initialLookback;
+        this.startFrom = startFrom;
         this.overlap = overlap;
         this.outcomes = new SalesforceOpportunityOutcomes(client, store.dispositions());
     }
@@ -60,7 +61,7 @@ public class SalesforceDispositionReader {
         long callsBefore = client.calls();
         Instant now = clock.instant();
         TimeWindowCursor cursor = TimeWindowCursor.parse(store.cursors().getOrStart(SOURCE,
-                () -> new TimeWindowCursor(now.minus(initialLookback), 0).serialize()));
+                () -> new TimeWindowCursor(startFrom.from(now), 0).serialize()));
         String from = SalesforceDateTimes.format(cursor.watermark().minus(overlap));
         List<List<JsonNode>> rows = client.queries(List.of(
                 "SELECT Id, Email, Status, " + REJECTION_REASON + ", " + REJECTION_DETAIL + ", IsConverted, OwnerId, Owner.Name, SystemModstamp "

@@ -39,17 +39,17 @@ public final class EngagementFlow implements FlowBinding {
         StateStore store = c.store();
         HubSpotClient hubspot = c.hubspot();
         source(c, "hubSpotEmailEventSource",
-                new HubSpotEmailEventReader(hubspot, ReaderWindows.emailEvents(settings.initialLookback(),
+                new HubSpotEmailEventReader(hubspot, ReaderWindows.emailEvents(settings.startFrom(),
                         settings.sweepPeriod(), settings.sweepDepth())));
         source(c, "hubSpotFormSubmissionSource",
                 new HubSpotFormSubmissionReader(hubspot, new HubSpotFormSubmissionReader.Window(
-                        settings.initialLookback(), FORM_OVERLAP, settings.sweepPeriod(), settings.sweepDepth()),
+                        settings.startFrom(), FORM_OVERLAP, settings.sweepPeriod(), settings.sweepDepth()),
                         new HubSpotFormSelector(hubspot, settings.hubspotFormFullRead())));
         source(c, "hubSpotContactChangeSource", new HubSpotContactChangeReader(hubspot, store.contactStates(),
-                ReaderWindows.contactChanges(settings.initialLookback()), new HubSpotContactChangeReader.MqlDefinition(
+                ReaderWindows.contactChanges(settings.startFrom()), new HubSpotContactChangeReader.MqlDefinition(
                         settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())));
         source(c, "hubSpotListMembershipSource", new HubSpotListMembershipReader(hubspot, store.listMemberships(),
-                settings.hubspotListIds(), settings.initialLookback()));
+                settings.hubspotListIds(), settings.startFrom()));
 
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(c.salesforce(), settings.preferContact(),
                 settings.duplicatePolicy(), store.identities(), c.clock(), settings.identityCache());

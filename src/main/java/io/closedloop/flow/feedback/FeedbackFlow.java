@@ -24,7 +24,7 @@ public final class FeedbackFlow implements FlowBinding {
         HubSpotFeedbackSetup setup = new HubSpotFeedbackSetup(new HubSpotPropertySetup(c.hubspot()), c.salesforce(), rules);
         c.bind("hubSpotFeedbackSetup", setup);
         c.bind("salesforceDispositionReader", new SalesforceDispositionReader(c.salesforce(), c.store(), rules, c.clock(),
-                c.settings().initialLookback(), SETTLE));
+                c.settings().startFrom(), SETTLE));
         c.bind("salesforceCampaignAttribution", new SalesforceCampaignAttribution(c.salesforce(), c.store()));
         HubSpotDispositionWriter writer = new HubSpotDispositionWriter(c.hubspotContacts(), c.store(), rules,
                 FlowId.SALESFORCE_DISPOSITIONS.key());
