@@ -32,6 +32,7 @@ public record ClosedloopSettings(
         int hubspotBurstPer10s,
         DailyBudget hubspotDailyBudget,
         int salesforceDailyShare,
+        int salesforceBulkThreshold,
         RetryPolicy retry,
         ApiCircuitBreaker.Settings circuitBreaker,
         Duration unmatchedRetryInterval,

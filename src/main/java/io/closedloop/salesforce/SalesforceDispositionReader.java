@@ -38,11 +38,19 @@ public class SalesforceDispositionReader {
     private final DispositionRules rules;
     private final Clock clock;
     private final StartFrom startFrom;
+    private final String cursorKey;
     private final Duration overlap;
     private final SalesforceOpportunityOutcomes outcomes;
 
     public SalesforceDispositionReader(SalesforceClient client, StateStore store, DispositionRules rules, Clock clock,
                                        StartFrom startFrom, Duration overlap) {
+        this(client, store, rules, clock, startFrom, overlap, SOURCE);
+    }
+
+    /** @param cursorKey where the reader keeps its cursor and names its runs (the backfill keeps its own) */
+    public SalesforceDispositionReader(SalesforceClient client, StateStore store, DispositionRules rules, Clock clock,
+                                       StartFrom startFrom, Duration overlap, String cursorKey) {
+        this.cursorKey = cursorKey;
         this.client = client;
         this.store = store;
         this.rules = rules;
@@ -54,13 +62,13 @@ public class SalesforceDispositionReader {
 
     public DispositionBatch read() {
         // a read that fails before a batch exists still ends its run, as FAILED with the reason
-        return store.runs().guard(SOURCE, this::read);
+        return store.runs().guard(cursorKey, this::read);
     }
 
     private DispositionBatch read(long runId) {
         long callsBefore = client.calls();
         Instant now = clock.instant();
-        TimeWindowCursor cursor = TimeWindowCursor.parse(store.cursors().getOrStart(SOURCE,
+        TimeWindowCursor cursor = TimeWindowCursor.parse(store.cursors().getOrStart(cursorKey,
                 () -> new TimeWindowCursor(startFrom.from(now), 0).serialize()));
         String from = SalesforceDateTimes.format(cursor.watermark().minus(overlap));
         List<List<JsonNode>> rows = client.queries(List.of(

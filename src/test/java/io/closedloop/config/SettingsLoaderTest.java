@@ -420,6 +420,15 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void bulkThresholdDefaultsTo2000AndAMalformedOneIsNamed() throws Exception {
+        assertThat(load(valid()).salesforceBulkThreshold()).isEqualTo(2000);
+        Map<String, String> env = valid();
+        env.put("SALESFORCE_BULK_THRESHOLD", "0");
+        assertThat(problems(noConfig(), env)).containsExactly(
+                "SALESFORCE_BULK_THRESHOLD: expected a number of activities from 1 to 100000000, got \"0\"");
+    }
+
+    @Test
     void initialLookbackIsADeprecatedAliasOfStartFromAndBothSetIsAProblem() throws Exception {
         Map<String, String> env = valid();
         env.put("CLOSEDLOOP_INITIAL_LOOKBACK", "7d");

@@ -7,12 +7,9 @@ import io.closedloop.flow.FlowContext;
 import io.closedloop.flow.PolledSourceRunner;
 import io.closedloop.hubspot.HubSpotClient;
 import io.closedloop.hubspot.HubSpotContactChangeReader;
-import io.closedloop.hubspot.HubSpotEmailEventReader;
-import io.closedloop.hubspot.HubSpotFormSelector;
-import io.closedloop.hubspot.HubSpotFormSubmissionReader;
-import io.closedloop.hubspot.HubSpotListMembershipReader;
 import io.closedloop.salesforce.SalesforceAccountFinder;
 import io.closedloop.salesforce.SalesforceActivityWriter;
+import io.closedloop.salesforce.SalesforceBulkWriter;
 import io.closedloop.salesforce.SalesforceKeyMomentTasks;
 import io.closedloop.salesforce.SalesforceLeadCreator;
 import io.closedloop.salesforce.SalesforceSummaryWriter;
@@ -38,26 +35,23 @@ public final class EngagementFlow implements FlowBinding {
         ClosedloopSettings settings = c.settings();
         StateStore store = c.store();
         HubSpotClient hubspot = c.hubspot();
-        source(c, "hubSpotEmailEventSource",
-                new HubSpotEmailEventReader(hubspot, ReaderWindows.emailEvents(settings.startFrom(),
-                        settings.sweepPeriod(), settings.sweepDepth())));
+        source(c, "hubSpotEmailEventSource", EngagementReaders.emailEvents(hubspot, settings, settings.startFrom()));
         source(c, "hubSpotFormSubmissionSource",
-                new HubSpotFormSubmissionReader(hubspot, new HubSpotFormSubmissionReader.Window(
-                        settings.startFrom(), FORM_OVERLAP, settings.sweepPeriod(), settings.sweepDepth()),
-                        new HubSpotFormSelector(hubspot, settings.hubspotFormFullRead())));
+                EngagementReaders.formSubmissions(hubspot, settings, settings.startFrom(), settings.hubspotFormFullRead()));
         source(c, "hubSpotContactChangeSource", new HubSpotContactChangeReader(hubspot, store.contactStates(),
                 ReaderWindows.contactChanges(settings.startFrom()), new HubSpotContactChangeReader.MqlDefinition(
                         settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())));
-        source(c, "hubSpotListMembershipSource", new HubSpotListMembershipReader(hubspot, store.listMemberships(),
-                settings.hubspotListIds(), settings.startFrom()));
+        source(c, "hubSpotListMembershipSource", EngagementReaders.listMemberships(hubspot, store, settings, settings.startFrom()));
 
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(c.salesforce(), settings.preferContact(),
                 settings.duplicatePolicy(), store.identities(), c.clock(), settings.identityCache());
         String apiVersion = settings.salesforceApiVersion();
+        SalesforceBulkWriter bulk = new SalesforceBulkWriter(c.salesforce());
+        c.bind("salesforceBulkWriter", bulk);
         SalesforceActivitySink sink = new SalesforceActivitySink(c.salesforce(), store, resolver,
                 new SalesforceLeadCreator(c.salesforce(), c.clock(), apiVersion, settings.createLeadsForUnmatchedMqls()),
                 new SalesforceAccountFinder(c.salesforce(), store.domainAccounts(), c.clock()),
-                new SalesforceActivityWriter(c.salesforce(), apiVersion, RECORD_RETRY_BACKOFF),
+                new SalesforceActivityWriter(c.salesforce(), apiVersion, RECORD_RETRY_BACKOFF, bulk, settings.salesforceBulkThreshold()),
                 new SalesforceKeyMomentTasks(c.salesforce(), store, settings.keyMoments(), apiVersion),
                 new SalesforceSummaryWriter(c.salesforce(), store, settings.fieldMapping(), c.clock(), apiVersion), c.clock());
         sink.startingSlaClocks(new SalesforceSlaClockStarter(c.salesforce(), store, settings.dispositionRules()));

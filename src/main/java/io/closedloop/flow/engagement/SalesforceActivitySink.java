@@ -94,6 +94,17 @@ public class SalesforceActivitySink {
 
     public WriteOutcome write(String flow, List<EngagementEvent> events, List<ContactProfile> profiles) {
         long callsBefore = client.calls();
+        WriteOutcome o = writeQueuingSummaries(flow, events, profiles);
+        summaries.flush();
+        return new WriteOutcome(o.received(), o.alreadyWritten(), o.written(), o.parked(), client.calls() - callsBefore);
+    }
+
+    /**
+     * As {@link #write}, leaving the summary fields in their durable queue: a backfill writes them once for everyone
+     * it touched with {@link #flushSummaries()}, not once per window.
+     */
+    public WriteOutcome writeQueuingSummaries(String flow, List<EngagementEvent> events, List<ContactProfile> profiles) {
+        long callsBefore = client.calls();
         Map<String, EngagementEvent> unique = new LinkedHashMap<>();
         events.forEach(e -> unique.putIfAbsent(e.id(), e));
         // key moments whose Task is missing, including those of events written before
@@ -131,7 +142,6 @@ public class SalesforceActivitySink {
             // a Task follows its activity: none for an event parked here, it comes with the replay
             parked += tasks.write(flow, taskPending.stream().filter(e -> !batch.parkedIds.contains(e.id())).toList(), resolution.byEmail());
         }
-        summaries.flush();
         return new WriteOutcome(events.size(), known.size(), written, parked, client.calls() - callsBefore);
     }
 

@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 public final class FeedbackFlow implements FlowBinding {
     /** How far behind now the disposition reader stays, so records saved in the same second are not skipped. */
-    static final Duration SETTLE = Duration.ofSeconds(60);
+    public static final Duration SETTLE = Duration.ofSeconds(60);
 
     @Override
     public void bind(FlowContext c) {
