@@ -197,8 +197,15 @@ public class HubSpotContactChangeReader implements PolledSource {
         Instant enteredAt = entered > 0 ? Instant.ofEpochMilli(entered) : modifiedAt;
         String m = Long.toString(enteredAt.toEpochMilli());
 
-        boolean becameMql = mql.isMql(stage, score) && (old == null ? !baseline : !mql.isMql(old.lifecycleStage(), old.score()));
         boolean byStage = mql.isMql(stage, null);
+        // first poll: a contact already an MQL by stage has HubSpot's stage-entered date; one inside the first window
+        // becomes an MQL moment (its activity, MQL_At__c if blank and, inside its SLA, the hand-off clock)
+        boolean existingMql = old == null && baseline && byStage && entered > 0;
+        if (existingMql) {
+            mqlAt = enteredAt;
+        }
+        boolean becameMql = mql.isMql(stage, score) && (old == null ? !baseline || existingMql && entered >= windowStart
+                : !mql.isMql(old.lifecycleStage(), old.score()));
         Instant mqlMoment = byStage ? enteredAt : modifiedAt;
         // by score alone there is no entry time; the previous snapshot, unchanged until commit, keeps the id stable
         String mqlKey = byStage ? m : "score:" + (old == null || old.mqlAt() == null ? "first" : Long.toString(old.mqlAt().toEpochMilli()));
@@ -212,6 +219,9 @@ public class HubSpotContactChangeReader implements PolledSource {
             }
             if (conversionName != null) {
                 details.put("recent conversion", conversionName);
+            }
+            if (existingMql) {
+                details.put(EngagementEvent.CATCH_UP, "already an MQL at the first poll");
             }
             // what a new Lead needs if the person is not in Salesforce and the policy creates one
             putIfPresent(details, "first name", text(p, "firstname"));
@@ -237,7 +247,7 @@ public class HubSpotContactChangeReader implements PolledSource {
         }
 
         boolean scoreChanged = score != null && (old == null || !Objects.equals(score, old.score()));
-        if (scoreChanged || becameMql) {
+        if (scoreChanged || becameMql || existingMql) {
             profiles.add(new ContactProfile(email, contactId, score, modifiedAt, mqlAt));
         }
         return new ContactStates.State(contactId, score, stage, views, lastUrl,

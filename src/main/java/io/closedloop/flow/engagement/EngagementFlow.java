@@ -54,7 +54,7 @@ public final class EngagementFlow implements FlowBinding {
                 new SalesforceActivityWriter(c.salesforce(), apiVersion, RECORD_RETRY_BACKOFF, bulk, settings.salesforceBulkThreshold()),
                 new SalesforceKeyMomentTasks(c.salesforce(), store, settings.keyMoments(), apiVersion),
                 new SalesforceSummaryWriter(c.salesforce(), store, settings.fieldMapping(), c.clock(), apiVersion), c.clock());
-        sink.startingSlaClocks(new SalesforceSlaClockStarter(c.salesforce(), store, settings.dispositionRules()));
+        sink.startingSlaClocks(new SalesforceSlaClockStarter(c.salesforce(), store, settings.dispositionRules(), c.clock()));
         c.bind("salesforceActivitySink", sink);
 
         SalesforceActivityReplay activityReplay = new SalesforceActivityReplay(c.schemaGate(), sink, store);
