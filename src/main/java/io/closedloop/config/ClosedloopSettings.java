@@ -1,6 +1,7 @@
 package io.closedloop.config;
 
 import io.closedloop.core.ApiCircuitBreaker;
+import io.closedloop.core.StartFrom;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,11 +32,12 @@ public record ClosedloopSettings(
         int hubspotBurstPer10s,
         DailyBudget hubspotDailyBudget,
         int salesforceDailyShare,
+        int salesforceBulkThreshold,
         RetryPolicy retry,
         ApiCircuitBreaker.Settings circuitBreaker,
         Duration unmatchedRetryInterval,
         Duration unmatchedRetryMaxBackoff,
-        Duration initialLookback,
+        StartFrom startFrom,
         Duration identityCache,
         Duration sweepPeriod,
         Duration sweepDepth,

@@ -75,6 +75,11 @@ final class SettingSources {
         return key.defaultValue();
     }
 
+    /** Whether the key is set in the environment or the file, not merely defaulted. */
+    boolean isSet(SettingKey key) {
+        return blankToNull(env.get(key.env())) != null || blankToNull(file.getProperty(key.property())) != null;
+    }
+
     /** The raw value, or null after reporting that the key is required. */
     String required(SettingKey key, String meaning) {
         String value = raw(key);

@@ -63,6 +63,11 @@ public final class SettingsLoader {
         return Durations.parse(value);
     }
 
+    /** Parses a start such as {@code 7d}, {@code PT1H}, {@code 2026-11-01} (UTC) or {@code 2026-11-01T08:00:00Z}; null if none. */
+    public static io.closedloop.core.StartFrom parseStartFrom(String value) {
+        return StartFromSetting.parse(value);
+    }
+
     private ClosedloopSettings build(Path explicitConfig, boolean useFile) {
         Path configFile = explicitConfig != null ? explicitConfig : DEFAULT_CONFIG_FILE;
         if (useFile) {
@@ -99,6 +104,7 @@ public final class SettingsLoader {
                 "a number of calls from 1 to 250 (HubSpot's burst limit per 10 s)");
         var hubspotDaily = values.dailyBudget(HUBSPOT_DAILY_BUDGET);
         var salesforceShare = values.percentage(SALESFORCE_DAILY_SHARE);
+        var bulkThreshold = values.intInRange(SALESFORCE_BULK_THRESHOLD, 1, 100_000_000, 2000, "a number of activities from 1 to 100000000");
         var retry = retryPolicy();
         var circuitBreaker = circuitBreaker();
         var unmatchedRetryInterval = values.duration(CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL, Duration.ofSeconds(1),
@@ -106,7 +112,7 @@ public final class SettingsLoader {
         var maxBackoff = values.duration(CLOSEDLOOP_UNMATCHED_RETRY_MAX_BACKOFF,
                 unmatchedRetryInterval == null ? Duration.ofSeconds(1) : unmatchedRetryInterval,
                 "a duration no shorter than " + CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL.env() + " such as 1d, 12h or P1D");
-        var initialLookback = values.duration(CLOSEDLOOP_INITIAL_LOOKBACK, Duration.ZERO, "a duration such as 1h, 7d, 0s or PT1H");
+        var startFrom = new StartFromSetting(sources, values, problems).load();
         var identityCache = values.duration(CLOSEDLOOP_IDENTITY_CACHE, Duration.ZERO,
                 "a duration such as 15m, 1h or PT15M, or 0s for no cache");
         var sweepPeriod = values.duration(CLOSEDLOOP_SWEEP_PERIOD, Duration.ofSeconds(1), "a duration of at least 1s such as 10m, 1h or PT10M");
@@ -123,7 +129,7 @@ public final class SettingsLoader {
                 useFile && Files.isRegularFile(configFile) ? configFile : null, !"lead".equals(prefer),
                 ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
                 keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules, parkedRetention, burst, hubspotDaily,
-                salesforceShare, retry, circuitBreaker, unmatchedRetryInterval, maxBackoff, initialLookback, identityCache,
+                salesforceShare, bulkThreshold, retry, circuitBreaker, unmatchedRetryInterval, maxBackoff, startFrom, identityCache,
                 sweepPeriod, sweepDepth, clockSkewLimit, contactWait, formFullRead, httpHost, opsToken);
     }
 

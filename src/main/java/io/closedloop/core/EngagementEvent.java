@@ -16,6 +16,9 @@ import java.util.Objects;
 public record EngagementEvent(String id, Source source, ActivityType type, Instant occurredAt, String email,
                               String hubspotContactId, String assetName, String url, String campaign,
                               Map<String, String> details) {
+    /** The detail that marks a moment found at a source's first poll (it happened before), not seen as it happened. */
+    public static final String CATCH_UP = "catch-up";
+
 
     /** Where the event was read; the labels are the values of Marketing_Activity__c.Source__c. */
     public enum Source {

@@ -1,5 +1,6 @@
 package io.closedloop.hubspot;
 
+import io.closedloop.core.StartFrom;
 import io.closedloop.core.FlowId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.ContactStates;
@@ -42,9 +43,9 @@ public class HubSpotContactChangeReader implements PolledSource {
      * Window settings. Search is eventually consistent, so every poll re-reads an overlap before the watermark;
      * snapshots that did not change are free. The search rate (4 per second) is kept by the client's budget.
      */
-    public record Window(Duration initialLookback, Duration overlap, int resultCap) {
+    public record Window(StartFrom startFrom, Duration overlap, int resultCap) {
         public static Window defaults() {
-            return new Window(Duration.ofHours(1), Duration.ofSeconds(60), RESULT_CAP);
+            return new Window(StartFrom.ago(Duration.ofHours(1)), Duration.ofSeconds(60), RESULT_CAP);
         }
     }
 
@@ -84,7 +85,7 @@ public class HubSpotContactChangeReader implements PolledSource {
     public SourceRead read(String cursor, Instant now) {
         // the first poll is a baseline: a contact already an MQL then became one at some unknown earlier time
         boolean baseline = cursor.isEmpty();
-        long watermark = baseline ? now.minus(window.initialLookback()).toEpochMilli() : parseCursor(cursor);
+        long watermark = baseline ? window.startFrom().from(now).toEpochMilli() : parseCursor(cursor);
         long windowStart = watermark - window.overlap().toMillis();
 
         Map<String, JsonNode> snapshots = scan(windowStart);
@@ -196,8 +197,15 @@ public class HubSpotContactChangeReader implements PolledSource {
         Instant enteredAt = entered > 0 ? Instant.ofEpochMilli(entered) : modifiedAt;
         String m = Long.toString(enteredAt.toEpochMilli());
 
-        boolean becameMql = mql.isMql(stage, score) && (old == null ? !baseline : !mql.isMql(old.lifecycleStage(), old.score()));
         boolean byStage = mql.isMql(stage, null);
+        // first poll: a contact already an MQL by stage has HubSpot's stage-entered date; one inside the first window
+        // becomes an MQL moment (its activity, MQL_At__c if blank and, inside its SLA, the hand-off clock)
+        boolean existingMql = old == null && baseline && byStage && entered > 0;
+        if (existingMql) {
+            mqlAt = enteredAt;
+        }
+        boolean becameMql = mql.isMql(stage, score) && (old == null ? !baseline || existingMql && entered >= windowStart
+                : !mql.isMql(old.lifecycleStage(), old.score()));
         Instant mqlMoment = byStage ? enteredAt : modifiedAt;
         // by score alone there is no entry time; the previous snapshot, unchanged until commit, keeps the id stable
         String mqlKey = byStage ? m : "score:" + (old == null || old.mqlAt() == null ? "first" : Long.toString(old.mqlAt().toEpochMilli()));
@@ -211,6 +219,9 @@ public class HubSpotContactChangeReader implements PolledSource {
             }
             if (conversionName != null) {
                 details.put("recent conversion", conversionName);
+            }
+            if (existingMql) {
+                details.put(EngagementEvent.CATCH_UP, "already an MQL at the first poll");
             }
             // what a new Lead needs if the person is not in Salesforce and the policy creates one
             putIfPresent(details, "first name", text(p, "firstname"));
@@ -236,7 +247,7 @@ public class HubSpotContactChangeReader implements PolledSource {
         }
 
         boolean scoreChanged = score != null && (old == null || !Objects.equals(score, old.score()));
-        if (scoreChanged || becameMql) {
+        if (scoreChanged || becameMql || existingMql) {
             profiles.add(new ContactProfile(email, contactId, score, modifiedAt, mqlAt));
         }
         return new ContactStates.State(contactId, score, stage, views, lastUrl,

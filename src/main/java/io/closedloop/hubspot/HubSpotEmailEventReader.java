@@ -1,5 +1,6 @@
 package io.closedloop.hubspot;
 
+import io.closedloop.core.StartFrom;
 import io.closedloop.core.FlowId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.TimeWindowCursor;
@@ -27,9 +28,9 @@ public class HubSpotEmailEventReader implements PolledSource {
     static final int PAGE = 1000;
 
     /** Window settings: overlap at the start, settle time before now, and the sweep (how often, how far back). */
-    public record Window(Duration initialLookback, Duration overlap, Duration settle, Duration sweepPeriod, Duration sweepDepth) {
+    public record Window(StartFrom startFrom, Duration overlap, Duration settle, Duration sweepPeriod, Duration sweepDepth) {
         public static Window defaults() {
-            return new Window(Duration.ofHours(1), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(10),
+            return new Window(StartFrom.ago(Duration.ofHours(1)), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(10),
                     Duration.ofMinutes(30));
         }
     }
@@ -50,7 +51,7 @@ public class HubSpotEmailEventReader implements PolledSource {
 
     @Override
     public String start(String stored, Instant now) {
-        return stored.isEmpty() ? new TimeWindowCursor(now.minus(window.initialLookback()), 0).serialize() : stored;
+        return stored.isEmpty() ? new TimeWindowCursor(window.startFrom().from(now), 0).serialize() : stored;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.closedloop.hubspot;
 
+import io.closedloop.core.StartFrom;
 import io.closedloop.core.FlowId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.core.ActivityType;
@@ -32,7 +33,7 @@ public class HubSpotFormSubmissionReader implements PolledSource {
     static final String SWEPT = "_swept";
 
     /** Where a new form starts, the overlap of each form's watermark, and the sweep (how often, how far back). */
-    public record Window(Duration initialLookback, Duration overlap, Duration sweepPeriod, Duration sweepDepth) {
+    public record Window(StartFrom startFrom, Duration overlap, Duration sweepPeriod, Duration sweepDepth) {
     }
 
     private final HubSpotClient client;
@@ -57,7 +58,7 @@ public class HubSpotFormSubmissionReader implements PolledSource {
         if (watermarks.containsKey(START)) {
             return stored;
         }
-        watermarks.put(START, now.minus(window.initialLookback()).toEpochMilli());
+        watermarks.put(START, window.startFrom().from(now).toEpochMilli());
         return serialize(watermarks);
     }
 

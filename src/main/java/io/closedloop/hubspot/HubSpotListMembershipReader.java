@@ -1,5 +1,6 @@
 package io.closedloop.hubspot;
 
+import io.closedloop.core.StartFrom;
 import io.closedloop.core.FlowId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.ListMemberships;
@@ -8,7 +9,6 @@ import io.closedloop.core.EngagementEvent;
 import io.closedloop.core.PolledSource;
 import io.closedloop.core.SkippableSyncException;
 import io.closedloop.core.SourceRead;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -41,15 +41,15 @@ public class HubSpotListMembershipReader implements PolledSource {
     private final HubSpotClient client;
     private final ListMemberships memberships;
     private final List<String> listIds;
-    private final Duration initialLookback;
+    private final StartFrom startFrom;
     private final Map<String, String> listNames = new ConcurrentHashMap<>();
 
     public HubSpotListMembershipReader(HubSpotClient client, ListMemberships memberships, List<String> listIds,
-                                       Duration initialLookback) {
+                                       StartFrom startFrom) {
         this.client = client;
         this.memberships = memberships;
         this.listIds = List.copyOf(listIds);
-        this.initialLookback = initialLookback;
+        this.startFrom = startFrom;
     }
 
     @Override
@@ -94,9 +94,9 @@ public class HubSpotListMembershipReader implements PolledSource {
         return SourceRead.of(events, next.equals(serialize(baselined)) ? null : next).onCommit(() -> memberships.apply(changes));
     }
 
-    /** The first read of a list: every member is stored, only joins inside the initial lookback are reported. */
+    /** The first read of a list: every member is stored, only joins since {@code CLOSEDLOOP_START_FROM} are reported. */
     private ListMemberships.Change baseline(String listId, Map<String, Instant> current, Instant now, List<Found> found) {
-        Instant since = now.minus(initialLookback);
+        Instant since = startFrom.from(now);
         current.forEach((contactId, at) -> {
             if (!at.isBefore(since)) {
                 found.add(new Found(listId, contactId, ActivityType.LIST_JOINED, at, at));

@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes records in Composite calls of sObject Collections and reads every per-record result: a fatal one stops
- * the batch, retriable ones are written again in a few backed-off rounds, and the rest are handed back as refused.
+ * Writes records in Composite calls of sObject Collections, or in Bulk API 2.0 jobs above a threshold, and reads
+ * every per-record result: a fatal one stops the batch, retriable ones are written again in a few backed-off rounds,
+ * and the rest are handed back as refused.
  */
 public class SalesforceActivityWriter {
     /** Retry rounds for per-record retriable failures (row locks) within one batch. */
@@ -32,11 +33,21 @@ public class SalesforceActivityWriter {
     private final SalesforceClient client;
     private final String apiVersion;
     private final Duration retryBackoff;
+    private final SalesforceBulkWriter bulk;
+    private final int bulkThreshold;
 
     public SalesforceActivityWriter(SalesforceClient client, String apiVersion, Duration retryBackoff) {
+        this(client, apiVersion, retryBackoff, null, Integer.MAX_VALUE);
+    }
+
+    /** @param bulkThreshold more writes than this in one round go through {@code bulk} (when it is available) */
+    public SalesforceActivityWriter(SalesforceClient client, String apiVersion, Duration retryBackoff, SalesforceBulkWriter bulk,
+                                    int bulkThreshold) {
         this.client = client;
         this.apiVersion = apiVersion;
         this.retryBackoff = retryBackoff;
+        this.bulk = bulk;
+        this.bulkThreshold = bulkThreshold;
     }
 
     /** Writes, retries per-record retriable failures, and reports each round's results to {@code results}. */
@@ -50,22 +61,20 @@ public class SalesforceActivityWriter {
             }
             List<SalesforceWrite> retry = new ArrayList<>();
             List<SalesforceWriteResult> done = new ArrayList<>();
-            for (SalesforceCompositePlanner.CompositeCall call : SalesforceCompositePlanner.plan(apiVersion, pending)) {
-                for (SalesforceWriteResult r : SalesforceCompositePlanner.results(call, client.composite(call.body()))) {
-                    if (r.success()) {
-                        done.add(r);
-                        continue;
-                    }
-                    Classification c = r.failure();
-                    if (c.kind() == ErrorKind.FATAL) {
-                        throw new FatalSyncException(c.code(), c.message(), null);
-                    }
-                    if (c.kind() == ErrorKind.RETRIABLE && round < RECORD_RETRIES) {
-                        retry.add(r.write());
-                    } else {
-                        results.refused(r);
-                        refused++;
-                    }
+            for (SalesforceWriteResult r : send(pending)) {
+                if (r.success()) {
+                    done.add(r);
+                    continue;
+                }
+                Classification c = r.failure();
+                if (c.kind() == ErrorKind.FATAL) {
+                    throw new FatalSyncException(c.code(), c.message(), null);
+                }
+                if (c.kind() == ErrorKind.RETRIABLE && round < RECORD_RETRIES) {
+                    retry.add(r.write());
+                } else {
+                    results.refused(r);
+                    refused++;
                 }
             }
             results.written(done);
@@ -73,6 +82,18 @@ public class SalesforceActivityWriter {
             pending = retry;
         }
         return new Tally(written, refused);
+    }
+
+    /** Above the Bulk threshold, upserts of one object go through Bulk API 2.0 jobs; else through Composite calls. */
+    private List<SalesforceWriteResult> send(List<SalesforceWrite> writes) {
+        if (bulk != null && writes.size() > bulkThreshold && bulk.available() && SalesforceBulkWriter.fits(writes)) {
+            return bulk.write(writes);
+        }
+        List<SalesforceWriteResult> out = new ArrayList<>(writes.size());
+        for (SalesforceCompositePlanner.CompositeCall call : SalesforceCompositePlanner.plan(apiVersion, writes)) {
+            out.addAll(SalesforceCompositePlanner.results(call, client.composite(call.body())));
+        }
+        return out;
     }
 
     private static void sleep(Duration d) {

@@ -140,7 +140,46 @@ public class SalesforceClient {
         return clockOffset;
     }
 
+    /** Bulk API 2.0 (§5.1): opens an upsert job by {@code externalIdField} for CSV with LF line endings. */
+    public JsonNode bulkCreateUpsertJob(String sobject, String externalIdField) {
+        com.fasterxml.jackson.databind.node.ObjectNode job = JSON.createObjectNode().put("object", sobject).put("operation", "upsert")
+                .put("externalIdFieldName", externalIdField).put("contentType", "CSV").put("lineEnding", "LF")
+                .put("columnDelimiter", "COMMA");
+        return call("POST", dataPath + "/jobs/ingest", null, job.toString());
+    }
+
+    /** §5.2: the job's one CSV upload. */
+    public void bulkUpload(String jobId, String csv) {
+        exchange("PUT", dataPath + "/jobs/ingest/" + jobId + "/batches", null, csv, "text/csv");
+    }
+
+    /** §5.3: {@code UploadComplete} starts processing. */
+    public JsonNode bulkClose(String jobId) {
+        return call("PATCH", dataPath + "/jobs/ingest/" + jobId, null, "{\"state\":\"UploadComplete\"}");
+    }
+
+    /** §5.4: the job's state and counters. */
+    public JsonNode bulkJob(String jobId) {
+        return call("GET", dataPath + "/jobs/ingest/" + jobId, null, null);
+    }
+
+    /** §5.5: {@code successfulResults}, {@code failedResults} or {@code unprocessedrecords}, as CSV text. */
+    public String bulkResults(String jobId, String kind) {
+        String text = exchange("GET", dataPath + "/jobs/ingest/" + jobId + "/" + kind + "/", null, null, null);
+        return text == null ? "" : text;
+    }
+
     private JsonNode call(String method, String path, String soql, String body) {
+        String text = exchange(method, path, soql, body, null);
+        try {
+            return text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+        } catch (IOException e) {
+            throw SalesforceErrorClassifier.classify(e).toException();
+        }
+    }
+
+    /** One counted, budgeted, guarded call; the response body as text. */
+    private String exchange(String method, String path, String soql, String body, String contentType) {
         Classification rejected = authFailure;
         if (rejected != null) {
             throw rejected.toException();
@@ -154,6 +193,11 @@ public class SalesforceClient {
             if (soql != null) {
                 e.getIn().setHeader("q", soql);
                 e.getIn().setHeader("rawQueryParameters", "q");
+            }
+            if (contentType != null) {
+                // the raw operation sends JSON unless told otherwise: Bulk uploads are CSV (§5.2)
+                e.getIn().setHeader("Content-Type", contentType);
+                e.getIn().setHeader("rawHttpHeaders", "Content-Type");
             }
             e.getIn().setBody(body);
         });
@@ -176,15 +220,8 @@ public class SalesforceClient {
             }
             throw c.toException();
         }
-        String text = exchange.getMessage().getBody(String.class);
-        try {
-            JsonNode parsed = text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
-            breaker.answered(start);
-            return parsed;
-        } catch (IOException e) {
-            breaker.failed(start, e);
-            throw SalesforceErrorClassifier.classify(e).toException();
-        }
+        breaker.answered(start);
+        return exchange.getMessage().getBody(String.class);
     }
 
 }

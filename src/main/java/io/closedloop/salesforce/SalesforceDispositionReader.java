@@ -1,5 +1,6 @@
 package io.closedloop.salesforce;
 
+import io.closedloop.core.StartFrom;
 import io.closedloop.core.FlowId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.config.DispositionRules;
@@ -33,24 +34,38 @@ public class SalesforceDispositionReader {
     private final StateStore store;
     private final DispositionRules rules;
     private final Clock clock;
-    private final Duration initialLookback;
+    private final StartFrom startFrom;
+    private final String cursorKey;
     private final Duration overlap;
     private final SalesforceOpportunityOutcomes outcomes;
     private final java.util.function.Consumer<String> reasonRule;
 
     public SalesforceDispositionReader(SalesforceClient client, StateStore store, DispositionRules rules, Clock clock,
-                                       Duration initialLookback, Duration overlap) {
-        this(client, store, rules, clock, initialLookback, overlap, status -> { });
+                                       StartFrom startFrom, Duration overlap) {
+        this(client, store, rules, clock, startFrom, overlap, SOURCE, status -> { });
     }
 
     /** @param reasonRule told the status of every Lead the rule for reasons on unmapped statuses took as rejected */
     public SalesforceDispositionReader(SalesforceClient client, StateStore store, DispositionRules rules, Clock clock,
-                                       Duration initialLookback, Duration overlap, java.util.function.Consumer<String> reasonRule) {
+                                       StartFrom startFrom, Duration overlap, java.util.function.Consumer<String> reasonRule) {
+        this(client, store, rules, clock, startFrom, overlap, SOURCE, reasonRule);
+    }
+
+    /** @param cursorKey where the reader keeps its cursor and names its runs (the backfill keeps its own) */
+    public SalesforceDispositionReader(SalesforceClient client, StateStore store, DispositionRules rules, Clock clock,
+                                       StartFrom startFrom, Duration overlap, String cursorKey) {
+        this(client, store, rules, clock, startFrom, overlap, cursorKey, status -> { });
+    }
+
+    public SalesforceDispositionReader(SalesforceClient client, StateStore store, DispositionRules rules, Clock clock,
+                                       StartFrom startFrom, Duration overlap, String cursorKey,
+                                       java.util.function.Consumer<String> reasonRule) {
+        this.cursorKey = cursorKey;
         this.client = client;
         this.store = store;
         this.rules = rules;
         this.clock = clock;
-        this.initialLookback = initialLookback;
+        this.startFrom = startFrom;
         this.overlap = overlap;
         this.outcomes = new SalesforceOpportunityOutcomes(client, store.dispositions());
         this.reasonRule = reasonRule;
@@ -58,14 +73,14 @@ public class SalesforceDispositionReader {
 
     public DispositionBatch read() {
         // a read that fails before a batch exists still ends its run, as FAILED with the reason
-        return store.runs().guard(SOURCE, this::read);
+        return store.runs().guard(cursorKey, this::read);
     }
 
     private DispositionBatch read(long runId) {
         long callsBefore = client.calls();
         Instant now = clock.instant();
-        TimeWindowCursor cursor = TimeWindowCursor.parse(store.cursors().getOrStart(SOURCE,
-                () -> new TimeWindowCursor(now.minus(initialLookback), 0).serialize()));
+        TimeWindowCursor cursor = TimeWindowCursor.parse(store.cursors().getOrStart(cursorKey,
+                () -> new TimeWindowCursor(startFrom.from(now), 0).serialize()));
         String from = SalesforceDateTimes.format(cursor.watermark().minus(overlap));
         return read(runId, callsBefore, cursor, from);
     }
@@ -81,8 +96,8 @@ public class SalesforceDispositionReader {
 
     /** Where the next poll would start reading: the cursor less the overlap, or the initial lookback. Reads only. */
     public Instant nextWindowStart() {
-        Instant watermark = store.cursors().get(SOURCE).map(c -> TimeWindowCursor.parse(c).watermark())
-                .orElseGet(() -> clock.instant().minus(initialLookback));
+        Instant watermark = store.cursors().get(cursorKey).map(c -> TimeWindowCursor.parse(c).watermark())
+                .orElseGet(() -> startFrom.from(clock.instant()));
         return watermark.minus(overlap);
     }
 

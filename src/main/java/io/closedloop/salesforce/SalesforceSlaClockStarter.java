@@ -32,8 +32,14 @@ public class SalesforceSlaClockStarter {
     private final StateStore store;
     private final DispositionRules rules;
     private final SlaCalendar calendar;
+    private final java.time.Clock clock;
 
     public SalesforceSlaClockStarter(SalesforceClient client, StateStore store, DispositionRules rules) {
+        this(client, store, rules, java.time.Clock.systemUTC());
+    }
+
+    public SalesforceSlaClockStarter(SalesforceClient client, StateStore store, DispositionRules rules, java.time.Clock clock) {
+        this.clock = clock;
         this.client = client;
         this.store = store;
         this.rules = rules;
@@ -45,6 +51,11 @@ public class SalesforceSlaClockStarter {
         // a queue cannot be handed a breach Task, so only a user-owned record starts a clock
         return e.type() == ActivityType.BECAME_MQL && e.hubspotContactId() != null && t != null && t.ownerId() != null
                 && t.ownerId().startsWith("005");
+    }
+
+    /** A moment seen as it happened always starts a clock; one found at the first poll only while its SLA runs. */
+    static boolean insideSla(EngagementEvent e, java.time.Instant due, java.time.Instant now) {
+        return !e.details().containsKey(EngagementEvent.CATCH_UP) || due.isAfter(now);
     }
 
     /** Starts the clocks of these written MQL moments; returns how many started. */
@@ -74,6 +85,11 @@ public class SalesforceSlaClockStarter {
             var startedAt = m.event().occurredAt();
             var due = calendar.due(startedAt, rules.slaFor(leadSource));
             String contact = m.event().hubspotContactId();
+            if (!insideSla(m.event(), due, clock.instant())) {
+                // an MQL found at the first poll whose SLA ran out before Closedloop was there: no clock, no breach Task
+                LOG.info("no hand-off SLA clock for HubSpot contact {}: already an MQL at the first poll, due {} has passed", contact, due);
+                continue;
+            }
             boolean ok = store.slaClocks().start(contact, m.target().id(), m.target().ownerId(), startedAt, due, status)
                     || store.slaClocks().restart(contact, m.target().id(), m.target().ownerId(), startedAt, due, status);
             if (ok) {

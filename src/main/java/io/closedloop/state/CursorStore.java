@@ -26,7 +26,8 @@ public final class CursorStore {
      * daemon dies before its first commit.
      */
     public String getOrStart(String source, java.util.function.Supplier<String> initial) {
-        return get(source).orElseGet(() -> {
+        // an empty value is a reset cursor (a finished backfill leaves its cursors so): it starts again
+        return get(source).filter(v -> !v.isEmpty()).orElseGet(() -> {
             String value = initial.get();
             put(source, value);
             return value;

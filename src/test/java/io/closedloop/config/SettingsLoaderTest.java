@@ -386,7 +386,7 @@ class SettingsLoaderTest {
         assertThat(s.circuitBreaker()).isEqualTo(io.closedloop.core.ApiCircuitBreaker.Settings.defaults());
         assertThat(s.unmatchedRetryInterval()).isEqualTo(Duration.ofMinutes(15));
         assertThat(s.unmatchedRetryMaxBackoff()).isEqualTo(Duration.ofDays(1));
-        assertThat(s.initialLookback()).isEqualTo(Duration.ofHours(1));
+        assertThat(s.startFrom()).isEqualTo(io.closedloop.core.StartFrom.ago(Duration.ofHours(1)));
         assertThat(s.identityCache()).isEqualTo(Duration.ofMinutes(15));
         assertThat(s.contactWait()).isEqualTo(Duration.ofDays(7));
     }
@@ -408,12 +408,12 @@ class SettingsLoaderTest {
         Map<String, String> env = valid();
         env.putAll(Map.of("CLOSEDLOOP_RETRY_INITIAL_DELAY", "250ms", "CLOSEDLOOP_RETRY_MAX_DELAY", "5m",
                 "CLOSEDLOOP_CIRCUIT_BREAKER_FAILURES", "10", "CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL", "1h",
-                "CLOSEDLOOP_INITIAL_LOOKBACK", "7d", "CLOSEDLOOP_IDENTITY_CACHE", "0s"));
+                "CLOSEDLOOP_START_FROM", "7d", "CLOSEDLOOP_IDENTITY_CACHE", "0s"));
         ClosedloopSettings s = SettingsLoader.load(config, env);
         assertThat(s.retry()).isEqualTo(new RetryPolicy(3, Duration.ofMillis(250), Duration.ofMinutes(5)));
         assertThat(s.circuitBreaker()).isEqualTo(new io.closedloop.core.ApiCircuitBreaker.Settings(10, Duration.ofMinutes(2)));
         assertThat(s.unmatchedRetryInterval()).isEqualTo(Duration.ofHours(1));
-        assertThat(s.initialLookback()).isEqualTo(Duration.ofDays(7));
+        assertThat(s.startFrom()).isEqualTo(io.closedloop.core.StartFrom.ago(Duration.ofDays(7)));
         assertThat(s.identityCache()).isZero();
     }
 
@@ -422,7 +422,7 @@ class SettingsLoaderTest {
         Map<String, String> env = valid();
         env.putAll(Map.of("CLOSEDLOOP_RETRY_MAX_REDELIVERIES", "-1", "CLOSEDLOOP_RETRY_INITIAL_DELAY", "0s",
                 "CLOSEDLOOP_CIRCUIT_BREAKER_FAILURES", "many", "CLOSEDLOOP_CIRCUIT_BREAKER_OPEN", "500ms",
-                "CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL", "hourly", "CLOSEDLOOP_INITIAL_LOOKBACK", "-PT1H",
+                "CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL", "hourly", "CLOSEDLOOP_START_FROM", "-PT1H",
                 "CLOSEDLOOP_IDENTITY_CACHE", "15 minutes"));
         assertThat(problems(noConfig(), env)).containsExactly(
                 "CLOSEDLOOP_RETRY_MAX_REDELIVERIES: expected a number of redeliveries from 0 to 100, got \"-1\"",
@@ -430,8 +430,46 @@ class SettingsLoaderTest {
                 "CLOSEDLOOP_CIRCUIT_BREAKER_FAILURES: expected a number of failed calls from 1 to 1000, got \"many\"",
                 "CLOSEDLOOP_CIRCUIT_BREAKER_OPEN: expected a duration of at least 1s such as 60s, 5m or PT1M, got \"500ms\"",
                 "CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL: expected a duration of at least 1s such as 15m, 1h or PT15M, got \"hourly\"",
-                "CLOSEDLOOP_INITIAL_LOOKBACK: expected a duration such as 1h, 7d, 0s or PT1H, got \"-PT1H\"",
+                "CLOSEDLOOP_START_FROM: expected a duration back such as 1h, 7d or PT1H, or a past ISO date-time such as 2026-11-01T00:00:00Z, got \"-PT1H\"",
                 "CLOSEDLOOP_IDENTITY_CACHE: expected a duration such as 15m, 1h or PT15M, or 0s for no cache, got \"15 minutes\"");
+    }
+
+    @Test
+    void startFromTakesADurationOrAPastDateTimeAndNamesAFutureOrMalformedOne() throws Exception {
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_START_FROM", "2026-01-15T08:30:00+01:00");
+        assertThat(load(env).startFrom()).isEqualTo(io.closedloop.core.StartFrom.at(java.time.Instant.parse("2026-01-15T07:30:00Z")));
+        env.put("CLOSEDLOOP_START_FROM", "2026-01-15");
+        assertThat(load(env).startFrom().from(java.time.Instant.now())).isEqualTo(java.time.Instant.parse("2026-01-15T00:00:00Z"));
+        env.put("CLOSEDLOOP_START_FROM", "90d");
+        assertThat(load(env).startFrom()).isEqualTo(io.closedloop.core.StartFrom.ago(Duration.ofDays(90)));
+        env.put("CLOSEDLOOP_START_FROM", "2999-01-01T00:00:00Z");
+        assertThat(problems(noConfig(), env)).containsExactly("CLOSEDLOOP_START_FROM: expected a duration back such as 1h, 7d or PT1H,"
+                + " or a past ISO date-time such as 2026-11-01T00:00:00Z, got \"2999-01-01T00:00:00Z\"");
+        env.put("CLOSEDLOOP_START_FROM", "last week");
+        assertThat(problems(noConfig(), env)).hasSize(1).allMatch(p -> p.startsWith("CLOSEDLOOP_START_FROM: expected"));
+    }
+
+    @Test
+    void bulkThresholdDefaultsTo2000AndAMalformedOneIsNamed() throws Exception {
+        assertThat(load(valid()).salesforceBulkThreshold()).isEqualTo(2000);
+        Map<String, String> env = valid();
+        env.put("SALESFORCE_BULK_THRESHOLD", "0");
+        assertThat(problems(noConfig(), env)).containsExactly(
+                "SALESFORCE_BULK_THRESHOLD: expected a number of activities from 1 to 100000000, got \"0\"");
+    }
+
+    @Test
+    void initialLookbackIsADeprecatedAliasOfStartFromAndBothSetIsAProblem() throws Exception {
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_INITIAL_LOOKBACK", "7d");
+        List<String> warnings = new java.util.ArrayList<>();
+        assertThat(SettingsLoader.load(noConfig(), env, warnings::add).startFrom())
+                .isEqualTo(io.closedloop.core.StartFrom.ago(Duration.ofDays(7)));
+        assertThat(warnings).anyMatch(w -> w.startsWith("CLOSEDLOOP_INITIAL_LOOKBACK: deprecated: use CLOSEDLOOP_START_FROM"));
+        env.put("CLOSEDLOOP_START_FROM", "2d");
+        assertThat(problems(noConfig(), env)).containsExactly(
+                "CLOSEDLOOP_INITIAL_LOOKBACK: set either CLOSEDLOOP_START_FROM or its deprecated alias CLOSEDLOOP_INITIAL_LOOKBACK, not both");
     }
 
     @Test

@@ -54,8 +54,13 @@ class ContactChangesToSalesforceRouteTest {
         World.Person lead = first(World.Match.LEAD, "lead");
         emulators.startDaemon();
         emulators.poll(SOURCE);
-        // pre-existing MQLs became MQLs at an unknown time: the first poll writes no MQL moment
-        assertThat(emulators.salesforce.org().query("SELECT Id FROM Marketing_Activity__c WHERE Activity_Type__c = 'Became MQL'")).isEmpty();
+        // pre-existing MQLs that entered the stage inside CLOSEDLOOP_START_FROM are caught up at their stage-entered date, marked so
+        List<Map<String, Object>> caughtUp = emulators.salesforce.org().query(
+                "SELECT Id, Details__c FROM Marketing_Activity__c WHERE Activity_Type__c = 'Became MQL'");
+        assertThat(caughtUp).isNotEmpty().allSatisfy(a -> assertThat((String) a.get("Details__c")).contains("catch-up"));
+        emulators.poll(SOURCE);
+        assertThat(emulators.salesforce.org().query("SELECT Id FROM Marketing_Activity__c WHERE Activity_Type__c = 'Became MQL'"))
+                .as("once each").hasSameSizeAs(caughtUp);
 
         Instant visit = clock.instant().minusSeconds(20);
         emulators.hubspot.portal().updateContact(lead.hubspotContactId(), Map.of("lifecyclestage", "marketingqualifiedlead",

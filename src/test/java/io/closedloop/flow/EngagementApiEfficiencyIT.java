@@ -58,7 +58,10 @@ class EngagementApiEfficiencyIT {
                         emails.get(e % PEOPLE), 1L, Map.of()));
             }
 
-            emulators.startDaemon();
+            // the Composite floor is what this measures; above SALESFORCE_BULK_THRESHOLD the same load goes through Bulk
+            Map<String, String> env = emulators.env();
+            env.put("SALESFORCE_BULK_THRESHOLD", "100000");
+            emulators.startDaemon(env, Map.of());
             emulators.poll("hubspot-email-events");
 
             long activities = org.query("SELECT COUNT() FROM Marketing_Activity__c").get(0).get("count") instanceof Number n ? n.longValue() : -1;

@@ -53,7 +53,10 @@ class RestartMidRunRouteTest {
             // identity lookups and the first activity Composite get through; then Salesforce is gone for good
             emulators.salesforce.faults().script("salesforce.composite", null, null, null)
                     .failRate("salesforce.composite", Fault.connectionReset(), 1.0);
-            emulators.startDaemon();
+            // the run dies in its Composite writes: kept below the Bulk threshold, as a poll of this size is
+            Map<String, String> env = emulators.env();
+            env.put("SALESFORCE_BULK_THRESHOLD", "100000");
+            emulators.startDaemon(env, Map.of());
             emulators.poll("hubspot-email-events");
             long landed = count(org);
             assertThat(landed).isGreaterThan(0).isLessThan(EVENTS);
@@ -65,7 +68,7 @@ class RestartMidRunRouteTest {
 
             emulators.stopDaemon();
             emulators.salesforce.faults().clear();
-            emulators.startDaemon();
+            emulators.startDaemon(env, Map.of());
             long before = emulators.salesforce.journal().count("salesforce.composite");
             emulators.poll("hubspot-email-events");
 

@@ -59,6 +59,11 @@ class SlaWatchRouteTest {
         Path rules = Files.writeString(dir.resolve("dispositions.properties"), slaSettings);
         env = emulators.env();
         env.put("CLOSEDLOOP_DISPOSITION_FILE", rules.toString());
+        // the seeded MQLs became MQLs days before Closedloop's first poll: no first-poll catch-up starts clocks of its own
+        String longAgo = clock.instant().minus(Duration.ofDays(2)).toString();
+        world.people().stream().map(World.Person::hubspotContactId)
+                .filter(id -> "marketingqualifiedlead".equals(emulators.hubspot.portal().contact(id).get("lifecyclestage")))
+                .forEach(id -> emulators.hubspot.portal().updateContact(id, Map.of("hs_lifecyclestage_marketingqualifiedlead_date", longAgo)));
         ClosedloopRuntime runtime = emulators.startDaemon(env, Map.of());
         // property setup is not wired at startup yet: the emulator refuses properties that do not exist
         HubSpotClient hubspot = runtime.camelContext().getRegistry().lookupByNameAndType("hubSpotClient", HubSpotClient.class);

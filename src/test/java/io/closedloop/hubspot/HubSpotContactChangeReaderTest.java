@@ -1,5 +1,6 @@
 package io.closedloop.hubspot;
 
+import io.closedloop.core.StartFrom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.closedloop.sandbox.hubspot.HubSpotEmulator;
@@ -77,7 +78,7 @@ class HubSpotContactChangeReaderTest {
             context.start();
             HubSpotClient client = new HubSpotClient(context, TestSettings.settings(dir, env));
             PolledSourceRunner reader = new PolledSourceRunner(store, clock, new HubSpotContactChangeReader(client, store.contactStates(),
-                    new HubSpotContactChangeReader.Window(Duration.ofDays(1), Duration.ofSeconds(60), CAP)), client::calls);
+                    new HubSpotContactChangeReader.Window(StartFrom.ago(Duration.ofDays(1)), Duration.ofSeconds(60), CAP)), client::calls);
             return reader.read();
         }
     }

@@ -1,5 +1,6 @@
 package io.closedloop.hubspot;
 
+import io.closedloop.core.StartFrom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.closedloop.core.EngagementEvent;
@@ -42,7 +43,7 @@ class HubSpotFormSubmissionReaderTest {
         context.start();
         HubSpotClient client = new HubSpotClient(context, TestSettings.settings(dir, env));
         // a sweep one minute deep: these tests are about which forms are read, not about re-reading late submissions
-        reader = new HubSpotFormSubmissionReader(client, new HubSpotFormSubmissionReader.Window(Duration.ofHours(1), Duration.ofSeconds(5),
+        reader = new HubSpotFormSubmissionReader(client, new HubSpotFormSubmissionReader.Window(StartFrom.ago(Duration.ofHours(1)), Duration.ofSeconds(5),
                 Duration.ofMinutes(10), Duration.ofMinutes(1)),
                 new HubSpotFormSelector(client, Duration.ofHours(1)));
     }

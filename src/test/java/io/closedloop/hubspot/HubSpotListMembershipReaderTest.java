@@ -1,5 +1,6 @@
 package io.closedloop.hubspot;
 
+import io.closedloop.core.StartFrom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.closedloop.sandbox.hubspot.HubSpotEmulator;
@@ -62,8 +63,12 @@ class HubSpotListMembershipReaderTest {
     }
 
     private PolledSourceRunner reader(String... listIds) {
+        return reader(StartFrom.ago(Duration.ofHours(1)), listIds);
+    }
+
+    private PolledSourceRunner reader(StartFrom startFrom, String... listIds) {
         return new PolledSourceRunner(store, clock, new HubSpotListMembershipReader(client, store.listMemberships(), List.of(listIds),
-                Duration.ofHours(1)), client::calls);
+                startFrom), client::calls);
     }
 
     private String contact(String email) {
@@ -112,6 +117,20 @@ class HubSpotListMembershipReaderTest {
 
         commit(batch);
         assertThat(store.listMemberships().members(LIST)).hasSize(302).containsEntry(old.get(0), NOW.minus(Duration.ofDays(3)));
+    }
+
+    @Test
+    void theBaselineReportsExistingMembersWhoJoinedSinceStartFromAndNoEarlier() {
+        String weekOld = contact("week@acme.example");
+        portal.addListMember(LIST, weekOld, NOW.minus(Duration.ofDays(6)));
+        portal.addListMember(LIST, contact("month@acme.example"), NOW.minus(Duration.ofDays(30)));
+        String dated = contact("dated@acme.example");
+        portal.addListMember(LIST, dated, NOW.minus(Duration.ofDays(20)));
+
+        assertThat(reader(StartFrom.ago(Duration.ofDays(7)), LIST).read().events()).extracting(e -> e.hubspotContactId())
+                .containsExactly(weekOld);
+        assertThat(reader(StartFrom.at(NOW.minus(Duration.ofDays(21))), LIST).read().events())
+                .extracting(e -> e.hubspotContactId()).containsExactlyInAnyOrder(weekOld, dated);
     }
 
     @Test

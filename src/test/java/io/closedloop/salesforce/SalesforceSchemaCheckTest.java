@@ -6,15 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.closedloop.config.ClosedloopSettings;
 import io.closedloop.config.FieldMapping;
 import io.closedloop.sandbox.http.Fault;
 import io.closedloop.sandbox.salesforce.SalesforceAccess;
 import io.closedloop.sandbox.salesforce.SalesforceEmulator;
+import io.closedloop.testsupport.SalesforceTestCamel;
 import io.closedloop.core.ActivityType;
 import io.closedloop.core.EngagementEvent;
 import io.closedloop.core.RetriableSyncException;
-import io.closedloop.testsupport.TestSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,11 +21,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.CamelContext;
-import org.apache.camel.component.salesforce.AuthenticationType;
-import org.apache.camel.component.salesforce.SalesforceComponent;
-import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,35 +33,20 @@ class SalesforceSchemaCheckTest {
     @TempDir
     Path dir;
 
+    private SalesforceTestCamel salesforce;
     private SalesforceEmulator emulator;
-    private CamelContext camel;
     private SalesforceClient client;
 
     @BeforeEach
     void start() throws Exception {
-        emulator = new SalesforceEmulator(SalesforceEmulator.Config.defaults()).start(0);
-        Map<String, String> env = TestSettings.env(dir);
-        env.put("SALESFORCE_LOGIN_URL", emulator.baseUrl());
-        ClosedloopSettings settings = TestSettings.settings(dir, env);
-        camel = new DefaultCamelContext();
-        SalesforceComponent salesforce = new SalesforceComponent();
-        salesforce.setLoginUrl(emulator.baseUrl());
-        salesforce.setClientId(SalesforceEmulator.Config.defaults().clientId());
-        salesforce.setClientSecret(SalesforceEmulator.Config.defaults().clientSecret());
-        salesforce.setAuthenticationType(AuthenticationType.CLIENT_CREDENTIALS);
-        salesforce.setLazyLogin(true);
-        SalesforceEndpointConfig config = new SalesforceEndpointConfig();
-        config.setApiVersion(settings.salesforceApiVersion());
-        salesforce.setConfig(config);
-        camel.addComponent("salesforce", salesforce);
-        camel.start();
-        client = new SalesforceClient(camel, settings);
+        salesforce = SalesforceTestCamel.start(dir);
+        emulator = salesforce.emulator();
+        client = salesforce.client();
     }
 
     @AfterEach
     void stop() {
-        camel.stop();
-        emulator.close();
+        salesforce.close();
     }
 
     private List<String> check(FieldMapping mapping) {

@@ -7,12 +7,9 @@ import io.closedloop.flow.FlowContext;
 import io.closedloop.flow.PolledSourceRunner;
 import io.closedloop.hubspot.HubSpotClient;
 import io.closedloop.hubspot.HubSpotContactChangeReader;
-import io.closedloop.hubspot.HubSpotEmailEventReader;
-import io.closedloop.hubspot.HubSpotFormSelector;
-import io.closedloop.hubspot.HubSpotFormSubmissionReader;
-import io.closedloop.hubspot.HubSpotListMembershipReader;
 import io.closedloop.salesforce.SalesforceAccountFinder;
 import io.closedloop.salesforce.SalesforceActivityWriter;
+import io.closedloop.salesforce.SalesforceBulkWriter;
 import io.closedloop.salesforce.SalesforceKeyMomentTasks;
 import io.closedloop.salesforce.SalesforceLeadCreator;
 import io.closedloop.salesforce.SalesforceSummaryWriter;
@@ -41,30 +38,27 @@ public final class EngagementFlow implements FlowBinding {
         StateStore store = c.store();
         HubSpotClient hubspot = c.hubspot();
         List<PolledSourceRunner> sources = new ArrayList<>();
-        sources.add(source(c, "hubSpotEmailEventSource",
-                new HubSpotEmailEventReader(hubspot, ReaderWindows.emailEvents(settings.initialLookback(),
-                        settings.sweepPeriod(), settings.sweepDepth()))));
+        sources.add(source(c, "hubSpotEmailEventSource", EngagementReaders.emailEvents(hubspot, settings, settings.startFrom())));
         sources.add(source(c, "hubSpotFormSubmissionSource",
-                new HubSpotFormSubmissionReader(hubspot, new HubSpotFormSubmissionReader.Window(
-                        settings.initialLookback(), FORM_OVERLAP, settings.sweepPeriod(), settings.sweepDepth()),
-                        new HubSpotFormSelector(hubspot, settings.hubspotFormFullRead()))));
+                EngagementReaders.formSubmissions(hubspot, settings, settings.startFrom(), settings.hubspotFormFullRead())));
         sources.add(source(c, "hubSpotContactChangeSource", new HubSpotContactChangeReader(hubspot, store.contactStates(),
-                ReaderWindows.contactChanges(settings.initialLookback()), new HubSpotContactChangeReader.MqlDefinition(
+                ReaderWindows.contactChanges(settings.startFrom()), new HubSpotContactChangeReader.MqlDefinition(
                         settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore()))));
-        sources.add(source(c, "hubSpotListMembershipSource", new HubSpotListMembershipReader(hubspot, store.listMemberships(),
-                settings.hubspotListIds(), settings.initialLookback())));
+        sources.add(source(c, "hubSpotListMembershipSource", EngagementReaders.listMemberships(hubspot, store, settings, settings.startFrom())));
 
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(c.salesforce(), settings.preferContact(),
                 settings.duplicatePolicy(), store.identities(), c.clock(), settings.identityCache());
         String apiVersion = settings.salesforceApiVersion();
         SalesforceKeyMomentTasks keyMomentTasks = new SalesforceKeyMomentTasks(c.salesforce(), store, settings.keyMoments(), apiVersion);
+        SalesforceBulkWriter bulk = new SalesforceBulkWriter(c.salesforce());
+        c.bind("salesforceBulkWriter", bulk);
         SalesforceActivitySink sink = new SalesforceActivitySink(c.salesforce(), store, resolver,
                 new SalesforceLeadCreator(c.salesforce(), c.clock(), apiVersion, settings.createLeadsForUnmatchedMqls()),
                 new SalesforceAccountFinder(c.salesforce(), store.domainAccounts(), c.clock()),
-                new SalesforceActivityWriter(c.salesforce(), apiVersion, RECORD_RETRY_BACKOFF),
+                new SalesforceActivityWriter(c.salesforce(), apiVersion, RECORD_RETRY_BACKOFF, bulk, settings.salesforceBulkThreshold()),
                 keyMomentTasks,
                 new SalesforceSummaryWriter(c.salesforce(), store, settings.fieldMapping(), c.clock(), apiVersion), c.clock());
-        sink.startingSlaClocks(new SalesforceSlaClockStarter(c.salesforce(), store, settings.dispositionRules()));
+        sink.startingSlaClocks(new SalesforceSlaClockStarter(c.salesforce(), store, settings.dispositionRules(), c.clock()));
         c.bind("salesforceActivitySink", sink);
         c.bind(EngagementPlanner.BEAN, new EngagementPlanner(sources, c.salesforce(), store, resolver, keyMomentTasks));
 

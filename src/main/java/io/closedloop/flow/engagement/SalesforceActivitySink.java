@@ -92,6 +92,13 @@ public class SalesforceActivitySink {
         return write(flow, events, List.of());
     }
 
+    public WriteOutcome write(String flow, List<EngagementEvent> events, List<ContactProfile> profiles) {
+        long callsBefore = client.calls();
+        WriteOutcome o = writeQueuingSummaries(flow, events, profiles);
+        summaries.flush();
+        return new WriteOutcome(o.received(), o.alreadyWritten(), o.written(), o.parked(), client.calls() - callsBefore);
+    }
+
     /** The events not in the ledger yet (by id, once each), the key moments whose Task is missing, and the ids known. */
     record Fresh(Map<String, EngagementEvent> unique, List<EngagementEvent> taskPending, Set<String> known) {
     }
@@ -110,7 +117,11 @@ public class SalesforceActivitySink {
         return new Fresh(unique, taskPending, known);
     }
 
-    public WriteOutcome write(String flow, List<EngagementEvent> events, List<ContactProfile> profiles) {
+    /**
+     * As {@link #write}, leaving the summary fields in their durable queue: a backfill writes them once for everyone
+     * it touched with {@link #flushSummaries()}, not once per window.
+     */
+    public WriteOutcome writeQueuingSummaries(String flow, List<EngagementEvent> events, List<ContactProfile> profiles) {
         long callsBefore = client.calls();
         Fresh fresh = fresh(events);
         Map<String, EngagementEvent> unique = fresh.unique();
@@ -147,7 +158,6 @@ public class SalesforceActivitySink {
             // a Task follows its activity: none for an event parked here, it comes with the replay
             parked += tasks.write(flow, taskPending.stream().filter(e -> !batch.parkedIds.contains(e.id())).toList(), resolution.byEmail());
         }
-        summaries.flush();
         return new WriteOutcome(events.size(), known.size(), written, parked, client.calls() - callsBefore);
     }
 

@@ -17,7 +17,7 @@ import java.time.Duration;
  */
 public final class FeedbackFlow implements FlowBinding {
     /** How far behind now the disposition reader stays, so records saved in the same second are not skipped. */
-    static final Duration SETTLE = Duration.ofSeconds(60);
+    public static final Duration SETTLE = Duration.ofSeconds(60);
     /** The bean counting unmapped Lead statuses, for the runtime's health check. */
     public static final String UNMAPPED_BEAN = "unmappedDispositionStatuses";
 
@@ -43,7 +43,7 @@ public final class FeedbackFlow implements FlowBinding {
         UnmappedDispositionStatuses unmapped = new UnmappedDispositionStatuses(c.meters());
         c.bind(UNMAPPED_BEAN, unmapped);
         SalesforceDispositionReader reader = new SalesforceDispositionReader(c.salesforce(), c.store(), rules, c.clock(),
-                c.settings().initialLookback(), SETTLE, new ReasonRuleNotice());
+                c.settings().startFrom(), SETTLE, new ReasonRuleNotice());
         c.bind("salesforceDispositionReader", reader);
         c.bind("salesforceCampaignAttribution", new SalesforceCampaignAttribution(c.salesforce(), c.store()));
         HubSpotDispositionWriter writer = new HubSpotDispositionWriter(c.hubspotContacts(), c.store(), rules,

@@ -36,13 +36,18 @@ final class SalesforceCollectionsHandler {
         if (type == null) {
             throw SalesforceErrors.notFound();
         }
-        SalesforceField field = type.field(path.group(3));
+        return run(request, Op.UPSERT, type, externalIdField(type, path.group(3)));
+    }
+
+    /** The upsert key of a type: an external id field or Id; INVALID_FIELD otherwise (Collections and Bulk alike). */
+    static SalesforceField externalIdField(SalesforceObjectType type, String name) {
+        SalesforceField field = type.field(name);
         if (field == null || !(field.externalId() || field.type() == SalesforceFieldType.ID)) {
             // code UNCONFIRMED (reference §3.3); wording as Bulk API answers it (observed, thinbug.com/q/59282347)
-            throw SalesforceErrors.fail(400, "INVALID_FIELD", "Field name provided, " + path.group(3) + " does not match an"
+            throw SalesforceErrors.fail(400, "INVALID_FIELD", "Field name provided, " + name + " does not match an"
                     + " External ID, Salesforce Id, or indexed field for " + type.name());
         }
-        return run(request, Op.UPSERT, type, field);
+        return field;
     }
 
     @SuppressWarnings("unchecked")
@@ -120,23 +125,7 @@ final class SalesforceCollectionsHandler {
                     throw new ValidationException("INVALID_TYPE", "Records must all be of the type in the URL: "
                             + urlType.name(), List.of());
                 }
-                if (extField.type() != SalesforceFieldType.ID && removeId(new LinkedHashMap<>(fields)) != null) {
-                    throw new ValidationException("INVALID_FIELD", "Only external ids are supported. Don't use record ids.",
-                            List.of("Id"));
-                }
-                Object value = valueOf(fields, extField.name());
-                if (value == null || value.toString().isEmpty()) {
-                    throw new ValidationException("MISSING_ARGUMENT", extField.name() + " not specified",
-                            List.of(extField.name()));
-                }
-                SalesforceOrg.SaveOutcome outcome;
-                if (extField.type() == SalesforceFieldType.ID) {
-                    removeId(fields);
-                    org.update(type.name(), value.toString(), fields, true);
-                    outcome = new SalesforceOrg.SaveOutcome(SalesforceIds.to18(value.toString()), false);
-                } else {
-                    outcome = org.upsert(type.name(), extField.name(), value.toString(), fields, true);
-                }
+                SalesforceOrg.SaveOutcome outcome = upsertOne(org, type, extField, fields);
                 result.put("id", outcome.id());
                 result.put("success", true);
                 result.put("errors", List.of());
@@ -148,6 +137,26 @@ final class SalesforceCollectionsHandler {
         result.put("success", true);
         result.put("errors", List.of());
         return result;
+    }
+
+    /** One record upserted by its key, with the per-record checks that Collections and Bulk share. */
+    static SalesforceOrg.SaveOutcome upsertOne(SalesforceOrg org, SalesforceObjectType type, SalesforceField extField,
+                                               Map<String, Object> fields) {
+        if (extField.type() != SalesforceFieldType.ID && removeId(new LinkedHashMap<>(fields)) != null) {
+            throw new ValidationException("INVALID_FIELD", "Only external ids are supported. Don't use record ids.",
+                    List.of("Id"));
+        }
+        Object value = valueOf(fields, extField.name());
+        if (value == null || value.toString().isEmpty()) {
+            throw new ValidationException("MISSING_ARGUMENT", extField.name() + " not specified",
+                    List.of(extField.name()));
+        }
+        if (extField.type() == SalesforceFieldType.ID) {
+            removeId(fields);
+            org.update(type.name(), value.toString(), fields, true);
+            return new SalesforceOrg.SaveOutcome(SalesforceIds.to18(value.toString()), false);
+        }
+        return org.upsert(type.name(), extField.name(), value.toString(), fields, true);
     }
 
     private static Object valueOf(Map<String, Object> fields, String name) {

@@ -11,7 +11,7 @@ import java.time.Clock;
 
 /**
  * A local Salesforce REST API for tests and the benchmark: OAuth, SOQL query, sObject Collections, Composite,
- * single records, describe and limits, on one {@link EmulatorServer}. Journal endpoint names start with
+ * single records, describe, limits and Bulk API 2.0 ingest, on one {@link EmulatorServer}. Journal endpoint names start with
  * {@code salesforce.}.
  */
 public final class SalesforceEmulator implements AutoCloseable {
@@ -63,6 +63,7 @@ public final class SalesforceEmulator implements AutoCloseable {
     private final EmulatorServer server;
     private final SalesforceOrg org;
     private final SalesforceOAuthHandler oauth;
+    private final SalesforceBulkAllocation bulkAllocation;
 
     public SalesforceEmulator(Config config) {
         this.org = new SalesforceOrg(SalesforceSchema.load(), config.clock(), config.seed(), config.username());
@@ -71,7 +72,9 @@ public final class SalesforceEmulator implements AutoCloseable {
         SalesforceQueryHandler query = new SalesforceQueryHandler(org, config.queryBatchSize());
         SalesforceCollectionsHandler collections = new SalesforceCollectionsHandler(org);
         SalesforceSObjectHandler sobjects = new SalesforceSObjectHandler(org);
-        SalesforceMetadataHandler metadata = new SalesforceMetadataHandler(org, config.dailyApiLimit());
+        this.bulkAllocation = new SalesforceBulkAllocation(config.clock());
+        SalesforceMetadataHandler metadata = new SalesforceMetadataHandler(org, config.dailyApiLimit(), bulkAllocation);
+        SalesforceBulkIngestHandler bulk = new SalesforceBulkIngestHandler(org, bulkAllocation, config.clock());
         SalesforceApiRoutes api = new SalesforceApiRoutes();
         SalesforceCompositeHandler composite = new SalesforceCompositeHandler(org, api);
         api.add("salesforce.query", "GET", DATA + "/(?:query|queryAll)/?", query::query)
@@ -85,7 +88,14 @@ public final class SalesforceEmulator implements AutoCloseable {
                 .add("salesforce.sobject.get", "GET", DATA + "/sobjects/(\\w+)/([^/]+)/?", sobjects::get)
                 .add("salesforce.sobject.update", "PATCH", DATA + "/sobjects/(\\w+)/([^/]+)/?", sobjects::update)
                 .add("salesforce.sobject.upsert", "PATCH", DATA + "/sobjects/(\\w+)/(\\w+)/([^/]+)/?", sobjects::upsert)
-                .add("salesforce.limits", "GET", DATA + "/limits/?", metadata::limits);
+                .add("salesforce.limits", "GET", DATA + "/limits/?", metadata::limits)
+                .add("salesforce.bulk.create", "POST", DATA + "/jobs/ingest/?", bulk::create)
+                .add("salesforce.bulk.upload", "PUT", DATA + "/jobs/ingest/(\\w+)/batches/?", bulk::upload)
+                .add("salesforce.bulk.close", "PATCH", DATA + "/jobs/ingest/(\\w+)/?", bulk::close)
+                .add("salesforce.bulk.status", "GET", DATA + "/jobs/ingest/(\\w+)/?", bulk::status)
+                .add("salesforce.bulk.successful", "GET", DATA + "/jobs/ingest/(\\w+)/successfulResults/?", bulk::successfulResults)
+                .add("salesforce.bulk.failed", "GET", DATA + "/jobs/ingest/(\\w+)/failedResults/?", bulk::failedResults)
+                .add("salesforce.bulk.unprocessed", "GET", DATA + "/jobs/ingest/(\\w+)/unprocessedrecords/?", bulk::unprocessedRecords);
         server.route("salesforce.token", "POST", "/services/oauth2/token", (req, m) -> oauth.token(req))
                 .route("salesforce.revoke", "POST", "/services/oauth2/revoke", (req, m) -> oauth.revoke(req))
                 .route("salesforce.revoke", "GET", "/services/oauth2/revoke", (req, m) -> oauth.revoke(req))
@@ -112,6 +122,11 @@ public final class SalesforceEmulator implements AutoCloseable {
 
     public FaultPlan faults() {
         return server.faults();
+    }
+
+    /** The daily Bulk API record and batch allocations. */
+    public SalesforceBulkAllocation bulkAllocation() {
+        return bulkAllocation;
     }
 
     public SalesforceOrg org() {

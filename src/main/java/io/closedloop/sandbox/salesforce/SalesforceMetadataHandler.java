@@ -15,8 +15,10 @@ final class SalesforceMetadataHandler {
 
     private final SalesforceOrg org;
     private final long dailyLimit;
+    private final SalesforceBulkAllocation bulk;
 
-    SalesforceMetadataHandler(SalesforceOrg org, long dailyLimit) {
+    SalesforceMetadataHandler(SalesforceOrg org, long dailyLimit, SalesforceBulkAllocation bulk) {
+        this.bulk = bulk;
         this.org = org;
         this.dailyLimit = dailyLimit;
     }
@@ -38,6 +40,8 @@ final class SalesforceMetadataHandler {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("DailyApiRequests", limit(dailyLimit, Math.max(0, dailyLimit - used)));
         out.put("DailyBulkApiRequests", limit(10_000, 10_000));
+        // the batch allocation's name in /limits is UNCONFIRMED (reference §5.6)
+        out.put("DailyBulkApiBatches", limit(bulk.maxBatches(), bulk.batchesRemaining()));
         out.put("DataStorageMB", limit(1_024, 1_024));
         return EmulatorResponse.json(200, out);
     }

@@ -68,6 +68,11 @@ final class SalesforceTestClient {
         }
     }
 
+    /** A body of another type than JSON, such as a Bulk API CSV upload. */
+    HttpResponse<String> sendText(String method, String path, String contentType, String body) {
+        return send(authed(path).header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     private HttpRequest.Builder authed(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(emulator.baseUrl() + path)).timeout(Duration.ofSeconds(5));
         if (token != null) {

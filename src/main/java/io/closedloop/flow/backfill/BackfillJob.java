@@ -1,0 +1,134 @@
+package io.closedloop.flow.backfill;
+
+import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.core.DispositionBatch;
+import io.closedloop.core.FlowId;
+import io.closedloop.core.StartFrom;
+import io.closedloop.flow.SalesforceSchemaGate;
+import io.closedloop.flow.engagement.EngagementReaders;
+import io.closedloop.flow.engagement.SalesforceActivitySink;
+import io.closedloop.flow.feedback.FeedbackFlow;
+import io.closedloop.flow.feedback.HubSpotFeedbackSetup;
+import io.closedloop.hubspot.HubSpotClient;
+import io.closedloop.hubspot.HubSpotContactWriter;
+import io.closedloop.hubspot.HubSpotDispositionWriter;
+import io.closedloop.salesforce.SalesforceBulkWriter;
+import io.closedloop.salesforce.SalesforceCampaignAttribution;
+import io.closedloop.salesforce.SalesforceClient;
+import io.closedloop.salesforce.SalesforceDispositionReader;
+import io.closedloop.state.StateStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.camel.spi.Registry;
+
+/**
+ * One {@code closedloop backfill}: the beans the flows bound (clients with their budgets, the activity sink with its
+ * Bulk writer, the feedback setup and attribution), driven over a range by {@link Backfill}.
+ */
+public final class BackfillJob {
+    public enum Part { ENGAGEMENT, FEEDBACK }
+
+    /** @param args the command's own words for the range, so a resumed run is told from a new one */
+    public record Options(String args, Instant since, Instant until, Set<Part> parts, boolean dryRun, Duration window) {
+    }
+
+    private static final List<FlowId> WINDOWED = List.of(FlowId.HUBSPOT_EMAIL_EVENTS, FlowId.HUBSPOT_FORM_SUBMISSIONS);
+
+    private final ClosedloopSettings settings;
+    private final StateStore store;
+    private final Clock clock;
+    private final Registry registry;
+    private final Backfill.Listener listener;
+    private final Backfill.Sleeper sleeper;
+
+    public BackfillJob(ClosedloopSettings settings, StateStore store, Clock clock, Registry registry, Backfill.Listener listener,
+                       Backfill.Sleeper sleeper) {
+        this.settings = settings;
+        this.store = store;
+        this.clock = clock;
+        this.registry = registry;
+        this.listener = listener;
+        this.sleeper = sleeper;
+    }
+
+    private <T> T bean(String name, Class<T> type) {
+        T bean = registry.lookupByNameAndType(name, type);
+        if (bean == null) {
+            throw new IllegalStateException("no bean " + name + " is bound");
+        }
+        return bean;
+    }
+
+    public BackfillTotals totals() {
+        SalesforceBulkWriter bulk = bean("salesforceBulkWriter", SalesforceBulkWriter.class);
+        return new BackfillTotals(bean("salesforceClient", SalesforceClient.class)::calls, bean("hubSpotClient", HubSpotClient.class)::calls,
+                bulk::jobs);
+    }
+
+    public BackfillTotals run(Options o, BackfillTotals totals) {
+        HubSpotClient hubspot = bean("hubSpotClient", HubSpotClient.class);
+        SalesforceActivitySink sink = bean("salesforceActivitySink", SalesforceActivitySink.class);
+        Backfill backfill = new Backfill(store.cursors(), clock, listener, sleeper, totals);
+        List<FlowId> sources = new ArrayList<>(WINDOWED);
+        sources.add(FlowId.HUBSPOT_LIST_MEMBERSHIPS);
+        sources.add(FlowId.SALESFORCE_DISPOSITIONS);
+        Backfill.Range fresh = new Backfill.Range(o.args(), o.since(), o.until(), o.window());
+        // a dry run reads from the start and leaves a backfill under way alone
+        Backfill.Range range = o.dryRun() ? fresh : backfill.begin(fresh, sources);
+        StartFrom since = StartFrom.at(range.since());
+        boolean engagement = o.parts().contains(Part.ENGAGEMENT);
+        totals.windowsTotal(engagement ? range.windows() * WINDOWED.size() + (settings.hubspotListIds().isEmpty() ? 0 : 1) : 0);
+        if (engagement) {
+            listener.phase("engagement");
+            if (!o.dryRun()) {
+                backfill.pausing(() -> {
+                    bean("salesforceSchemaGate", SalesforceSchemaGate.class).verify();
+                    return null;
+                });
+            }
+            Backfill.EngagementSink write = (flow, events) -> sink.writeQueuingSummaries(flow, events, List.of());
+            backfill.engagement(EngagementReaders.emailEvents(hubspot, settings, since), range, write, o.dryRun(), true);
+            backfill.engagement(EngagementReaders.formSubmissions(hubspot, settings, since, Duration.ZERO), range, write, o.dryRun(), true);
+            if (!settings.hubspotListIds().isEmpty()) {
+                // one read: a list's members carry their join time; the live source keeps its own stored members
+                Backfill.Range whole = new Backfill.Range(range.args(), range.since(), range.until(),
+                        Duration.between(range.since(), range.until()).plusMillis(1));
+                backfill.engagement(EngagementReaders.listMemberships(hubspot, store, settings, since), whole, write, o.dryRun(), false);
+            }
+        }
+        if (o.parts().contains(Part.FEEDBACK) && !o.dryRun()) {
+            listener.phase("feedback");
+            feedback(backfill, since, totals);
+        }
+        if (!o.dryRun()) {
+            listener.phase("summaries");
+            // once for everyone the windows touched, from the durable queue the writes filled
+            backfill.pausing(sink::flushSummaries);
+            backfill.finish(sources);
+        }
+        return totals;
+    }
+
+    /** Dispositions and closed opportunities modified since the start, sent as the live flow sends them. */
+    private void feedback(Backfill backfill, StartFrom since, BackfillTotals totals) {
+        SalesforceClient salesforce = bean("salesforceClient", SalesforceClient.class);
+        String key = Backfill.key(FlowId.SALESFORCE_DISPOSITIONS);
+        SalesforceDispositionReader reader = new SalesforceDispositionReader(salesforce, store, settings.dispositionRules(), clock, since,
+                FeedbackFlow.SETTLE, key);
+        HubSpotDispositionWriter writer = new HubSpotDispositionWriter(new HubSpotContactWriter(bean("hubSpotClient", HubSpotClient.class)),
+                store, settings.dispositionRules(), key);
+        HubSpotFeedbackSetup setup = bean("hubSpotFeedbackSetup", HubSpotFeedbackSetup.class);
+        SalesforceCampaignAttribution attribution = bean("salesforceCampaignAttribution", SalesforceCampaignAttribution.class);
+        DispositionBatch batch = backfill.pausing(() -> {
+            setup.verify();
+            return reader.read();
+        });
+        backfill.pausing(() -> writer.write(attribution.attribute(batch)));
+        writer.commit(batch);
+        totals.dispositions(batch.sent(), batch.parked());
+    }
+}
