@@ -41,7 +41,8 @@ public record ClosedloopSettings(
         Duration sweepDepth,
         Duration clockSkewLimit,
         Duration contactWait,
-        Duration hubspotFormFullRead) {
+        Duration hubspotFormFullRead,
+        Duration leaderLease) {
 
     public ClosedloopSettings {
         hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);

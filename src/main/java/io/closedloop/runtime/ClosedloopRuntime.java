@@ -10,6 +10,8 @@ import io.closedloop.ops.ParkedMetrics;
 import io.closedloop.hubspot.HubSpotBudget;
 import io.closedloop.salesforce.SalesforceBudget;
 import io.closedloop.core.ApiCircuitBreaker;
+import io.closedloop.core.Leadership;
+import io.closedloop.ops.LeadershipHealthCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -56,6 +58,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private HubSpotBudget hubspotBudget;
     private SalesforceBudget salesforceBudget;
     private List<ClockOffset> clockOffsets = List.of();
+    /** Replicas on PostgreSQL elect a leader; null on a single node (H2) and in a replay-only runtime. */
+    private final io.closedloop.cluster.PostgresLeaderElection election;
 
     public ClosedloopRuntime(ClosedloopSettings settings, Clock clock) {
         this(settings, clock, ROUTES, Map.of());
@@ -71,6 +75,10 @@ public final class ClosedloopRuntime implements AutoCloseable {
         this.store = StateStore.open(settings, clock);
         // a run left RUNNING belongs to a daemon that stopped mid-run; its cursor never moved past it
         store.runs().endAbandoned("abandoned: the daemon stopped during the run");
+        this.election = Replicas.election(settings, store, extraProperties);
+        Leadership leadership = election == null ? Leadership.SINGLE_NODE : election;
+        store.fenceWith(leadership);
+        LeadershipHealthCheck.register(metrics, leadership);
         this.flowHealth = new FlowHealth(clock);
         this.main = new Main();
         RouteProperties.camel(settings, routes).forEach(main::addOverrideProperty);
@@ -86,6 +94,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport support) {
+                Replicas.install(support.getCamelContext(), election);
                 bindFlows(support.getCamelContext());
             }
 
@@ -93,6 +102,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
             public void afterConfigure(BaseMainSupport support) {
                 CamelContext context = support.getCamelContext();
                 HealthCheckRegistry.get(context).register(new FlowHealthCheck(flowHealth));
+                HealthCheckRegistry.get(context).register(new LeadershipHealthCheck(leadership));
                 HealthCheckRegistry.get(context).register(new ApiBudgetHealthCheck(List.of(hubspotBudget, salesforceBudget), clockOffsets));
                 try {
                     context.addStartupListener(schemaCheckAtStartup());
@@ -193,6 +203,11 @@ public final class ClosedloopRuntime implements AutoCloseable {
     public static Map<String, String> replayOnly() {
         // its own name, so that in one JVM it never shares (and stops) the daemon's Quartz scheduler
         return Map.of("camel.main.auto-startup", "false", "camel.management.enabled", "false", "camel.main.name", "closedloop-replay");
+    }
+
+    /** Whether this daemon leads: always on a single node; among replicas, the elected one. */
+    public Leadership leadership() {
+        return store.fence();
     }
 
     public HubSpotBudget hubspotBudget() {

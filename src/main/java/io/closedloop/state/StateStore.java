@@ -3,6 +3,7 @@ package io.closedloop.state;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.core.Leadership;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -28,6 +29,7 @@ public final class StateStore implements AutoCloseable {
     private final ListMemberships listMemberships;
     private final Dispositions dispositions;
     private final Jdbc jdbc;
+    private volatile Leadership fence = Leadership.SINGLE_NODE;
 
     private StateStore(HikariDataSource dataSource, Dialect dialect, Clock clock) {
         this.dataSource = dataSource;
@@ -114,6 +116,19 @@ public final class StateStore implements AutoCloseable {
      */
     public void inTransaction(Runnable body) {
         jdbc.inTransaction(body);
+    }
+
+    /**
+     * Who may write what must happen once (notes, Tasks, new Leads) and move cursors: the single node always; among
+     * replicas, only the leader of the current term. Writers call {@code fence().verify(...)} right before such a write.
+     */
+    public Leadership fence() {
+        return fence;
+    }
+
+    /** Set once by the runtime when replicas elect a leader. */
+    public void fenceWith(Leadership leadership) {
+        this.fence = leadership;
     }
 
     public DataSource dataSource() {
