@@ -12,9 +12,9 @@ CREATE TABLE cluster_leader (
 -- The API calls of the whole cluster per day, so a budget holds for all replicas together.
 CREATE TABLE api_budget_day (
     api    VARCHAR(20) NOT NULL,
-    day    DATE        NOT NULL,
+    call_day DATE      NOT NULL,
     calls  BIGINT      NOT NULL,
-    PRIMARY KEY (api, day)
+    PRIMARY KEY (api, call_day)
 );
 
 -- A pause of an API (daily budget spent, share spent, limit exceeded) that every replica honours.
@@ -22,6 +22,5 @@ CREATE TABLE api_budget_pause (
     api         VARCHAR(20)  NOT NULL PRIMARY KEY,
     code        VARCHAR(50)  NOT NULL,
     reason      VARCHAR(1000) NOT NULL,
-    until       TIMESTAMP WITH TIME ZONE NOT NULL,
-    daily       BOOLEAN      NOT NULL
+    paused_until TIMESTAMP WITH TIME ZONE NOT NULL
 );

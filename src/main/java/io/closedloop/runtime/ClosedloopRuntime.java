@@ -138,8 +138,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
         context.addComponent("salesforce", SalesforceComponents.of(settings));
         var registry = context.getRegistry();
         ApiCircuitBreaker.Settings circuit = RouteProperties.circuitBreaker(context);
-        hubspotBudget = new HubSpotBudget(clock, settings.hubspotBurstPer10s(), settings.hubspotDailyBudget());
-        salesforceBudget = new SalesforceBudget(clock, settings.salesforceDailyShare());
+        hubspotBudget = new HubSpotBudget(clock, settings.hubspotBurstPer10s(), settings.hubspotDailyBudget(), store.apiBudgets());
+        salesforceBudget = new SalesforceBudget(clock, settings.salesforceDailyShare(), store.apiBudgets());
         HubSpotClient hubspot = new HubSpotClient(context, settings, hubspotBudget, new ApiCircuitBreaker("hubspot", "HubSpot", clock, circuit),
                 clock);
         SalesforceClient salesforce = new SalesforceClient(context, settings, salesforceBudget,

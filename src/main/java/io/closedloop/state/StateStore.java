@@ -28,6 +28,7 @@ public final class StateStore implements AutoCloseable {
     private final ContactStates contactStates;
     private final ListMemberships listMemberships;
     private final Dispositions dispositions;
+    private final ApiBudgetStore apiBudgets;
     private final Jdbc jdbc;
     private volatile Leadership fence = Leadership.SINGLE_NODE;
 
@@ -35,7 +36,7 @@ public final class StateStore implements AutoCloseable {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.jdbc = new Jdbc(dataSource, StateStoreWriters.of(dialect));
-        this.cursors = new CursorStore(jdbc, dialect, clock);
+        this.cursors = new CursorStore(jdbc, dialect, clock, this::fence);
         this.identities = new IdentityMap(jdbc, dialect, clock);
         this.ledger = new EventLedger(jdbc, dialect, clock);
         this.parked = new ParkedRecords(jdbc, clock);
@@ -47,6 +48,7 @@ public final class StateStore implements AutoCloseable {
         this.contactStates = new ContactStates(jdbc, dialect, clock);
         this.listMemberships = new ListMemberships(jdbc, dialect);
         this.dispositions = new Dispositions(jdbc, dialect, clock);
+        this.apiBudgets = new ApiBudgetStore(jdbc, dialect);
     }
 
     public static StateStore open(ClosedloopSettings settings, Clock clock) {
@@ -185,6 +187,11 @@ public final class StateStore implements AutoCloseable {
 
     public Dispositions dispositions() {
         return dispositions;
+    }
+
+    /** The API budgets every replica spends from. */
+    public ApiBudgetStore apiBudgets() {
+        return apiBudgets;
     }
 
     @Override

@@ -154,6 +154,10 @@ class ReplicaLeadershipRouteTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> retention(other) != ServiceStatus.Started);
         assertThatThrownBy(() -> other.store().fence().verify("a note")).isInstanceOf(RetriableSyncException.class)
                 .hasMessageContaining("a note");
+        // the old leader's cursor write is refused, the new leader's goes through
+        assertThatThrownBy(() -> other.store().cursors().put("hubspot-email-events", "stale")).isInstanceOf(RetriableSyncException.class);
         leader.store().fence().verify("a note");
+        leader.store().cursors().put("hubspot-email-events", "current");
+        assertThat(other.store().cursors().get("hubspot-email-events")).contains("current");
     }
 }

@@ -55,7 +55,7 @@ public final class EngagementFlow implements FlowBinding {
                 settings.duplicatePolicy(), store.identities(), c.clock(), settings.identityCache());
         String apiVersion = settings.salesforceApiVersion();
         SalesforceActivitySink sink = new SalesforceActivitySink(c.salesforce(), store, resolver,
-                new SalesforceLeadCreator(c.salesforce(), c.clock(), apiVersion, settings.createLeadsForUnmatchedMqls()),
+                new SalesforceLeadCreator(c.salesforce(), c.clock(), apiVersion, settings.createLeadsForUnmatchedMqls(), store.fence()),
                 new SalesforceAccountFinder(c.salesforce(), store.domainAccounts(), c.clock()),
                 new SalesforceActivityWriter(c.salesforce(), apiVersion, RECORD_RETRY_BACKOFF),
                 new SalesforceKeyMomentTasks(c.salesforce(), store, settings.keyMoments(), apiVersion),
