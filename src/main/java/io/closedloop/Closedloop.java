@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         description = "Syncs HubSpot marketing engagement into Salesforce and sales dispositions back to HubSpot.",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {RunCommand.class, ValidateCommand.class, ParkedCommand.class, ReplayCommand.class, SandboxCommand.class,
+        subcommands = {RunCommand.class, ValidateCommand.class, io.closedloop.cli.InitCommand.class, io.closedloop.cli.PlanCommand.class, ParkedCommand.class, ReplayCommand.class, SandboxCommand.class,
                 CommandLine.HelpCommand.class})
 public class Closedloop implements Runnable {
     /** Exit code for configuration problems. */

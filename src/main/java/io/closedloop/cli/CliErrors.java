@@ -2,6 +2,7 @@ package io.closedloop.cli;
 
 import io.closedloop.Closedloop;
 import io.closedloop.log.Redactor;
+import io.closedloop.runtime.OpsPortUnavailableException;
 import io.closedloop.state.StateStoreUnavailableException;
 import java.io.PrintWriter;
 import org.slf4j.LoggerFactory;
@@ -9,7 +10,8 @@ import picocli.CommandLine;
 
 /**
  * What picocli prints when a command cannot start or fails, routed through the redaction layer: an option value may be
- * an email, an exception may carry a URL with a password. A state store that cannot be opened is a configuration problem.
+ * an email, an exception may carry a URL with a password. A state store that cannot be opened, or an ops port that
+ * cannot be bound, is a configuration problem.
  */
 public final class CliErrors implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
     @Override
@@ -27,8 +29,8 @@ public final class CliErrors implements CommandLine.IParameterExceptionHandler, 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof StateStoreUnavailableException unavailable) {
-                cmd.getErr().println(Redactor.redact(unavailable.getMessage()));
+            if (t instanceof StateStoreUnavailableException || t instanceof OpsPortUnavailableException) {
+                cmd.getErr().println(Redactor.redact(t.getMessage()));
                 cmd.getErr().flush();
                 return Closedloop.EXIT_CONFIG;
             }

@@ -31,6 +31,19 @@ public class ConfigOption {
         }
     }
 
+    /** The settings without one key of the environment (its default applies): for a command that creates that file. */
+    public ClosedloopSettings loadWithout(PrintWriter err, String key) {
+        Map<String, String> saved = environment;
+        Map<String, String> without = new java.util.HashMap<>(saved);
+        without.remove(key);
+        environment = without;
+        try {
+            return load(err);
+        } finally {
+            environment = saved;
+        }
+    }
+
     public static int configExit() {
         return Closedloop.EXIT_CONFIG;
     }

@@ -1,12 +1,10 @@
 package io.closedloop.cli;
 
-import io.closedloop.config.Durations;
-import io.closedloop.config.SettingsLoader;
+import io.closedloop.flow.replay.ParkedReplay;
+import io.closedloop.flow.replay.ParkedSelection;
 import io.closedloop.state.ParkedRecords;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -30,7 +28,12 @@ public class ParkedSelectionOptions {
     Instant until;
 
     ParkedRecords.Filter filter(ParkedRecords.Status status) {
-        return new ParkedRecords.Filter(flow, code, reason, since, until, status);
+        return selection(null, ParkedReplay.MAX_RECORDS).filter(status);
+    }
+
+    /** The selection these options make, with ids and a limit: the same one the ops API's replay takes. */
+    ParkedSelection selection(java.util.List<Long> ids, int limit) {
+        return new ParkedSelection(ids, flow, code, reason, since, until, limit);
     }
 
     /** {@code 2024-05-01T00:00:00Z}, or {@code 2h}, {@code 30m}, {@code 7d}, {@code PT2H} meaning that long ago. */
@@ -40,15 +43,9 @@ public class ParkedSelectionOptions {
         @Override
         public Instant convert(String value) {
             try {
-                return Instant.parse(value.trim());
-            } catch (DateTimeParseException e) {
-                Duration ago = SettingsLoader.parseDuration(value);
-                if (ago == null || ago.isNegative()) {
-                    throw new CommandLine.TypeConversionException(
-                            "expected an ISO instant such as 2024-05-01T00:00:00Z or a duration such as 2h or 7d, got \"" + value + "\"");
-                }
-                // further back than any instant the store holds (and than Instant can count back): from the start
-                return ago.compareTo(Durations.MAX) > 0 ? Instant.EPOCH : CLOCK.instant().minus(ago);
+                return ParkedSelection.when(value, CLOCK);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }
     }

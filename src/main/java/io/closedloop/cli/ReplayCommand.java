@@ -7,6 +7,7 @@ import io.closedloop.runtime.ClosedloopRuntime;
 import io.closedloop.state.ParkedRecords;
 import io.closedloop.state.StateStore;
 import io.closedloop.flow.replay.ParkedReplay;
+import io.closedloop.flow.replay.ParkedSelection;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -55,10 +56,10 @@ public class ReplayCommand implements Callable<Integer> {
             return ConfigOption.configExit();
         }
         LogSetup.quiet(settings);
-        ParkedRecords.Filter filter = select.filter(ParkedRecords.Status.PARKED);
+        ParkedSelection selection = select.selection(ids, limit);
         if (dryRun) {
             try (StateStore store = StateStore.open(settings, Clock.systemUTC())) {
-                List<ParkedRecords.ParkedRecord> selected = ParkedReplay.select(store.parked(), ids, filter, limit);
+                List<ParkedRecords.ParkedRecord> selected = selection.select(store.parked());
                 reportMissingIds(selected, err);
                 dryRun(selected, out);
             }
@@ -66,7 +67,7 @@ public class ReplayCommand implements Callable<Integer> {
         }
         try (ClosedloopRuntime runtime = new ClosedloopRuntime(settings, Clock.systemUTC(), ClosedloopRuntime.ROUTES,
                 ClosedloopRuntime.replayOnly())) {
-            List<ParkedRecords.ParkedRecord> selected = ParkedReplay.select(runtime.store().parked(), ids, filter, limit);
+            List<ParkedRecords.ParkedRecord> selected = selection.select(runtime.store().parked());
             reportMissingIds(selected, err);
             if (selected.isEmpty()) {
                 out.println("Nothing to replay: no parked record matches.");

@@ -3,6 +3,11 @@ package io.closedloop.cli;
 import io.closedloop.config.ClosedloopSettings;
 import io.closedloop.log.LogSetup;
 import io.closedloop.runtime.ClosedloopRuntime;
+import io.closedloop.runtime.DispositionMappingStartup;
+import java.io.PrintWriter;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -12,8 +17,11 @@ import picocli.CommandLine.Mixin;
 /** Runs the daemon until SIGTERM or Ctrl-C. */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Start the daemon: every flow, the state store and the ops server (/observe/health, /observe/metrics).",
-                "Exits 2 with one line per problem if the configuration is invalid."})
+                "Exits 2 with one line per problem if the configuration is invalid or the disposition mapping names",
+                "Lead statuses the Salesforce org does not have."})
 public class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
     @Mixin
     ConfigOption config;
 
@@ -27,6 +35,16 @@ public class RunCommand implements Callable<Integer> {
             return ConfigOption.configExit();
         }
         LogSetup.apply(settings);
+        // a mapping that names statuses the org does not have would drop feedback silently: stop before anything runs
+        List<String> problems = DispositionMappingStartup.problems(settings, w -> LOG.warn("disposition mapping: {}", w));
+        if (!problems.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("Disposition mapping does not fit the Salesforce org (" + problems.size() + " problem"
+                    + (problems.size() == 1 ? "" : "s") + "):");
+            problems.forEach(p -> err.println("  " + p));
+            err.flush();
+            return ConfigOption.configExit();
+        }
         new ClosedloopRuntime(settings, Clock.systemUTC()).run();
         return 0;
     }

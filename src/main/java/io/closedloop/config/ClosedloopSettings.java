@@ -42,10 +42,17 @@ public record ClosedloopSettings(
         Duration clockSkewLimit,
         Duration contactWait,
         Duration hubspotFormFullRead,
+        String httpHost,
+        Secret opsToken,
         Duration leaderLease) {
 
     public ClosedloopSettings {
         hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);
+    }
+
+    /** Whether replay, parked record details and attribution can be unlocked at all (a token is configured). */
+    public boolean opsTokenSet() {
+        return !opsToken.reveal().isEmpty();
     }
 
     public enum LogFormat { PLAIN, JSON }
@@ -58,6 +65,7 @@ public record ClosedloopSettings(
         var values = new java.util.ArrayList<String>();
         values.add(hubspotAccessToken.reveal());
         values.add(dbPassword.reveal());
+        values.add(opsToken.reveal());
         if (salesforceAuth instanceof SalesforceAuth.ClientCredentials cc) {
             values.add(cc.clientSecret().reveal());
         }

@@ -28,7 +28,50 @@ import java.util.Set;
 public record DispositionRules(Map<String, Disposition> byLeadStatus, Map<Disposition, String> hubspotLeadStatus,
                                Map<Disposition, String> hubspotLifecycle, boolean allowBackwards, String mqlStage,
                                Integer mqlScore, Duration slaHours, Map<String, Duration> slaByLeadSource,
-                               BusinessHours businessHours, boolean notifyManager) {
+                               BusinessHours businessHours, boolean notifyManager, Set<String> noVerdictStatuses,
+                               String reasonField, String detailField, boolean unmappedWithReasonRejected) {
+
+    /** The key listing Lead statuses that carry no verdict yet (new, not yet worked): only the owner is sent. */
+    public static final String NO_VERDICT_KEY = "status.none";
+    public static final String REASON_FIELD_KEY = "rejection.reason-field";
+    public static final String DETAIL_FIELD_KEY = "rejection.detail-field";
+    public static final String UNMAPPED_WITH_REASON_KEY = "rejection.unmapped-status-with-reason";
+
+    /**
+     * What a Lead comes to under these rules. {@code disposition} is null for no verdict (only the owner is sent) and
+     * for an unmapped status; {@code unmapped} means the status is in no {@code status.*} key and must be parked;
+     * {@code byReasonRule} means an unmapped status with a rejection reason was taken as a rejection.
+     */
+    public record Resolution(Disposition disposition, boolean unmapped, boolean byReasonRule) {
+    }
+
+    /** The pure decision for one Lead: conversion first, then the mapping, then the rule for reasons on unmapped statuses. */
+    public Resolution resolve(String status, boolean converted, String reason) {
+        if (converted) {
+            return new Resolution(Disposition.CONVERTED, false, false);
+        }
+        Disposition d = status == null ? null : byLeadStatus.get(status);
+        if (d != null) {
+            return new Resolution(d, false, false);
+        }
+        if (status == null || noVerdictStatuses.contains(status)) {
+            return new Resolution(null, false, false);
+        }
+        if (reason != null && unmappedWithReasonRejected) {
+            return new Resolution(Disposition.REJECTED, false, true);
+        }
+        return new Resolution(null, true, false);
+    }
+
+    /** Every status.* key with its values, in file order (status.none last), for the mapping check. */
+    public Map<String, List<String>> statusKeys() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Disposition d : Disposition.values()) {
+            out.put("status." + d.value(), byLeadStatus.entrySet().stream().filter(e -> e.getValue() == d).map(Map.Entry::getKey).toList());
+        }
+        out.put(NO_VERDICT_KEY, List.copyOf(noVerdictStatuses));
+        return out;
+    }
 
 
     public static final Path DEFAULT_FILE = Path.of("config", "dispositions.properties");
@@ -128,8 +171,22 @@ public record DispositionRules(Map<String, Disposition> byLeadStatus, Map<Dispos
         }
         BusinessHours business = businessHours(values.get("sla.business-hours"), file, problems);
         boolean manager = bool(values, "sla.notify-manager", file, problems);
+        Set<String> none = new java.util.LinkedHashSet<>();
+        for (String status : split(values.get(NO_VERDICT_KEY))) {
+            Disposition mapped = byStatus.get(status);
+            if (mapped != null) {
+                problems.add(file + ": " + NO_VERDICT_KEY + ": Lead Status \"" + status + "\" is also mapped to " + mapped.value());
+            }
+            none.add(status);
+        }
+        String reasonField = fieldName(values, REASON_FIELD_KEY, file, problems);
+        String detailField = fieldName(values, DETAIL_FIELD_KEY, file, problems);
+        String unmapped = values.get(UNMAPPED_WITH_REASON_KEY).toLowerCase(Locale.ROOT);
+        if (!unmapped.equals("rejected") && !unmapped.equals("park")) {
+            problems.add(file + ": " + UNMAPPED_WITH_REASON_KEY + ": expected rejected or park, got \"" + values.get(UNMAPPED_WITH_REASON_KEY) + "\"");
+        }
         return new DispositionRules(byStatus, leadStatus, lifecycle, backwards, mqlStage.isEmpty() ? null : mqlStage, score, sla,
-                bySource, business, manager);
+                bySource, business, manager, java.util.Collections.unmodifiableSet(none), reasonField, detailField, !unmapped.equals("park"));
     }
 
     private static Map<String, String> defaultValues() {
@@ -143,6 +200,10 @@ public record DispositionRules(Map<String, Disposition> byLeadStatus, Map<Dispos
         v.put("status.converted", "Closed - Converted");
         v.put("status.won", "");
         v.put("status.lost", "");
+        v.put(NO_VERDICT_KEY, "Open - Not Contacted");
+        v.put(REASON_FIELD_KEY, "Rejection_Reason__c");
+        v.put(DETAIL_FIELD_KEY, "Rejection_Detail__c");
+        v.put(UNMAPPED_WITH_REASON_KEY, "rejected");
         String[][] hs = {{"accepted", "OPEN", "salesqualifiedlead"}, {"working", "IN_PROGRESS", "salesqualifiedlead"},
             {"rejected", "UNQUALIFIED", "lead"}, {"recycled", "OPEN", "lead"}, {"converted", "CONNECTED", "opportunity"},
             {"won", "", "customer"}, {"lost", "", ""}};
@@ -166,6 +227,16 @@ public record DispositionRules(Map<String, Disposition> byLeadStatus, Map<Dispos
             }
         }
         return out;
+    }
+
+    /** A Salesforce field API name; it goes into SOQL, so nothing else is accepted. */
+    private static String fieldName(Map<String, String> values, String key, String file, List<String> problems) {
+        String v = values.get(key);
+        if (!v.matches("[A-Za-z][A-Za-z0-9_]{0,79}")) {
+            problems.add(file + ": " + key + ": expected a Lead field API name such as Rejection_Reason__c, got \"" + v + "\"");
+            return key.equals(REASON_FIELD_KEY) ? "Rejection_Reason__c" : "Rejection_Detail__c";
+        }
+        return v;
     }
 
     private static boolean bool(Map<String, String> values, String key, String file, List<String> problems) {

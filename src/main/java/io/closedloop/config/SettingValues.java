@@ -20,6 +20,8 @@ final class SettingValues {
     /** localhost, 127.0.0.0/8 and ::1, by name only: no lookup while settings load. */
     private static final Pattern LOOPBACK = Pattern.compile("(?i)localhost|.+\\.localhost|127(?:\\.\\d{1,3}){3}|\\[(?:0*:)*:?0*1]");
 
+    private static final Pattern BIND_ADDRESS = Pattern.compile("[0-9A-Za-z.-]{1,253}|[0-9A-Fa-f:.]{2,45}");
+
     private final SettingSources sources;
     private final SettingProblems problems;
 
@@ -83,6 +85,29 @@ final class SettingValues {
             return null;
         }
         return Secret.of(value);
+    }
+
+    /** An optional token of at least {@code minLength} printable characters; empty when unset. */
+    Secret optionalToken(SettingKey key, int minLength) {
+        String value = raw(key);
+        if (value == null || value.isEmpty()) {
+            return Secret.of("");
+        }
+        if (!TOKEN_CHARS.matcher(value).matches() || value.length() < minLength) {
+            problems.add(key, "malformed: expected at least " + minLength + " printable characters, no spaces or line breaks; value not shown");
+            return Secret.of("");
+        }
+        return Secret.of(value);
+    }
+
+    /** An address to listen on: an IPv4 or IPv6 literal or a host name, never a URL or a port. */
+    String bindAddress(SettingKey key) {
+        String value = required(key);
+        if (value != null && !BIND_ADDRESS.matcher(value).matches()) {
+            expected(key, "an address to listen on such as 127.0.0.1 or 0.0.0.0", value);
+            return null;
+        }
+        return value;
     }
 
     /** An optional secret; empty when unset. */

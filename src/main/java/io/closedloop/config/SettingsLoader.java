@@ -81,6 +81,8 @@ public final class SettingsLoader {
         var dbUser = values.raw(CLOSEDLOOP_DB_USER);
         var dbPassword = values.secret(CLOSEDLOOP_DB_PASSWORD);
         var httpPort = values.intInRange(CLOSEDLOOP_HTTP_PORT, 1, 65535, 0, "a port number from 1 to 65535");
+        var httpHost = values.bindAddress(CLOSEDLOOP_HTTP_HOST);
+        var opsToken = values.optionalToken(CLOSEDLOOP_OPS_TOKEN, 16);
         var pollInterval = values.duration(CLOSEDLOOP_POLL_INTERVAL, Duration.ofMillis(100),
                 "a duration of at least 100ms such as 30s, 5m or PT1M");
         var logFormat = values.logFormat(LOG_FORMAT);
@@ -124,8 +126,7 @@ public final class SettingsLoader {
                 ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
                 keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules, parkedRetention, burst, hubspotDaily,
                 salesforceShare, retry, circuitBreaker, unmatchedRetryInterval, maxBackoff, initialLookback, identityCache,
-                sweepPeriod, sweepDepth, clockSkewLimit, contactWait, formFullRead,
-                leaderLease);
+                sweepPeriod, sweepDepth, clockSkewLimit, contactWait, formFullRead, httpHost, opsToken, leaderLease);
     }
 
     /** A sweep starts at the first poll after its period: shallower than period plus poll interval, it would leave gaps. */

@@ -9,7 +9,12 @@ public final class DispositionBatch {
                                  List<String> contactIds, List<String> emails) {
     }
 
+    /** A Lead whose status is in no status.* key: parked as UNMAPPED_STATUS, never dropped. */
+    public record UnmappedLead(SalesDisposition lead, String status) {
+    }
+
     private final List<SalesDisposition> dispositions;
+    private final List<UnmappedLead> unmapped;
     private final List<WonOpportunity> won;
     private final String nextCursor;
     private final long runId;
@@ -17,9 +22,18 @@ public final class DispositionBatch {
     private volatile int sent;
     private volatile int parked;
     private volatile int notInHubSpot;
+    private volatile int unchanged;
+    private volatile int notes;
+    private volatile int unmappedParked;
 
     public DispositionBatch(List<SalesDisposition> dispositions, List<WonOpportunity> won, String nextCursor, long runId,
                             long salesforceCalls) {
+        this(dispositions, won, nextCursor, runId, salesforceCalls, List.of());
+    }
+
+    public DispositionBatch(List<SalesDisposition> dispositions, List<WonOpportunity> won, String nextCursor, long runId,
+                            long salesforceCalls, List<UnmappedLead> unmapped) {
+        this.unmapped = List.copyOf(unmapped);
         this.dispositions = List.copyOf(dispositions);
         this.won = List.copyOf(won);
         this.nextCursor = nextCursor;
@@ -51,6 +65,34 @@ public final class DispositionBatch {
         this.sent = sentCount;
         this.parked = parkedCount;
         this.notInHubSpot = notInHubSpotCount;
+    }
+
+    public List<UnmappedLead> unmapped() {
+        return unmapped;
+    }
+
+    /**
+     * @param unchangedCount records with no verdict (only the owner, if anything, was refreshed)
+     * @param notesCount     notes created in HubSpot
+     * @param unmappedCount  leads with an unmapped status
+     */
+    public void detail(int unchangedCount, int notesCount, int unmappedCount) {
+        this.unchanged = unchangedCount;
+        this.notes = notesCount;
+        this.unmappedParked = unmappedCount;
+    }
+
+    /** Leads with an unmapped status this write parked (or, without an email, only counted). */
+    public int unmappedCount() {
+        return unmappedParked;
+    }
+
+    public int unchanged() {
+        return unchanged;
+    }
+
+    public int notes() {
+        return notes;
     }
 
     public int sent() {

@@ -36,6 +36,16 @@ public class PolledSourceRunner {
         return store.runs().guard(reader.source().key(), this::read);
     }
 
+    /**
+     * What the next poll would read, for {@code plan}: the same cursor and window, but no run is recorded, no cursor is
+     * stored and the read's commit hook is not run.
+     */
+    public SourceRead preview() {
+        Instant now = clock.instant();
+        String stored = store.cursors().get(reader.source().key()).orElse("");
+        return reader.read(reader.start(stored, now), now);
+    }
+
     private EngagementBatch read(long runId) {
         long callsBefore = calls.getAsLong();
         Instant now = clock.instant();

@@ -83,6 +83,20 @@ public class SyncFailureHandler {
         stopper.start();
     }
 
+    /**
+     * A poll whose pending retry Camel rejected: while the daemon stops that is the stop itself, said once at INFO
+     * (the cursor stays, the next start reads the same window); at any other time it is a defect.
+     */
+    public void interrupted(Exchange exchange) {
+        CamelContext context = exchange.getContext();
+        if (context.isStopping() || context.isStopped() || context.getShutdownStrategy().isForceShutdown()) {
+            LOG.info("flow {} interrupted by the daemon stopping; the cursor stays and the next start reads the same window",
+                    flowOf(exchange));
+        } else {
+            unexpected(exchange);
+        }
+    }
+
     /** An unclassified failure is a defect: logged once with its trace; the run already ended FAILED. */
     public void unexpected(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);

@@ -8,6 +8,7 @@ import io.closedloop.state.SyncRuns;
 import io.closedloop.core.DispositionBatch;
 import io.closedloop.core.ErrorKind;
 import io.closedloop.core.SalesDisposition;
+import io.closedloop.core.DispositionPlan;
 import java.math.BigDecimal;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -33,6 +34,8 @@ public class HubSpotDispositionWriter {
     public static final String NOTE_PREFIX = "note:";
     /** Parked code of a disposition whose email has no HubSpot contact yet; it is tried again for a while. */
     public static final String AWAITING_CONTACT = "AWAITING_CONTACT";
+    /** Parked code of a Lead whose status is in no status.* key; replayable once the mapping names it. */
+    public static final String UNMAPPED_STATUS = "UNMAPPED_STATUS";
     /** Ledger key prefix of a note about to be sent. */
     static final String INTENT_PREFIX = "intent:";
     private static final Logger LOG = LoggerFactory.getLogger(HubSpotDispositionWriter.class);
@@ -43,61 +46,50 @@ public class HubSpotDispositionWriter {
     private final StateStore store;
     private final DispositionRules rules;
     private final String source;
+    private final java.util.function.Consumer<String> onUnmapped;
 
     public HubSpotDispositionWriter(HubSpotContactWriter writer, StateStore store, DispositionRules rules, String source) {
+        this(writer, store, rules, source, status -> { });
+    }
+
+    /** @param onUnmapped told the status of every Lead parked as {@link #UNMAPPED_STATUS} (metrics, health) */
+    public HubSpotDispositionWriter(HubSpotContactWriter writer, StateStore store, DispositionRules rules, String source,
+                                    java.util.function.Consumer<String> onUnmapped) {
         this.writer = writer;
         this.store = store;
         this.rules = rules;
         this.source = source;
+        this.onUnmapped = onUnmapped;
     }
 
     public DispositionBatch write(DispositionBatch batch) {
         Map<String, List<SalesDisposition>> byEmail = new LinkedHashMap<>();
         Map<String, String> doneFingerprints = new LinkedHashMap<>();
-        for (SalesDisposition d : batch.dispositions()) {
-            if (d.email() == null) {
-                doneFingerprints.put(d.stateKey(), d.fingerprint());
-            } else {
-                byEmail.computeIfAbsent(d.email(), k -> new ArrayList<>()).add(d);
+        int unmapped = 0;
+        for (DispositionBatch.UnmappedLead u : batch.unmapped()) {
+            SalesDisposition d = u.lead();
+            onUnmapped.accept(u.status());
+            unmapped++;
+            if (d.email() != null) {
+                // parked, never dropped: the mapping is fixed, then `replay` sends it under the new rules
+                store.parked().park(source, d.sfId() + ":" + d.email(), toJson(d, u.status()), "Lead Status \"" + u.status()
+                        + "\" is in no status.* key of the disposition mapping; map it, then replay", ErrorKind.SKIPPABLE, UNMAPPED_STATUS);
             }
+            doneFingerprints.put(d.stateKey(), d.fingerprint());
         }
-        Map<String, HubSpotContactWriter.Contact> contacts = byEmail.isEmpty() ? Map.of()
-                : writer.contacts(new ArrayList<>(byEmail.keySet()), List.of(HubSpotNames.EMAIL, HubSpotNames.LIFECYCLE_STAGE));
-        Map<String, BigDecimal> wonAmounts = store.dispositions().wonAmounts(byEmail.keySet());
-
-        List<HubSpotContactWriter.Update> clears = new ArrayList<>();
-        List<HubSpotContactWriter.Update> updates = new ArrayList<>();
-        List<HubSpotContactWriter.Note> notes = new ArrayList<>();
-        Map<String, List<SalesDisposition>> byKey = new LinkedHashMap<>();
-        int notInHubSpot = 0;
-        for (var entry : byEmail.entrySet()) {
-            HubSpotContactWriter.Contact contact = contacts.get(entry.getKey());
-            if (contact == null) {
-                // the contact may reach HubSpot later (a form, an import): parked to be tried again, not dropped
-                for (SalesDisposition d : entry.getValue()) {
-                    store.parked().park(source, d.sfId() + ":" + d.email(), toJson(d), "no HubSpot contact has this email yet",
-                            ErrorKind.RETRIABLE, AWAITING_CONTACT);
-                    doneFingerprints.put(d.stateKey(), d.fingerprint());
-                }
-                notInHubSpot += entry.getValue().size();
-                continue;
-            }
-            List<SalesDisposition> all = entry.getValue().stream().sorted(Comparator.comparing(SalesDisposition::at,
-                    Comparator.nullsFirst(Comparator.naturalOrder()))).toList();
-            SalesDisposition latest = all.get(all.size() - 1);
-            Map<String, String> props = properties(latest, contact.properties().get(HubSpotNames.LIFECYCLE_STAGE), wonAmounts.get(entry.getKey()), clears, contact.id());
-            String key = contact.id();
-            byKey.put(key, all);
-            if (!props.isEmpty()) {
-                updates.add(new HubSpotContactWriter.Update(key, contact.id(), props));
-            }
-            for (SalesDisposition d : all) {
-                if (d.disposition() == Disposition.REJECTED || d.disposition() == Disposition.LOST) {
-                    notes.add(new HubSpotContactWriter.Note(noteKey(d), contact.id(), d.at() == null ? java.time.Instant.EPOCH : d.at(),
-                            noteHtml(d) + marker(noteKey(d))));
-                }
-            }
+        Prepared p = prepare(batch);
+        p.noEmail().forEach(d -> doneFingerprints.put(d.stateKey(), d.fingerprint()));
+        for (SalesDisposition d : p.awaiting()) {
+            // the contact may reach HubSpot later (a form, an import): parked to be tried again, not dropped
+            store.parked().park(source, d.sfId() + ":" + d.email(), toJson(d), "no HubSpot contact has this email yet",
+                    ErrorKind.RETRIABLE, AWAITING_CONTACT);
+            doneFingerprints.put(d.stateKey(), d.fingerprint());
         }
+        int notInHubSpot = p.awaiting().size();
+        List<HubSpotContactWriter.Update> clears = p.clears();
+        List<HubSpotContactWriter.Update> updates = p.updates();
+        List<HubSpotContactWriter.Note> notes = p.notes();
+        Map<String, List<SalesDisposition>> byKey = p.byKey();
         List<HubSpotContactWriter.Failure> failures = new ArrayList<>();
         // two replicas that both believed they led would both update and both write notes: only the current term's leader does
         store.fence().verify("updating HubSpot contacts");
@@ -119,6 +111,7 @@ public class HubSpotDispositionWriter {
         Set<String> failedNotes = noteFailures.stream().map(HubSpotContactWriter.Failure::key).collect(Collectors.toSet());
 
         int sent = 0;
+        int unchanged = 0;
         int parked = 0;
         for (var entry : byKey.entrySet()) {
             for (SalesDisposition d : entry.getValue()) {
@@ -126,7 +119,12 @@ public class HubSpotDispositionWriter {
                         .orElse(noteFailures.stream().filter(f -> f.key().equals(noteKey(d))).findFirst().orElse(null));
                 if (failure == null && !failedNotes.contains(noteKey(d))) {
                     doneFingerprints.put(d.stateKey(), d.fingerprint());
-                    sent++;
+                    // a record with no verdict (only its owner refreshed) is not a disposition sent
+                    if (d.disposition() == null) {
+                        unchanged++;
+                    } else {
+                        sent++;
+                    }
                     continue;
                 }
                 store.parked().park(source, d.sfId() + ":" + d.email(), toJson(d), failure.reason().message(),
@@ -138,7 +136,100 @@ public class HubSpotDispositionWriter {
         }
         store.dispositions().saveFingerprints(doneFingerprints);
         batch.outcome(sent, parked, notInHubSpot);
+        batch.detail(unchanged, newNotes.size() - noteFailures.size(), unmapped);
         return batch;
+    }
+
+    /** What a write would send, worked out from HubSpot's contacts (one batch read per 100 emails) without writing. */
+    private record Prepared(List<SalesDisposition> noEmail, List<SalesDisposition> awaiting, List<HubSpotContactWriter.Update> clears,
+                            List<HubSpotContactWriter.Update> updates, List<HubSpotContactWriter.Note> notes,
+                            Map<String, List<SalesDisposition>> byKey, int contactReads) {
+    }
+
+    private Prepared prepare(DispositionBatch batch) {
+        Map<String, List<SalesDisposition>> byEmail = new LinkedHashMap<>();
+        List<SalesDisposition> noEmail = new ArrayList<>();
+        for (SalesDisposition d : batch.dispositions()) {
+            if (d.email() == null) {
+                noEmail.add(d);
+            } else {
+                byEmail.computeIfAbsent(d.email(), k -> new ArrayList<>()).add(d);
+            }
+        }
+        Map<String, HubSpotContactWriter.Contact> contacts = byEmail.isEmpty() ? Map.of()
+                : writer.contacts(new ArrayList<>(byEmail.keySet()), List.of(HubSpotNames.EMAIL, HubSpotNames.LIFECYCLE_STAGE));
+        Map<String, BigDecimal> wonAmounts = store.dispositions().wonAmounts(byEmail.keySet());
+        List<SalesDisposition> awaiting = new ArrayList<>();
+        List<HubSpotContactWriter.Update> clears = new ArrayList<>();
+        List<HubSpotContactWriter.Update> updates = new ArrayList<>();
+        List<HubSpotContactWriter.Note> notes = new ArrayList<>();
+        Map<String, List<SalesDisposition>> byKey = new LinkedHashMap<>();
+        for (var entry : byEmail.entrySet()) {
+            HubSpotContactWriter.Contact contact = contacts.get(entry.getKey());
+            if (contact == null) {
+                awaiting.addAll(entry.getValue());
+                continue;
+            }
+            List<SalesDisposition> all = entry.getValue().stream().sorted(Comparator.comparing(SalesDisposition::at,
+                    Comparator.nullsFirst(Comparator.naturalOrder()))).toList();
+            SalesDisposition latest = all.get(all.size() - 1);
+            Map<String, String> props = properties(latest, contact.properties().get(HubSpotNames.LIFECYCLE_STAGE), wonAmounts.get(entry.getKey()), clears, contact.id());
+            String key = contact.id();
+            byKey.put(key, all);
+            if (!props.isEmpty()) {
+                updates.add(new HubSpotContactWriter.Update(key, contact.id(), props));
+            }
+            for (SalesDisposition d : all) {
+                if (d.disposition() == Disposition.REJECTED || d.disposition() == Disposition.LOST) {
+                    notes.add(new HubSpotContactWriter.Note(noteKey(d), contact.id(), d.at() == null ? java.time.Instant.EPOCH : d.at(),
+                            noteHtml(d) + marker(noteKey(d))));
+                }
+            }
+        }
+        return new Prepared(noEmail, awaiting, clears, updates, notes, byKey, batches(byEmail.size()));
+    }
+
+    /**
+     * What {@link #write} would do with this batch, for {@code plan}: the same contact look-up (a read), no write to HubSpot
+     * or to the state store. HubSpot may still refuse a value at write time; that cannot be known before.
+     */
+    public DispositionPlan plan(DispositionBatch batch, int samples) {
+        Prepared p = prepare(batch);
+        Set<String> known = store.ledger().existing(p.notes().stream().map(HubSpotContactWriter.Note::key).toList());
+        List<HubSpotContactWriter.Note> newNotes = p.notes().stream().filter(n -> !known.contains(n.key())).toList();
+        int sent = 0;
+        int unchanged = 0;
+        Map<String, List<String>> examples = new LinkedHashMap<>();
+        for (List<SalesDisposition> all : p.byKey().values()) {
+            for (SalesDisposition d : all) {
+                if (d.disposition() == null) {
+                    unchanged++;
+                    sample(examples, "unchanged", d.sfRecordLabel() + ": no verdict, owner refreshed", samples);
+                } else {
+                    sent++;
+                    sample(examples, "sent", d.sfRecordLabel() + ": " + d.disposition().value()
+                            + (d.reason() == null ? "" : " (" + d.reason() + ")"), samples);
+                }
+            }
+        }
+        p.awaiting().forEach(d -> sample(examples, "awaiting-contact", d.sfRecordLabel() + ": no HubSpot contact has its email yet", samples));
+        batch.unmapped().forEach(u -> sample(examples, "unmapped-status", u.lead().sfRecordLabel() + ": Lead Status \"" + u.status()
+                + "\" is in no status.* key", samples));
+        long writes = batches(p.clears().size()) + batches(p.updates().size()) + batches(newNotes.size());
+        return new DispositionPlan(batch.dispositions().size() + batch.unmapped().size(), sent, p.updates().size(), newNotes.size(),
+                unchanged, p.awaiting().size(), (int) batch.unmapped().stream().filter(u -> u.lead().email() != null).count(),
+                batch.unmapped().size(), p.contactReads(), writes, examples);
+    }
+
+    private static void sample(Map<String, List<String>> examples, String kind, String line, int max) {
+        List<String> list = examples.computeIfAbsent(kind, k -> new ArrayList<>());
+        if (list.size() < max) {
+            list.add(line);
+        }
+    }
+
+    private static int batches(int n) {
+        return (n + HubSpotContactWriter.BATCH - 1) / HubSpotContactWriter.BATCH;
     }
 
     /**
@@ -173,10 +264,12 @@ public class HubSpotDispositionWriter {
         if (batch.nextCursor() != null) {
             store.cursors().put(source, batch.nextCursor());
         }
-        store.runs().finish(batch.runId(), SyncRuns.Status.SUCCEEDED, new SyncRuns.Counts(batch.dispositions().size(), batch.sent(),
-                batch.parked(), 0, (int) batch.salesforceCalls()), null);
-        if (batch.sent() > 0 || batch.parked() > 0 || batch.notInHubSpot() > 0) {
-            LOG.info("{}: sent {} dispositions to HubSpot, parked {}, {} not in HubSpot", source, batch.sent(), batch.parked(), batch.notInHubSpot());
+        store.runs().finish(batch.runId(), SyncRuns.Status.SUCCEEDED, new SyncRuns.Counts(batch.dispositions().size()
+                + batch.unmapped().size(), batch.sent(), batch.parked() + batch.unmappedCount(), 0, (int) batch.salesforceCalls()), null);
+        // counts of what HubSpot confirmed, and of what went elsewhere: a poll that wrote nothing says so
+        if (batch.sent() > 0 || batch.parked() > 0 || batch.notInHubSpot() > 0 || batch.unmappedCount() > 0) {
+            LOG.info("{}: sent {} dispositions to HubSpot ({} notes), {} unchanged, {} parked, {} unmapped status, {} awaiting their HubSpot contact",
+                    source, batch.sent(), batch.notes(), batch.unchanged(), batch.parked(), batch.unmappedCount(), batch.notInHubSpot());
         }
     }
 
@@ -255,7 +348,15 @@ public class HubSpotDispositionWriter {
     }
 
     private static String toJson(SalesDisposition d) {
+        return toJson(d, null);
+    }
+
+    /** The parked payload; {@code status} is the Lead Status of an unmapped Lead, re-resolved at replay. */
+    private static String toJson(SalesDisposition d, String status) {
         Map<String, Object> m = new LinkedHashMap<>();
+        if (status != null) {
+            m.put("status", status);
+        }
         m.put("sfId", d.sfId());
         m.put("email", d.email());
         m.put("disposition", d.disposition() == null ? null : d.disposition().value());

@@ -6,14 +6,20 @@ import io.closedloop.ops.FlowHealthCheck;
 import io.closedloop.core.ClockOffset;
 import io.closedloop.ops.ApiBudgetHealthCheck;
 import io.closedloop.ops.ApiBudgetMetrics;
-import io.closedloop.ops.ParkedMetrics;
+import io.closedloop.ops.DispositionMappingHealthCheck;
+import io.closedloop.ops.UnmappedDispositionStatuses;
+import io.closedloop.ops.OpsAccess;
+import io.closedloop.console.OpsConsole;
+import io.closedloop.ops.OpsMetrics;
+import io.closedloop.ops.OpsView;
+import io.closedloop.ops.RefreshingPrometheusRegistry;
+import io.closedloop.ops.StateStoreAvailability;
+import io.closedloop.ops.StateStoreHealthCheck;
 import io.closedloop.hubspot.HubSpotBudget;
 import io.closedloop.salesforce.SalesforceBudget;
 import io.closedloop.core.ApiCircuitBreaker;
 import io.closedloop.core.Leadership;
 import io.closedloop.ops.LeadershipHealthCheck;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import io.closedloop.state.StateStore;
 import io.closedloop.flow.SyncFailureHandler;
@@ -51,8 +57,11 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private final Clock clock;
     private final StateStore store;
     private final FlowHealth flowHealth;
+    private final StateStoreAvailability storeAvailability;
+    private final OpsAccess opsAccess;
     private final Main main;
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final RefreshingPrometheusRegistry metrics = new RefreshingPrometheusRegistry();
+    private OpsView opsView;
     private SalesforceSchemaGate schemaGate;
     private ParkedReplay parkedReplay;
     private HubSpotBudget hubspotBudget;
@@ -72,9 +81,16 @@ public final class ClosedloopRuntime implements AutoCloseable {
     public ClosedloopRuntime(ClosedloopSettings settings, Clock clock, String routes, Map<String, String> extraProperties) {
         this.settings = settings;
         this.clock = clock;
+        if (!"false".equals(extraProperties.get("camel.management.enabled"))) {
+            // before the store or any flow: a daemon without its ops server would answer no health check
+            OpsPortCheck.ensureFree(settings.httpHost(), settings.httpPort());
+        }
         this.store = StateStore.open(settings, clock);
         // a run left RUNNING belongs to a daemon that stopped mid-run; its cursor never moved past it
-        store.runs().endAbandoned("abandoned: the daemon stopped during the run");
+        if (!"false".equals(extraProperties.get("camel.main.auto-startup"))) {
+            // only a daemon may: a replay or a plan runs next to a live daemon, whose runs are not abandoned
+            store.runs().endAbandoned("abandoned: the daemon stopped during the run");
+        }
         this.election = Replicas.election(settings, store, extraProperties);
         Leadership leadership = election == null ? Leadership.SINGLE_NODE : election;
         store.fenceWith(leadership);
@@ -87,6 +103,10 @@ public final class ClosedloopRuntime implements AutoCloseable {
         main.bind("clock", clock);
         main.bind("stateStore", store);
         main.bind("flowHealth", flowHealth);
+        this.opsAccess = new OpsAccess(settings.opsToken().reveal());
+        main.bind("opsAccess", opsAccess);
+        this.storeAvailability = new StateStoreAvailability(store::ping, clock, settings.pollInterval());
+        main.bind("stateStoreGate", storeAvailability);
         // camel-micrometer-prometheus serves the registry it finds under this name, so our gauges share /observe/metrics
         main.bind("metricsRegistry", metrics);
         main.bind("syncFailureHandler", new SyncFailureHandler(store.parked(), flowHealth));
@@ -102,8 +122,14 @@ public final class ClosedloopRuntime implements AutoCloseable {
             public void afterConfigure(BaseMainSupport support) {
                 CamelContext context = support.getCamelContext();
                 HealthCheckRegistry.get(context).register(new FlowHealthCheck(flowHealth));
+                HealthCheckRegistry.get(context).register(new StateStoreHealthCheck(storeAvailability));
                 HealthCheckRegistry.get(context).register(new LeadershipHealthCheck(leadership));
                 HealthCheckRegistry.get(context).register(new ApiBudgetHealthCheck(List.of(hubspotBudget, salesforceBudget), clockOffsets));
+                UnmappedDispositionStatuses unmapped = context.getRegistry().lookupByNameAndType(FeedbackFlow.UNMAPPED_BEAN,
+                        UnmappedDispositionStatuses.class);
+                if (unmapped != null) {
+                    HealthCheckRegistry.get(context).register(new DispositionMappingHealthCheck(unmapped));
+                }
                 try {
                     context.addStartupListener(schemaCheckAtStartup());
                 } catch (Exception e) {
@@ -146,18 +172,37 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 new ApiCircuitBreaker("salesforce", "Salesforce", clock, circuit), clock);
         clockOffsets = List.of(hubspot.clockOffset(), salesforce.clockOffset());
         ApiBudgetMetrics.register(metrics, List.of(hubspotBudget, salesforceBudget), clockOffsets);
-        ParkedMetrics.register(metrics, () -> store.parked().countParked(true), () -> store.parked().countParked(false));
+        opsView = new OpsView(store, flowHealth, clock, route -> context.getRouteController().getRouteStatus(route) != null
+                && context.getRouteController().getRouteStatus(route).isStarted());
+        OpsMetrics opsMetrics = OpsMetrics.register(metrics, opsView, storeAvailability, settings.pollInterval());
+        metrics.beforeScrape(opsMetrics::refresh);
+        registry.bind("opsConsole", new OpsConsole(store, opsView, storeAvailability, () -> List.of(hubspotBudget, salesforceBudget),
+                () -> parkedReplay, opsAccess, new OpsConsole.Identity(version(), settings.hubspotBaseUrl().getHost(),
+                settings.salesforceLoginUrl().getHost()), clock));
         registry.bind("hubSpotClient", hubspot);
         registry.bind("salesforceClient", salesforce);
         registry.bind("syncCheckpoint", new SyncCheckpoint(store, flowHealth));
         schemaGate = new SalesforceSchemaGate(new SalesforceSchemaCheck(salesforce, settings.fieldMapping(),
-                settings.keyMoments().enabled()), flowHealth, context);
+                new SalesforceSchemaCheck.Needs(settings.keyMoments().enabled(), settings.createLeadsForUnmatchedMqls(), false)), flowHealth, context);
         registry.bind("salesforceSchemaGate", schemaGate);
         parkedReplay = new ParkedReplay(store.parked());
         registry.bind("parkedReplay", parkedReplay);
         FlowContext shared = new FlowContext(settings, clock, store, flowHealth, hubspot, new HubSpotContactWriter(hubspot),
                 salesforce, schemaGate, parkedReplay, registry, () -> context.getRegistry().findSingleByType(MeterRegistry.class));
         FLOWS.forEach(flow -> flow.bind(shared));
+    }
+
+    /** The version recorded at build time, for the status page. */
+    static String version() {
+        try (java.io.InputStream in = ClosedloopRuntime.class.getResourceAsStream("/closedloop-version.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     /** Starts the daemon and returns once every route is up. */

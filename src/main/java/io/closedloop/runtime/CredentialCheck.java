@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.closedloop.config.ClosedloopSettings;
 import io.closedloop.config.SalesforceAuth;
-import io.closedloop.salesforce.SalesforceClient;
+import io.closedloop.config.DispositionMappingCheck;
+import io.closedloop.config.SettingKey;
 import io.closedloop.salesforce.SalesforceJwtAssertion;
 import io.closedloop.salesforce.SalesforceSchemaCheck;
 import io.closedloop.core.ErrorKind;
@@ -24,8 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 
 /**
  * The {@code validate} command's live checks: one Salesforce token grant, then the Salesforce schema check (one
@@ -42,6 +41,8 @@ public final class CredentialCheck {
     }
 
     private static final String SKIPPED = "skipped: ";
+    /** Prefix of a note that needs a look but does not fail validation. */
+    public static final String WARNING = "warning: ";
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,12 +57,16 @@ public final class CredentialCheck {
     public Result check(ClosedloopSettings settings) {
         List<String> problems = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        checkSalesforce(settings, problems, notes);
-        checkHubSpot(settings, problems, notes);
+        boolean salesforce = checkSalesforce(settings, problems, notes);
+        boolean hubspot = checkHubSpot(settings, problems, notes);
+        if (salesforce) {
+            checkOrg(settings, hubspot, problems, notes);
+        }
         return new Result(problems, notes);
     }
 
-    private void checkSalesforce(ClosedloopSettings s, List<String> problems, List<String> notes) {
+    /** @return whether the login succeeded, so the org can be read */
+    private boolean checkSalesforce(ClosedloopSettings s, List<String> problems, List<String> notes) {
         Map<String, String> form = new LinkedHashMap<>();
         String key;
         if (s.salesforceAuth() instanceof SalesforceAuth.ClientCredentials cc) {
@@ -89,7 +94,7 @@ public final class CredentialCheck {
             if (response.statusCode() == 200 && json.hasNonNull("access_token") && json.hasNonNull("instance_url")) {
                 notes.add("ok: Salesforce login succeeded at " + tokenUrl.getHost() + " (instance "
                         + URI.create(json.get("instance_url").asText()).getHost() + ")");
-                checkSalesforceSchema(s, problems, notes);
+                return true;
             } else if (response.statusCode() >= 500) {
                 notes.add(SKIPPED + "Salesforce login not checked: " + tokenUrl.getHost() + " answered HTTP " + response.statusCode());
             } else {
@@ -101,34 +106,52 @@ public final class CredentialCheck {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return false;
     }
 
-    /** The same check {@code run} makes before Flow 1 starts, through the same camel-salesforce login. */
-    private static void checkSalesforceSchema(ClosedloopSettings s, List<String> problems, List<String> notes) {
-        CamelContext context = new DefaultCamelContext();
-        try {
-            context.addComponent("salesforce", SalesforceComponents.of(s));
-            context.start();
-            List<String> found = new SalesforceSchemaCheck(new SalesforceClient(context, s), s.fieldMapping(), s.keyMoments().enabled()).problems();
+    /**
+     * The checks that read the org, from one Composite of describes through the same camel-salesforce login {@code run}
+     * uses: the schema and access every flow needs, then the disposition mapping against the org's picklists (and,
+     * when HubSpot answered, against the portal's options).
+     */
+    private static void checkOrg(ClosedloopSettings s, boolean hubspotOk, List<String> problems, List<String> notes) {
+        try (OrgDiscovery org = new OrgDiscovery(s)) {
+            List<String> found = new SalesforceSchemaCheck(org.salesforce(), s.fieldMapping(),
+                    new SalesforceSchemaCheck.Needs(s.keyMoments().enabled(), s.createLeadsForUnmatchedMqls(), true))
+                    .problems(org.describes());
             if (found.isEmpty()) {
-                notes.add("ok: Salesforce schema has every field Closedloop writes");
+                notes.add("ok: Salesforce schema has every object and field Closedloop writes or reads, with the access it needs");
             } else {
                 found.forEach(p -> problems.add("Salesforce schema: " + p));
                 notes.add("fix: " + SalesforceSchemaCheck.fix(found));
             }
+            DispositionMappingCheck.Result mapping = org.mappingCheck(hubspotOk ? hubspotOptions(org, notes) : null);
+            mapping.problems().forEach(p -> problems.add(SettingKey.CLOSEDLOOP_DISPOSITION_FILE.name() + ": " + p));
+            mapping.warnings().forEach(w -> notes.add(WARNING + w));
+            if (mapping.problems().isEmpty()) {
+                notes.add("ok: disposition mapping fits the org's " + org.profile().leadStatuses().size() + " Lead statuses");
+            }
         } catch (SyncException e) {
-            String line = "Salesforce schema not checked: " + e.getMessage();
+            String line = "Salesforce org not checked: " + e.getMessage();
             if (e.kind() == ErrorKind.RETRIABLE) {
                 notes.add(SKIPPED + line);
             } else {
                 problems.add(line);
             }
-        } finally {
-            context.stop();
         }
     }
 
-    private void checkHubSpot(ClosedloopSettings s, List<String> problems, List<String> notes) {
+    private static io.closedloop.core.HubSpotOptions hubspotOptions(OrgDiscovery org, List<String> notes) {
+        try {
+            return org.hubspotOptions();
+        } catch (SyncException e) {
+            notes.add(SKIPPED + "HubSpot property options not checked: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** @return false when HubSpot rejected the token; a check that could not run leaves the options read to try */
+    private boolean checkHubSpot(ClosedloopSettings s, List<String> problems, List<String> notes) {
         URI url = URI.create(s.hubspotBaseUrl() + "/crm/v3/objects/contacts?limit=1");
         HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + s.hubspotAccessToken().reveal()).GET().build();
@@ -138,6 +161,7 @@ public final class CredentialCheck {
             JsonNode json = parse(response.body());
             if (status == 200) {
                 notes.add("ok: HubSpot accepted the access token at " + url.getHost());
+                return true;
             } else if (status == 401) {
                 problems.add("HUBSPOT_ACCESS_TOKEN: HubSpot rejected the token (HTTP 401 " + json.path("category").asText("") + ")");
             } else if (status == 403) {
@@ -145,12 +169,15 @@ public final class CredentialCheck {
                         + "); Closedloop needs crm.objects.contacts.read/write, crm.schemas.contacts.read/write, content, forms, crm.lists.read");
             } else {
                 notes.add(SKIPPED + "HubSpot token not checked: " + url.getHost() + " answered HTTP " + status);
+                return true;
             }
         } catch (IOException e) {
             notes.add(unreachable("HubSpot token", url, e));
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return false;
     }
 
     private static String unreachable(String what, URI url, IOException e) {

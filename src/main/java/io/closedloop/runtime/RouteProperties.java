@@ -43,7 +43,7 @@ final class RouteProperties {
         p.put("camel.main.shutdown-timeout", "15");
         p.put("camel.main.routes-reload-enabled", "false");
         p.put("camel.management.enabled", "true");
-        p.put("camel.management.host", "0.0.0.0");
+        p.put("camel.management.host", settings.httpHost());
         p.put("camel.management.port", Integer.toString(settings.httpPort()));
         p.put("camel.management.health-check-enabled", "true");
         p.put("camel.management.metrics-enabled", "true");

@@ -1,9 +1,6 @@
 package io.closedloop.salesforce;
 
 import io.closedloop.core.FlowId;
-import static io.closedloop.salesforce.SalesforceNames.REJECTION_DETAIL;
-import static io.closedloop.salesforce.SalesforceNames.REJECTION_REASON;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.config.DispositionRules;
 import io.closedloop.core.Disposition;
@@ -39,9 +36,16 @@ public class SalesforceDispositionReader {
     private final Duration initialLookback;
     private final Duration overlap;
     private final SalesforceOpportunityOutcomes outcomes;
+    private final java.util.function.Consumer<String> reasonRule;
 
     public SalesforceDispositionReader(SalesforceClient client, StateStore store, DispositionRules rules, Clock clock,
                                        Duration initialLookback, Duration overlap) {
+        this(client, store, rules, clock, initialLookback, overlap, status -> { });
+    }
+
+    /** @param reasonRule told the status of every Lead the rule for reasons on unmapped statuses took as rejected */
+    public SalesforceDispositionReader(SalesforceClient client, StateStore store, DispositionRules rules, Clock clock,
+                                       Duration initialLookback, Duration overlap, java.util.function.Consumer<String> reasonRule) {
         this.client = client;
         this.store = store;
         this.rules = rules;
@@ -49,6 +53,7 @@ public class SalesforceDispositionReader {
         this.initialLookback = initialLookback;
         this.overlap = overlap;
         this.outcomes = new SalesforceOpportunityOutcomes(client, store.dispositions());
+        this.reasonRule = reasonRule;
     }
 
     public DispositionBatch read() {
@@ -62,8 +67,31 @@ public class SalesforceDispositionReader {
         TimeWindowCursor cursor = TimeWindowCursor.parse(store.cursors().getOrStart(SOURCE,
                 () -> new TimeWindowCursor(now.minus(initialLookback), 0).serialize()));
         String from = SalesforceDateTimes.format(cursor.watermark().minus(overlap));
+        return read(runId, callsBefore, cursor, from);
+    }
+
+    /**
+     * What one poll would send, without touching the cursor or the run log: for {@code plan}. The fingerprints of what
+     * was sent before are read, so a record sent already counts as unchanged, as in a run.
+     */
+    public DispositionBatch preview(Instant since) {
+        long callsBefore = client.calls();
+        return read(0, callsBefore, new TimeWindowCursor(since, 0), SalesforceDateTimes.format(since));
+    }
+
+    /** Where the next poll would start reading: the cursor less the overlap, or the initial lookback. Reads only. */
+    public Instant nextWindowStart() {
+        Instant watermark = store.cursors().get(SOURCE).map(c -> TimeWindowCursor.parse(c).watermark())
+                .orElseGet(() -> clock.instant().minus(initialLookback));
+        return watermark.minus(overlap);
+    }
+
+    private DispositionBatch read(long runId, long callsBefore, TimeWindowCursor cursor, String from) {
+        // the field names come from the rules, which accept only API names, so they are safe in SOQL
+        String reasonField = rules.reasonField();
+        String detailField = rules.detailField();
         List<List<JsonNode>> rows = client.queries(List.of(
-                "SELECT Id, Email, Status, " + REJECTION_REASON + ", " + REJECTION_DETAIL + ", IsConverted, OwnerId, Owner.Name, SystemModstamp "
+                "SELECT Id, Email, Status, " + reasonField + ", " + detailField + ", IsConverted, OwnerId, Owner.Name, SystemModstamp "
                         + "FROM Lead WHERE SystemModstamp >= " + from + " ORDER BY SystemModstamp, Id",
                 SalesforceOpportunityOutcomes.closedSince(from), SalesforceOpportunityOutcomes.rolesSince(from)));
         Instant newest = cursor.watermark();
@@ -76,28 +104,42 @@ public class SalesforceDispositionReader {
         Map<String, JsonNode> leads = new LinkedHashMap<>();
         for (JsonNode l : rows.get(0)) {
             leads.put(l.path("Id").asText(), l);
-            fingerprints.put(l.path("Id").asText(), fingerprint(l, "Status", REJECTION_REASON, REJECTION_DETAIL, "IsConverted", "OwnerId"));
+            fingerprints.put(l.path("Id").asText(), fingerprint(l, "Status", reasonField, detailField, "IsConverted", "OwnerId"));
         }
         Map<String, String> sent = store.dispositions().fingerprints(fingerprints.keySet());
         fingerprints.entrySet().removeIf(e -> e.getValue().equals(sent.get(e.getKey())));
 
         List<SalesDisposition> out = new ArrayList<>();
+        List<DispositionBatch.UnmappedLead> unmapped = new ArrayList<>();
         for (var lead : leads.entrySet()) {
             if (!fingerprints.containsKey(lead.getKey())) {
                 continue;
             }
             JsonNode l = lead.getValue();
-            Disposition d = l.path("IsConverted").asBoolean(false) ? Disposition.CONVERTED : rules.byLeadStatus().get(text(l, "Status"));
+            String status = text(l, "Status");
+            String reason = text(l, reasonField);
+            DispositionRules.Resolution r = rules.resolve(status, l.path("IsConverted").asBoolean(false), reason);
+            if (r.byReasonRule()) {
+                reasonRule.accept(status);
+            }
+            Disposition d = r.disposition();
             boolean rejected = d == Disposition.REJECTED || d == Disposition.RECYCLED;
-            out.add(new SalesDisposition(lead.getKey(), lower(text(l, "Email")), d, rejected ? text(l, REJECTION_REASON) : null,
-                    rejected ? text(l, REJECTION_DETAIL) : null, text(l.path("Owner"), "Name"), "Lead " + lead.getKey(),
-                    SalesforceDateTimes.parse(text(l, "SystemModstamp")), null, fingerprints.get(lead.getKey())));
+            // an unmapped Lead keeps its reason and detail, so a replay after the mapping is fixed sends them
+            boolean keep = rejected || r.unmapped();
+            SalesDisposition sd = new SalesDisposition(lead.getKey(), lower(text(l, "Email")), d, keep ? reason : null,
+                    keep ? text(l, detailField) : null, text(l.path("Owner"), "Name"), "Lead " + lead.getKey(),
+                    SalesforceDateTimes.parse(text(l, "SystemModstamp")), null, fingerprints.get(lead.getKey()));
+            if (r.unmapped()) {
+                unmapped.add(new DispositionBatch.UnmappedLead(sd, status));
+            } else {
+                out.add(sd);
+            }
         }
         SalesforceOpportunityOutcomes.Outcomes opportunities = outcomes.read(rows.get(1), rows.get(2));
         out.addAll(opportunities.dispositions());
         List<DispositionBatch.WonOpportunity> won = opportunities.won();
         String next = new TimeWindowCursor(newest, cursor.polls() + 1).serialize();
-        return new DispositionBatch(out, won, next, runId, client.calls() - callsBefore);
+        return new DispositionBatch(out, won, next, runId, client.calls() - callsBefore, unmapped);
     }
 
     static String fingerprint(JsonNode record, String... fields) {

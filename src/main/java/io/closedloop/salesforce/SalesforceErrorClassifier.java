@@ -63,7 +63,8 @@ public final class SalesforceErrorClassifier {
             fatal("INSUFFICIENT_ACCESS"),
             fatal("API_DISABLED_FOR_ORG"),
             fatal("INVALID_TYPE"),
-            // a field Closedloop writes is not deployed: missing metadata stops the flow
+            // a field Closedloop writes is not deployed, or the user has no field permission at all (then Salesforce hides
+            // it): missing metadata stops the flow, and health and validate name the field
             fatal("INVALID_FIELD"),
             fatal("MALFORMED_QUERY"),
             // §1.4 OAuth errors of the token endpoint
@@ -82,6 +83,8 @@ public final class SalesforceErrorClassifier {
             skippable("MALFORMED_ID"),
             skippable("INVALID_CROSS_REFERENCE_KEY"),
             skippable("INVALID_EMAIL_ADDRESS"),
+            // the field is readable but not editable for the integration user: parked with Salesforce's reason, which names
+            // the field and the permission set; replayed once the admin grants edit access
             skippable("INVALID_FIELD_FOR_INSERT_UPDATE"));
 
     static final Map<String, Row> BY_CODE = TABLE.stream().collect(Collectors.toUnmodifiableMap(Row::code, Function.identity()));

@@ -1,18 +1,13 @@
 package io.closedloop.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.closedloop.config.FieldMapping;
 import io.closedloop.core.ActivityType;
 import io.closedloop.core.EngagementEvent;
-import io.closedloop.core.RetriableSyncException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,35 +15,61 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Checks the org against everything Flow 1 writes, from one Composite request of five describes
- * (salesforce-api.md §4, §7): every summary field the mapping writes is updateable, every Marketing_Activity__c field
- * the sink writes is createable and updateable, the event id is an External ID, and the restricted picklists hold
- * every value the sink writes. Each problem is one line naming Object.Field.
+ * Checks the org against everything the daemon writes and reads, from one Composite request of describes
+ * (salesforce-api.md §4, §7): every field it writes exists and is createable/updateable for the integration user
+ * (field describe {@code createable}/{@code updateable}), every object it writes is createable/updateable (object
+ * describe), the event id is an External ID, the restricted picklists hold every value the sink writes, and the
+ * objects it only reads are visible. Each problem is one line naming Object.Field (or the object) and what is missing.
  */
 public class SalesforceSchemaCheck {
     public static final String DEPLOY_HINT = "deploy the salesforce directory (sf project deploy start)";
     public static final String PERMISSION_HINT = "assign the Closedloop_Integration permission set to the integration user";
-    static final List<String> OBJECTS = List.of("Lead", "Contact", "Account", SalesforceNames.MARKETING_ACTIVITY, "Task");
+    /** Objects whose fields or records the daemon writes. */
+    static final List<String> WRITTEN = List.of("Lead", "Contact", "Account", SalesforceNames.MARKETING_ACTIVITY, "Task");
+    /** Objects Flow 2, the SLA watch and attribution only read. */
+    static final List<String> READ = List.of("Opportunity", "OpportunityContactRole", "Campaign", "CampaignMember", "User");
+    static final List<String> OBJECTS = java.util.stream.Stream.concat(WRITTEN.stream(), READ.stream()).toList();
+    /** The Lead fields a created Lead gets (SalesforceLeadCreator.newLead). */
+    static final List<String> LEAD_CREATE_FIELDS = List.of("FirstName", "LastName", "Company", "Email");
+    /** The Task fields key-moment and SLA Tasks are created with (SalesforceKeyMomentTasks, SalesforceSlaTasks). */
+    static final List<String> TASK_FIELDS = List.of("WhoId", "WhatId", "OwnerId", "Subject", "ActivityDate", "Status", "Priority",
+            "TaskSubtype", "Description", SalesforceNames.EVENT_ID);
+    /** The Lead fields Flow 2 reads beyond the standard ones. */
+    static final List<String> LEAD_READ_FIELDS = List.of(SalesforceNames.REJECTION_REASON, SalesforceNames.REJECTION_DETAIL);
     /** The restricted picklists of Marketing_Activity__c and every value the sink may write into them. */
     static final Map<String, List<String>> PICKLISTS = Map.of(
             SalesforceNames.ACTIVITY_TYPE, Arrays.stream(ActivityType.values()).map(ActivityType::label).toList(),
             SalesforceNames.ACTIVITY_SOURCE, Arrays.stream(EngagementEvent.Source.values()).map(EngagementEvent.Source::label).toList());
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String READ_ONLY = "for the integration user";
+    private static final String FOR_USER = "for the integration user";
+
+    /**
+     * What the daemon does with its settings, which decides what it needs.
+     *
+     * @param keyMomentTasks Flow 1 creates key-moment Tasks
+     * @param createLeads Flow 1 creates a Lead for an unmatched MQL
+     * @param otherFlows also check what Flow 2, the SLA watch and attribution need (validate), not only Flow 1 (the gate)
+     */
+    public record Needs(boolean keyMomentTasks, boolean createLeads, boolean otherFlows) {
+        public static final Needs FLOW_1 = new Needs(false, false, false);
+    }
 
     private final SalesforceClient client;
     private final FieldMapping mapping;
-    private final boolean tasks;
+    private final Needs needs;
 
     public SalesforceSchemaCheck(SalesforceClient client, FieldMapping mapping) {
-        this(client, mapping, false);
+        this(client, mapping, Needs.FLOW_1);
     }
 
     public SalesforceSchemaCheck(SalesforceClient client, FieldMapping mapping, boolean tasks) {
+        this(client, mapping, new Needs(tasks, false, false));
+    }
+
+    public SalesforceSchemaCheck(SalesforceClient client, FieldMapping mapping, Needs needs) {
         this.client = client;
         this.mapping = mapping;
-        this.tasks = tasks;
+        this.needs = needs;
     }
 
     /**
@@ -56,77 +77,82 @@ public class SalesforceSchemaCheck {
      * when Salesforce cannot answer (unreachable, login refused, limits), since then nothing is known yet.
      */
     public List<String> problems() {
-        return problems(describe(), mapping, tasks);
+        return problems(describe(), mapping, needs);
     }
 
-    /** One Composite call; an object the org does not have maps to null (its describe answers 404). */
+    /** The problems in describes already read (one Composite shared with the other org checks). */
+    public List<String> problems(SalesforceDescribes describes) {
+        return problems(describes.asMap(), mapping, needs);
+    }
+
+    /** One Composite call; an object the org does not have, or the user cannot see, maps to null (404). */
     private Map<String, JsonNode> describe() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("allOrNone", false);
-        ArrayNode subrequests = root.putArray("compositeRequest");
-        // Composite takes every sObject resource, describe included (salesforce-api.md [COMPOSITE])
-        OBJECTS.forEach(o -> subrequests.addObject().put("method", "GET").put("referenceId", o.replace("_", ""))
-                .put("url", client.dataPath() + "/sobjects/" + o + "/describe"));
-        Map<String, JsonNode> byRef = new HashMap<>();
-        client.composite(root.toString()).path("compositeResponse").forEach(s -> byRef.put(s.path("referenceId").asText(), s));
-        Map<String, JsonNode> out = new LinkedHashMap<>();
-        for (String object : OBJECTS) {
-            JsonNode sub = byRef.get(object.replace("_", ""));
-            if (sub == null) {
-                throw new RetriableSyncException("MISSING_SUBRESPONSE", "Salesforce returned no describe of " + object, null);
-            }
-            int status = sub.path("httpStatusCode").asInt();
-            if (status == 404) {
-                out.put(object, null);
-            } else if (status != 200) {
-                throw SalesforceErrorClassifier.classify(status, sub.path("body").toString()).toException();
-            } else {
-                out.put(object, sub.path("body"));
-            }
-        }
-        return out;
+        return SalesforceDescribes.read(client, needs.otherFlows() ? OBJECTS : WRITTEN).asMap();
     }
 
     /** The problems in these describes (null for an object the org lacks), one line each. */
     static List<String> problems(Map<String, JsonNode> describes, FieldMapping mapping) {
-        return problems(describes, mapping, false);
+        return problems(describes, mapping, Needs.FLOW_1);
     }
 
     /** @param tasks whether key-moment Tasks are written, which needs the event id field on Task */
     static List<String> problems(Map<String, JsonNode> describes, FieldMapping mapping, boolean tasks) {
+        return problems(describes, mapping, new Needs(tasks, false, false));
+    }
+
+    static List<String> problems(Map<String, JsonNode> describes, FieldMapping mapping, Needs needs) {
         List<String> problems = new ArrayList<>();
-        for (String object : OBJECTS) {
-            if (object.equals("Task") && !tasks) {
+        for (String object : needs.otherFlows() ? OBJECTS : WRITTEN) {
+            boolean task = object.equals("Task");
+            // Tasks: key moments (Flow 1) or the SLA watch's escalations
+            if (task && !needs.keyMomentTasks() && !needs.otherFlows()) {
                 continue;
             }
             JsonNode describe = describes.get(object);
             if (describe == null) {
-                problems.add(object + " does not exist");
+                problems.add(object + " does not exist or the integration user cannot read it");
                 continue;
             }
             Map<String, JsonNode> fields = new HashMap<>();
             describe.path("fields").forEach(f -> fields.put(f.path("name").asText().toLowerCase(Locale.ROOT), f));
             boolean activity = object.equals(SalesforceNames.MARKETING_ACTIVITY);
+            boolean lead = object.equals("Lead");
             // summaries are updates by Id; activities are upserts, which both create and update; Tasks are created
-            List<String> written = activity ? SalesforceActivityRecord.FIELDS
-                    : object.equals("Task") ? List.of(SalesforceNames.EVENT_ID) : mapping.written(object);
-            boolean created = activity || object.equals("Task");
-            for (String name : written) {
+            List<String> updated = activity ? SalesforceActivityRecord.FIELDS : READ.contains(object) || task ? List.of()
+                    : mapping.written(object);
+            List<String> created = activity ? SalesforceActivityRecord.FIELDS : task ? TASK_FIELDS
+                    : lead && needs.createLeads() ? LEAD_CREATE_FIELDS : List.of();
+            List<String> read = lead && needs.otherFlows() ? LEAD_READ_FIELDS : List.of();
+            List<String> objectMissing = new ArrayList<>();
+            if (!created.isEmpty() && !describe.path("createable").asBoolean()) {
+                objectMissing.add("createable");
+            }
+            if (!updated.isEmpty() && !describe.path("updateable").asBoolean()) {
+                objectMissing.add("updateable");
+            }
+            if (!objectMissing.isEmpty()) {
+                problems.add(object + " (object) is not " + String.join(" or ", objectMissing) + " " + FOR_USER);
+            }
+            java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(created);
+            names.addAll(updated);
+            names.addAll(read);
+            for (String name : names) {
                 JsonNode field = fields.get(name.toLowerCase(Locale.ROOT));
                 String at = object + "." + name;
                 if (field == null) {
-                    problems.add(at + " does not exist");
+                    // describe leaves out a field the user has no field permission for, exactly like a missing one
+                    problems.add(at + " does not exist or is not visible " + FOR_USER);
                     continue;
                 }
                 List<String> missing = new ArrayList<>();
-                if (created && !field.path("createable").asBoolean()) {
+                if (created.contains(name) && !field.path("createable").asBoolean()) {
                     missing.add("createable");
                 }
-                if (!object.equals("Task") && !field.path("updateable").asBoolean()) {
+                if (updated.contains(name) && !field.path("updateable").asBoolean()) {
                     missing.add("updateable");
                 }
                 if (!missing.isEmpty()) {
-                    problems.add(at + " is not " + String.join(" or ", missing) + " " + READ_ONLY);
+                    problems.add(at + " is not " + String.join(" or ", missing) + " " + FOR_USER);
                 }
                 if (activity && name.equals(SalesforceNames.EVENT_ID) && !field.path("externalId").asBoolean()) {
                     problems.add(at + " is not an External ID, so activities cannot be upserted by it");
@@ -156,7 +182,7 @@ public class SalesforceSchemaCheck {
 
     /** What an admin does about these problems. */
     public static String fix(List<String> problems) {
-        boolean access = problems.stream().anyMatch(p -> p.endsWith(READ_ONLY));
+        boolean access = problems.stream().anyMatch(p -> p.contains(FOR_USER));
         return DEPLOY_HINT + (access ? " and " + PERMISSION_HINT : "");
     }
 }

@@ -1,6 +1,13 @@
 package io.closedloop.sandbox;
 
 import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.config.DispositionProposal;
+import io.closedloop.config.DispositionRules;
+import io.closedloop.core.OrgProfile;
+import io.closedloop.sandbox.salesforce.SalesforceOrgProfile;
+import io.closedloop.sandbox.salesforce.StandardObjects;
+import java.util.List;
+import java.util.Set;
 import io.closedloop.config.SettingsLoader;
 import io.closedloop.runtime.ClosedloopRuntime;
 import io.closedloop.sandbox.hubspot.HubSpotEmulator;
@@ -32,10 +39,22 @@ import org.slf4j.LoggerFactory;
 public final class Sandbox implements AutoCloseable {
     /** What the sandbox runs with. Ports of 0 pick free ones. */
     public record Options(WorldConfig world, double eventsPerSecond, int httpPort, int hubspotPort, int salesforcePort,
-                          Path dataDir, Duration pollInterval, SalesTeamSimulator.Config salesTeam, boolean keepState) {
+                          Path dataDir, Duration pollInterval, SalesTeamSimulator.Config salesTeam, boolean keepState,
+                          SalesforceOrgProfile orgProfile) {
+        public Options(WorldConfig world, double eventsPerSecond, int httpPort, int hubspotPort, int salesforcePort,
+                       Path dataDir, Duration pollInterval, SalesTeamSimulator.Config salesTeam, boolean keepState) {
+            this(world, eventsPerSecond, httpPort, hubspotPort, salesforcePort, dataDir, pollInterval, salesTeam, keepState,
+                    SalesforceOrgProfile.CLASSIC);
+        }
+
         public static Options defaults() {
             return new Options(WorldConfig.defaults(), 20, 8080, 0, 0, Path.of("data", "sandbox"), Duration.ofSeconds(5),
                     SalesTeamSimulator.Config.defaults(), false);
+        }
+
+        public Options withOrgProfile(SalesforceOrgProfile profile) {
+            return new Options(world, eventsPerSecond, httpPort, hubspotPort, salesforcePort, dataDir, pollInterval, salesTeam,
+                    keepState, profile);
         }
     }
 
@@ -66,6 +85,7 @@ public final class Sandbox implements AutoCloseable {
                 .withSeed(options.world().seed())).start(options.salesforcePort());
         hubspot = new HubSpotEmulator(HubSpotEmulator.Config.defaults().withClock(clock)
                 .withSeed(options.world().seed())).start(options.hubspotPort());
+        salesforce.org().useProfile(options.orgProfile());
         world = WorldSeeder.seed(options.world(), salesforce.org(), hubspot.portal(), clock);
         engagement = new EngagementGenerator(world, hubspot.portal(), options.world().seed());
         salesTeam = new SalesTeamSimulator(salesforce.org(), clock, options.world().seed(), options.salesTeam());
@@ -102,11 +122,29 @@ public final class Sandbox implements AutoCloseable {
         env.put("CLOSEDLOOP_POLL_INTERVAL", options.pollInterval().toMillis() + "ms");
         env.put("CLOSEDLOOP_KEY_MOMENTS", "form-submission,became-mql,page-visit");
         env.put("HUBSPOT_LIST_IDS", String.join(",", world.lists().stream().map(World.MarketingList::id).toList()));
+        if (options.orgProfile() != SalesforceOrgProfile.CLASSIC) {
+            // the shipped mapping names the classic statuses: the daemon gets the mapping init proposes for this org
+            env.put("CLOSEDLOOP_DISPOSITION_FILE", proposedMapping().toString());
+        }
         String logFormat = System.getenv("LOG_FORMAT");
         if (logFormat != null) {
             env.put("LOG_FORMAT", logFormat);
         }
         return SettingsLoader.loadEnvironmentOnly(env);
+    }
+
+    /** What {@code closedloop init} proposes for the emulated org, written into the data directory. */
+    private Path proposedMapping() {
+        SalesforceOrgProfile p = options.orgProfile();
+        OrgProfile org = new OrgProfile(p.leadStatuses(), p.newStatus(), "Rejection_Reason__c", true, p.reasons(),
+                "Rejection_Detail__c", true, List.of(StandardObjects.STAGES), Set.of());
+        Path file = options.dataDir().toAbsolutePath().resolve("dispositions.properties");
+        try {
+            Files.writeString(file, DispositionProposal.propose(org, null, DispositionRules.defaults()).text());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file;
     }
 
     private void prepareDataDir() throws IOException {

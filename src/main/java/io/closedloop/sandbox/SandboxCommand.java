@@ -54,8 +54,25 @@ public class SandboxCommand implements Callable<Integer> {
             converter = DurationConverter.class)
     Duration duration;
 
+    @Option(names = "--org-profile", defaultValue = "classic", converter = OrgProfileConverter.class,
+            description = "How the emulated Salesforce org is configured: classic (Open - Not Contacted, Working - Contacted, "
+                    + "Closed - Converted, Closed - Not Converted) or modern (New, Working, Nurturing, Qualified, Unqualified; "
+                    + "reasons No Budget, Not a Fit, Competitor, Unresponsive). Default: ${DEFAULT-VALUE}.")
+    io.closedloop.sandbox.salesforce.SalesforceOrgProfile orgProfile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    static class OrgProfileConverter implements CommandLine.ITypeConverter<io.closedloop.sandbox.salesforce.SalesforceOrgProfile> {
+        @Override
+        public io.closedloop.sandbox.salesforce.SalesforceOrgProfile convert(String value) {
+            try {
+                return io.closedloop.sandbox.salesforce.SalesforceOrgProfile.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected classic or modern, got '" + value + "'");
+            }
+        }
+    }
 
     static class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
@@ -74,7 +91,7 @@ public class SandboxCommand implements Callable<Integer> {
         quietLogs();
         Sandbox.Options options = new Sandbox.Options(WorldConfig.defaults().withSeed(seed).withCompanies(companies), rate,
                 httpPort, hubspotPort, salesforcePort, dataDir, pollInterval,
-                io.closedloop.sandbox.world.SalesTeamSimulator.Config.defaults(), keepState);
+                io.closedloop.sandbox.world.SalesTeamSimulator.Config.defaults(), keepState).withOrgProfile(orgProfile);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -135,6 +152,7 @@ public class SandboxCommand implements Callable<Integer> {
                 world.forms().size());
         out.println("  HubSpot    emulator: " + sandbox.hubspot().baseUrl());
         out.println("  Salesforce emulator: " + sandbox.salesforce().baseUrl());
+        out.println("  status:     http://localhost:" + sandbox.httpPort() + "/");
         out.println("  health:     http://localhost:" + sandbox.httpPort() + "/observe/health");
         out.println("  metrics:    http://localhost:" + sandbox.httpPort() + "/observe/metrics");
         out.println("Press Ctrl-C to stop.");

@@ -36,6 +36,18 @@ public final class CursorStore {
         });
     }
 
+    /** A stored cursor and when it last moved. */
+    public record Stored(String source, String value, java.time.Instant updatedAt) {
+    }
+
+    /** Every source's cursor, by source. */
+    public java.util.Map<String, Stored> all() {
+        java.util.Map<String, Stored> out = new java.util.TreeMap<>();
+        jdbc.query("SELECT source, cursor_value, updated_at FROM source_cursor", rs -> new Stored(rs.getString("source"),
+                rs.getString("cursor_value"), Jdbc.instant(rs, "updated_at"))).forEach(c -> out.put(c.source(), c));
+        return out;
+    }
+
     /** Only the leader of the current term moves a cursor: one that lost the lead never moves it back behind the new leader's. */
     public void put(String source, String value) {
         fence.get().verify("moving the cursor of " + source);

@@ -88,6 +88,20 @@ public final class SlaClocks {
                 SlaClocks::map, Status.RUNNING, now);
     }
 
+    /** What the status page and the metrics show: clocks open, open and due before {@code dueBy}, breaches since. */
+    public record Counts(long open, long dueSoon, long breachedSince, long breachedEver) {
+    }
+
+    public Counts counts(Instant dueBy, Instant breachedFrom) {
+        return jdbc.queryOne("SELECT "
+                        + "COALESCE(SUM(CASE WHEN stopped_at IS NULL THEN 1 ELSE 0 END), 0) AS open_clocks, "
+                        + "COALESCE(SUM(CASE WHEN stopped_at IS NULL AND status = ? AND due_at <= ? THEN 1 ELSE 0 END), 0) AS due_soon, "
+                        + "COALESCE(SUM(CASE WHEN status = ? AND breach_notified_at >= ? THEN 1 ELSE 0 END), 0) AS breached_since, "
+                        + "COALESCE(SUM(CASE WHEN status = ? THEN 1 ELSE 0 END), 0) AS breached_ever FROM sla_clock",
+                rs -> new Counts(rs.getLong("open_clocks"), rs.getLong("due_soon"), rs.getLong("breached_since"), rs.getLong("breached_ever")),
+                Status.RUNNING, dueBy, Status.BREACHED, breachedFrom, Status.BREACHED).orElse(new Counts(0, 0, 0, 0));
+    }
+
     public boolean markBreached(String hubspotContactId, Instant notifiedAt) {
         return jdbc.update("UPDATE sla_clock SET status = ?, breach_notified_at = ? WHERE hubspot_contact_id = ? AND status = ?",
                 Status.BREACHED, notifiedAt, hubspotContactId, Status.RUNNING) > 0;

@@ -31,6 +31,13 @@ public final class StateStore implements AutoCloseable {
     private final ApiBudgetStore apiBudgets;
     private final Jdbc jdbc;
     private volatile Leadership fence = Leadership.SINGLE_NODE;
+    /** Readiness probes run here, so a pool waiting for a dead database holds no caller longer than its timeout. */
+    private static final java.util.concurrent.ExecutorService PROBES = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "closedloop-store-probe");
+        t.setDaemon(true);
+        return t;
+    });
+    private java.util.concurrent.CompletableFuture<String> pending;
 
     private StateStore(HikariDataSource dataSource, Dialect dialect, Clock clock) {
         this.dataSource = dataSource;
@@ -131,6 +138,41 @@ public final class StateStore implements AutoCloseable {
     /** Set once by the runtime when replicas elect a leader. */
     public void fenceWith(Leadership leadership) {
         this.fence = leadership;
+    }
+
+    /**
+     * A cheap round trip to the database, for readiness: empty when it answered within {@code timeout}, else why not
+     * (one line naming no value). A probe still waiting for the pool is joined, not repeated.
+     */
+    public java.util.Optional<String> ping(java.time.Duration timeout) {
+        java.util.concurrent.CompletableFuture<String> probe;
+        synchronized (this) {
+            if (pending == null || pending.isDone()) {
+                pending = java.util.concurrent.CompletableFuture.supplyAsync(this::probe, PROBES);
+            }
+            probe = pending;
+        }
+        try {
+            return java.util.Optional.ofNullable(probe.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        } catch (java.util.concurrent.TimeoutException e) {
+            return java.util.Optional.of("no answer within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.of("interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            return java.util.Optional.of(String.valueOf(e.getCause()));
+        }
+    }
+
+    private String probe() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2) ? null : "the connection is not valid";
+        } catch (SQLException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("").strip();
+            return "SQLState " + e.getSQLState() + ": " + message;
+        } catch (RuntimeException e) {
+            return e.getClass().getSimpleName();
+        }
     }
 
     public DataSource dataSource() {

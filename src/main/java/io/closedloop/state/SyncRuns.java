@@ -64,6 +64,11 @@ public final class SyncRuns {
                 SyncRuns::map, routeId);
     }
 
+    /** The latest runs of every route, newest first. */
+    public List<SyncRun> recent(int limit) {
+        return jdbc.query("SELECT * FROM sync_run ORDER BY id DESC LIMIT " + Math.max(1, limit), SyncRuns::map);
+    }
+
     /** Sums over every run of every route: what the daemon has moved since the store was created. */
     public Counts totals() {
         return jdbc.queryOne("SELECT COALESCE(SUM(records_read), 0) AS r, COALESCE(SUM(records_written), 0) AS w, "
@@ -71,6 +76,32 @@ public final class SyncRuns {
                         + "COALESCE(SUM(salesforce_api_calls), 0) AS s FROM sync_run",
                 rs -> new Counts(rs.getInt("r"), rs.getInt("w"), rs.getInt("p"), rs.getInt("h"), rs.getInt("s")))
                 .orElse(Counts.NONE);
+    }
+
+    /** One route's standing: its last finished run and when it last succeeded (null when never). */
+    public record Latest(String routeId, SyncRun lastFinished, Instant lastSuccess) {
+    }
+
+    /** The last finished run and the last success of every route that has run, by route id. */
+    public java.util.Map<String, Latest> latest() {
+        java.util.Map<String, Instant> success = new java.util.HashMap<>();
+        jdbc.query("SELECT route_id, MAX(finished_at) AS at FROM sync_run WHERE status = ? GROUP BY route_id",
+                rs -> success.put(rs.getString("route_id"), Jdbc.instant(rs, "at")), Status.SUCCEEDED);
+        java.util.Map<String, Latest> out = new java.util.TreeMap<>();
+        jdbc.query("SELECT * FROM sync_run WHERE id IN (SELECT MAX(id) FROM sync_run WHERE finished_at IS NOT NULL GROUP BY route_id)",
+                SyncRuns::map).forEach(r -> out.put(r.routeId(), new Latest(r.routeId(), r, success.get(r.routeId()))));
+        return out;
+    }
+
+    /** What each route moved in runs started since {@code from} (the status page's last 24 hours), by route id. */
+    public java.util.Map<String, Counts> totalsSince(Instant from) {
+        java.util.Map<String, Counts> out = new java.util.TreeMap<>();
+        jdbc.query("SELECT route_id, COALESCE(SUM(records_read), 0) AS r, COALESCE(SUM(records_written), 0) AS w, "
+                        + "COALESCE(SUM(records_parked), 0) AS p, COALESCE(SUM(hubspot_api_calls), 0) AS h, "
+                        + "COALESCE(SUM(salesforce_api_calls), 0) AS s FROM sync_run WHERE started_at >= ? GROUP BY route_id",
+                rs -> out.put(rs.getString("route_id"), new Counts(rs.getInt("r"), rs.getInt("w"), rs.getInt("p"), rs.getInt("h"),
+                        rs.getInt("s"))), from);
+        return out;
     }
 
     private static SyncRun map(ResultSet rs) throws SQLException {

@@ -68,6 +68,22 @@ class CliErrorsTest {
     }
 
     @Test
+    void runExits2NamingTheHttpPortWhenTheOpsPortIsTaken(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Map<String, String> env = validEnv();
+        env.put("CLOSEDLOOP_DB_URL", "jdbc:h2:file:" + dir.resolve("state"));
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            env.put("CLOSEDLOOP_HTTP_PORT", Integer.toString(taken.getLocalPort()));
+            ConfigOption.environment = env;
+            int exit = execute("run");
+            assertThat(exit).as(err.toString()).isEqualTo(2);
+            assertThat(err.toString().strip()).startsWith("CLOSEDLOOP_HTTP_PORT: cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    .doesNotContain("\tat ");
+        }
+        // nothing started: the state store was not even created
+        assertThat(dir.resolve("state.mv.db")).doesNotExist();
+    }
+
+    @Test
     void aDurationAgoLongerThanTheClockReachesMeansFromTheStart() {
         assertThat(new ParkedSelectionOptions.WhenConverter().convert("99999999999999d")).isEqualTo(java.time.Instant.EPOCH);
         assertThat(new ParkedSelectionOptions.WhenConverter().convert("2h")).isBefore(java.time.Instant.now());

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.closedloop.sandbox.salesforce.SalesforceAccess;
 import io.closedloop.sandbox.salesforce.SalesforceEmulator;
 import io.closedloop.state.ParkedRecords;
 import io.closedloop.state.StateStore;
@@ -287,7 +288,7 @@ class CliIT {
             Result r = run(emulatedSalesforceEnv(salesforce), "validate");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).contains("ok: configuration", "ok: Salesforce login succeeded", "ok: HubSpot accepted the access token",
-                    "ok: Salesforce schema has every field Closedloop writes");
+                    "ok: Salesforce schema has every object and field Closedloop writes or reads, with the access it needs");
             // the schema check is one Composite request of five describes
             assertThat(salesforce.journal().count("salesforce.composite")).isEqualTo(1);
             assertThat(r.out() + r.err()).doesNotContain(SalesforceEmulator.Config.defaults().clientSecret());
@@ -301,9 +302,28 @@ class CliIT {
             salesforce.org().replacePicklistValues("Marketing_Activity__c", "Source__c", "HubSpot Email", "HubSpot Form", "HubSpot CRM");
             Result r = run(emulatedSalesforceEnv(salesforce), "validate");
             assertThat(r.exit()).isEqualTo(2);
-            assertThat(r.err().lines().map(String::trim)).contains("Salesforce schema: Contact.MQL_At__c does not exist",
+            assertThat(r.err().lines().map(String::trim)).contains(
+                    "Salesforce schema: Contact.MQL_At__c does not exist or is not visible for the integration user",
                     "Salesforce schema: Marketing_Activity__c.Source__c restricted picklist lacks 'HubSpot List'");
             assertThat(r.out()).contains("ok: Salesforce login succeeded", "fix: deploy the salesforce directory (sf project deploy start)");
+        }
+    }
+
+    @Test
+    void validateExits2NamingTheFieldWhosePermissionWasRemovedFromThePermissionSet() throws Exception {
+        try (SalesforceEmulator salesforce = new SalesforceEmulator(SalesforceEmulator.Config.defaults()).start(0)) {
+            salesforce.org().permissionSet(SalesforceAccess.packagedWithout("Marketing_Activity__c.Details__c"));
+            Result removed = run(emulatedSalesforceEnv(salesforce), "validate");
+            assertThat(removed.exit()).isEqualTo(2);
+            assertThat(removed.err().lines().map(String::trim)).containsExactly("Not ready (1 problem):",
+                    "Salesforce schema: Marketing_Activity__c.Details__c does not exist or is not visible for the integration user");
+            assertThat(removed.out()).contains("fix: deploy the salesforce directory (sf project deploy start) and assign the"
+                    + " Closedloop_Integration permission set to the integration user");
+            salesforce.org().permissionSet(SalesforceAccess.packagedReadOnly("Lead.Marketing_Summary__c"));
+            Result readOnly = run(emulatedSalesforceEnv(salesforce), "validate");
+            assertThat(readOnly.exit()).isEqualTo(2);
+            assertThat(readOnly.err().lines().map(String::trim))
+                    .contains("Salesforce schema: Lead.Marketing_Summary__c is not updateable for the integration user");
         }
     }
 

@@ -82,6 +82,37 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void theOpsServerListensOnLoopbackWithNoTokenByDefault() throws Exception {
+        ClosedloopSettings s = load(valid());
+        assertThat(s.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(s.opsTokenSet()).isFalse();
+    }
+
+    @Test
+    void theOpsTokenIsReadFromItsFileVariantAndMaskedAsASecret() throws Exception {
+        Path token = Files.writeString(dir.resolve("ops-token"), "ops-9f8e7d6c5b4a39281706\n");
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_OPS_TOKEN_FILE", token.toString());
+        env.put("CLOSEDLOOP_HTTP_HOST", "0.0.0.0");
+        ClosedloopSettings s = load(env);
+        assertThat(s.opsToken().reveal()).isEqualTo("ops-9f8e7d6c5b4a39281706");
+        assertThat(s.secretValues()).contains("ops-9f8e7d6c5b4a39281706");
+        assertThat(s.toString()).doesNotContain("ops-9f8e7d6c5b4a39281706");
+        assertThat(s.httpHost()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void aShortOpsTokenAndAHostThatIsAUrlAreNamedWithoutTheTokenValue() {
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_OPS_TOKEN", "short-9f8e");
+        env.put("CLOSEDLOOP_HTTP_HOST", "http://0.0.0.0:8080");
+        List<String> problems = problems(noConfig(), env);
+        assertThat(problems).extracting(p -> p.substring(0, p.indexOf(':'))).containsExactlyInAnyOrder(
+                "CLOSEDLOOP_OPS_TOKEN", "CLOSEDLOOP_HTTP_HOST");
+        assertThat(String.join("\n", problems)).doesNotContain("short-9f8e").contains("at least 16");
+    }
+
+    @Test
     void everyMalformedSettingIsReportedAtOnce() {
         Map<String, String> env = valid();
         env.put("CLOSEDLOOP_HTTP_PORT", "70000");

@@ -56,7 +56,8 @@ class DeployFilesTest {
         assertThat(closedloop).doesNotContainKey("container_name");
         List<String> ports = (List<String>) closedloop.get("ports");
         // a host port range: each of `--scale closedloop=N` replicas binds one of its own
-        assertThat(ports).singleElement().asString().matches("\\$\\{[A-Z_]+:-\\d+}-\\$\\{[A-Z_]+:-\\d+}:8080");
+        assertThat(ports).singleElement().asString()
+                .matches("\\$\\{[A-Z_]+:-[0-9.]+}:\\$\\{[A-Z_]+:-\\d+}-\\$\\{[A-Z_]+:-\\d+}:\\$\\{CLOSEDLOOP_HTTP_PORT:-8080}");
         assertThat(map(closedloop, "environment").get("CLOSEDLOOP_DB_URL").toString()).startsWith("jdbc:postgresql:");
     }
 }

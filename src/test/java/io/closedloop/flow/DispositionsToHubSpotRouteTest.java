@@ -127,6 +127,8 @@ class DispositionsToHubSpotRouteTest {
         assertThat(writes).isLessThanOrEqualTo((long) Math.floor(1.2 * (Math.ceil(updates / 100.0) + noteBatches)));
     }
 
+    private static final String OPS_TOKEN = "ops-token-for-attribution-0123";
+
     private long writes() {
         return emulators.hubspot.journal().count("hubspot.contacts.batch.update") + emulators.hubspot.journal().count("hubspot.notes.batch.create")
                 + emulators.hubspot.journal().count("hubspot.notes.create");
@@ -137,7 +139,9 @@ class DispositionsToHubSpotRouteTest {
         World.Person lead = leads(1).get(0);
         emulators.hubspot.portal().addEmailEvent(new io.closedloop.sandbox.hubspot.EmailEvent("w-1", clock.millis() - 60_000, "CLICK",
                 lead.email(), world.campaigns().get(0).id(), Map.of()));
-        var runtime = emulators.startDaemon();
+        Map<String, String> env = emulators.env();
+        env.put("CLOSEDLOOP_OPS_TOKEN", OPS_TOKEN);
+        var runtime = emulators.startDaemon(env, Map.of());
         emulators.poll("hubspot-email-events");
         emulators.poll(SOURCE);
 
@@ -166,7 +170,8 @@ class DispositionsToHubSpotRouteTest {
 
         // the ops API shows the totals per model
         var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://localhost:" + runtime.settings().httpPort() + "/observe/attribution")).build(),
+                java.net.URI.create("http://localhost:" + runtime.settings().httpPort() + "/observe/attribution"))
+                        .header("Authorization", "Bearer " + OPS_TOKEN).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());

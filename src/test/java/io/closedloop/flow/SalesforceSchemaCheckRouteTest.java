@@ -97,8 +97,9 @@ class SalesforceSchemaCheckRouteTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> health(runtime).statusCode() == 503);
         assertThat(health(runtime).body()).startsWith("{\"status\":\"DOWN\"");
         assertThat(flowsMessage(runtime))
-                .endsWith(" stopped: Salesforce schema: Lead.MQL_At__c does not exist;"
-                        + " deploy the salesforce directory (sf project deploy start)");
+                .endsWith(" stopped: Salesforce schema: Lead.MQL_At__c does not exist or is not visible for the integration user;"
+                        + " deploy the salesforce directory (sf project deploy start) and assign the Closedloop_Integration"
+                        + " permission set to the integration user");
         await().atMost(Duration.ofSeconds(20)).until(() -> FLOW_1.stream()
                 .allMatch(id -> runtime.camelContext().getRouteController().getRouteStatus(id) == ServiceStatus.Stopped));
         assertThat(runtime.flowHealth().stoppedFlows()).containsOnlyKeys(FLOW_1);

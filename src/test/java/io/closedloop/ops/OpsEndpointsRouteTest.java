@@ -132,6 +132,39 @@ class OpsEndpointsRouteTest {
         parked.park("hubspot-email-events", "email:2", "{}", "no Lead yet", ErrorKind.SKIPPABLE, ParkedRecords.UNMATCHED);
         parked.park("hubspot-form-submissions", "form:1", "{}", "bad picklist", ErrorKind.SKIPPABLE, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST");
         String body = get("/observe/metrics").body();
-        assertThat(body).contains("closedloop_parked_records{state=\"waiting\"} 2.0", "closedloop_parked_records{state=\"failed\"} 1.0");
+        assertThat(body).contains(
+                "closedloop_parked_records{flow=\"hubspot-email-events\",reason=\"UNMATCHED\",state=\"waiting\"} 2.0",
+                "closedloop_parked_records{flow=\"hubspot-form-submissions\",reason=\"INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST\",state=\"failed\"} 1.0");
+        // read from the store at each scrape: a record resolved since the last scrape is gone at the next
+        parked.markResolved(parked.find("hubspot-form-submissions", "form:1").orElseThrow().id());
+        assertThat(get("/observe/metrics").body()).doesNotContain("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST")
+                .contains("closedloop_parked_records{flow=\"hubspot-form-submissions\",reason=\"none\",state=\"failed\"} 0.0");
+    }
+
+    @Test
+    void everyMetricWorthAlertingOnIsThereFromTheFirstScrape() throws Exception {
+        String body = get("/observe/metrics").body();
+        for (String flow : java.util.List.of("hubspot-email-events", "hubspot-form-submissions", "hubspot-contact-changes",
+                "hubspot-list-memberships", "salesforce-dispositions")) {
+            assertThat(body).contains("closedloop_last_success_timestamp_seconds{flow=\"" + flow + "\"} 0.0",
+                    "closedloop_cursor_lag_seconds{flow=\"" + flow + "\"} 0.0", "closedloop_run_duration_seconds{flow=\"" + flow + "\"} 0.0",
+                    "closedloop_parked_records{flow=\"" + flow + "\",reason=\"none\",state=\"failed\"} 0.0");
+        }
+        assertThat(body).contains("closedloop_sla_open 0.0", "closedloop_sla_breached_total 0.0", "closedloop_state_store_up 1.0",
+                "closedloop_flow_stopped{flow=\"sla-watch\"} 0.0", "closedloop_poll_interval_seconds 1.0",
+                "closedloop_api_budget_used_ratio{api=\"hubspot\"}", "closedloop_api_budget_remaining{api=\"salesforce\"}");
+    }
+
+    @Test
+    void aSuccessfulRunSetsLastSuccessAndDurationFromTheStore() throws Exception {
+        var runs = runtime.store().runs();
+        long id = runs.start("hubspot-email-events");
+        runs.finish(id, io.closedloop.state.SyncRuns.Status.SUCCEEDED, io.closedloop.state.SyncRuns.Counts.NONE, null);
+        var finished = runs.recent("hubspot-email-events", 1).get(0).finishedAt();
+        String body = get("/observe/metrics").body();
+        String line = body.lines().filter(l -> l.startsWith("closedloop_last_success_timestamp_seconds{flow=\"hubspot-email-events\"}"))
+                .findFirst().orElseThrow();
+        assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).isCloseTo(finished.toEpochMilli() / 1000.0,
+                org.assertj.core.data.Offset.offset(0.01));
     }
 }

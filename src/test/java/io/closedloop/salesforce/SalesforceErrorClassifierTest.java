@@ -50,6 +50,16 @@ class SalesforceErrorClassifierTest {
     }
 
     @Test
+    void aFieldWithoutEditPermissionParksWithAReasonNamingTheFieldAndThePermissionSet() {
+        // observed body (verbb/formie#1981)
+        var refused = SalesforceErrorClassifier.classify(400, "[{\"message\":\"Unable to create/update fields: IsClosedOnCreate. Please"
+                + " check the security settings of this field and verify that it is read/write for your profile or permission set.\","
+                + "\"errorCode\":\"INVALID_FIELD_FOR_INSERT_UPDATE\",\"fields\":[\"IsClosedOnCreate\"]}]");
+        assertThat(refused.kind()).isEqualTo(ErrorKind.SKIPPABLE);
+        assertThat(refused.message()).contains("INVALID_FIELD_FOR_INSERT_UPDATE", "IsClosedOnCreate", "permission set");
+    }
+
+    @Test
     void topLevelErrorArraysAreClassifiedByTheirFirstCode() {
         // §6.3 shape: [{"message": ..., "errorCode": ...}]
         var limit = SalesforceErrorClassifier.classify(403, "[{\"message\":\"TotalRequests Limit exceeded.\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]");

@@ -17,11 +17,13 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
- * The page layouts in salesforce/force-app and the object metadata next to them cannot drift: every custom field a
- * layout shows exists, the Marketing section shows every summary field, and the related lists name real lookups.
+ * The sample page layouts in salesforce/optional/layouts and the object metadata in salesforce/force-app cannot drift:
+ * every custom field a layout shows exists, the Marketing section shows every summary field, and the related lists
+ * name real lookups.
  */
 class SalesforceLayoutMetadataTest {
     private static final Path SOURCE = Path.of("salesforce", "force-app", "main", "default");
+    private static final Path LAYOUTS = Path.of("salesforce", "optional", "layouts", "main", "default", "layouts");
     private static final String SECTION = "Marketing (Closedloop)";
     private static final String ACTIVITY = "Marketing_Activity__c";
 
@@ -86,7 +88,7 @@ class SalesforceLayoutMetadataTest {
     }
 
     private static Element layout(String object) throws Exception {
-        Path file = SOURCE.resolve("layouts").resolve(object + "-" + object + " Layout.layout-meta.xml");
+        Path file = LAYOUTS.resolve(object + "-" + object + " Layout.layout-meta.xml");
         assertThat(file).exists();
         Element root = parse(file);
         assertThat(root.getLocalName()).isEqualTo("Layout");

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.closedloop.config.ClosedloopSettings;
 import io.closedloop.config.FieldMapping;
 import io.closedloop.sandbox.http.Fault;
+import io.closedloop.sandbox.salesforce.SalesforceAccess;
 import io.closedloop.sandbox.salesforce.SalesforceEmulator;
 import io.closedloop.core.ActivityType;
 import io.closedloop.core.EngagementEvent;
@@ -84,9 +85,10 @@ class SalesforceSchemaCheckTest {
     void aMissingMappedFieldIsReportedByObjectAndField() {
         emulator.org().removeField("Lead", "MQL_At__c");
         List<String> problems = check(FieldMapping.defaults());
-        assertThat(problems).containsExactly("Lead.MQL_At__c does not exist");
-        assertThat(SalesforceSchemaCheck.summary(problems))
-                .isEqualTo("Salesforce schema: Lead.MQL_At__c does not exist; deploy the salesforce directory (sf project deploy start)");
+        assertThat(problems).containsExactly("Lead.MQL_At__c does not exist or is not visible for the integration user");
+        assertThat(SalesforceSchemaCheck.summary(problems)).isEqualTo("Salesforce schema: Lead.MQL_At__c does not exist or is not visible"
+                + " for the integration user; deploy the salesforce directory (sf project deploy start) and assign the"
+                + " Closedloop_Integration permission set to the integration user");
     }
 
     @Test
@@ -94,7 +96,7 @@ class SalesforceSchemaCheckTest {
         emulator.org().removeField("Task", "Closedloop_Event_Id__c");
         assertThat(check(FieldMapping.defaults())).isEmpty();
         assertThat(new SalesforceSchemaCheck(client, FieldMapping.defaults(), true).problems())
-                .containsExactly("Task.Closedloop_Event_Id__c does not exist");
+                .containsExactly("Task.Closedloop_Event_Id__c does not exist or is not visible for the integration user");
     }
 
     @Test
@@ -102,7 +104,8 @@ class SalesforceSchemaCheckTest {
         emulator.org().removeField("Contact", "Marketing_Engagement_Score__c");
         Path file = Files.writeString(dir.resolve("fields.properties"), "Contact.Marketing_Engagement_Score__c=never\n");
         assertThat(check(FieldMapping.load(file))).isEmpty();
-        assertThat(check(FieldMapping.defaults())).containsExactly("Contact.Marketing_Engagement_Score__c does not exist");
+        assertThat(check(FieldMapping.defaults()))
+                .containsExactly("Contact.Marketing_Engagement_Score__c does not exist or is not visible for the integration user");
     }
 
     @Test
@@ -127,6 +130,64 @@ class SalesforceSchemaCheckTest {
     }
 
     @Test
+    void aFieldPermissionRemovedFromThePermissionSetIsNamedByObjectAndField() {
+        emulator.org().permissionSet(SalesforceAccess.packagedWithout("Marketing_Activity__c.Details__c"));
+        assertThat(check(FieldMapping.defaults()))
+                .containsExactly("Marketing_Activity__c.Details__c does not exist or is not visible for the integration user");
+    }
+
+    @Test
+    void aFieldThePermissionSetMakesReadOnlyIsNotUpdateable() {
+        emulator.org().permissionSet(SalesforceAccess.packagedReadOnly("Lead.Marketing_Summary__c"));
+        assertThat(check(FieldMapping.defaults())).containsExactly("Lead.Marketing_Summary__c is not updateable for the integration user");
+    }
+
+    @Test
+    void objectPermissionsAreCheckedFromTheObjectDescribe() {
+        emulator.org().permissionSet(SalesforceAccess.packagedWithoutObject("Lead"));
+        // without read on Lead the describe answers 404, as for an object the org lacks
+        assertThat(check(FieldMapping.defaults())).containsExactly("Lead does not exist or the integration user cannot read it");
+        Map<String, JsonNode> describes = new LinkedHashMap<>();
+        for (String object : List.of("Lead", "Contact", "Account")) {
+            describes.put(object, describe(FieldMapping.KNOWN.get(object), Map.of()));
+        }
+        describes.put(SalesforceNames.MARKETING_ACTIVITY, describe(SalesforceActivityRecord.FIELDS, Map.of()));
+        List<String> leadFields = new java.util.ArrayList<>(FieldMapping.KNOWN.get("Lead"));
+        leadFields.addAll(SalesforceSchemaCheck.LEAD_CREATE_FIELDS);
+        describes.put("Lead", ((ObjectNode) describe(leadFields, Map.of())).put("createable", false).put("updateable", true));
+        assertThat(SalesforceSchemaCheck.problems(describes, FieldMapping.defaults(), new SalesforceSchemaCheck.Needs(false, true, false)))
+                .containsExactly("Lead (object) is not createable for the integration user");
+        assertThat(SalesforceSchemaCheck.problems(describes, FieldMapping.defaults(), new SalesforceSchemaCheck.Needs(false, false, false)))
+                .isEmpty();
+    }
+
+    @Test
+    void validateAlsoChecksWhatTheOtherFlowsReadAndTheSlaTasks() {
+        SalesforceSchemaCheck.Needs all = new SalesforceSchemaCheck.Needs(false, true, true);
+        assertThat(new SalesforceSchemaCheck(client, FieldMapping.defaults(), all).problems()).isEmpty();
+        emulator.org().permissionSet(SalesforceAccess.packagedWithoutObject("Opportunity"));
+        emulator.org().removeField("Task", "Closedloop_Event_Id__c");
+        assertThat(new SalesforceSchemaCheck(client, FieldMapping.defaults(), all).problems()).containsExactly(
+                "Task.Closedloop_Event_Id__c does not exist or is not visible for the integration user",
+                "Opportunity does not exist or the integration user cannot read it",
+                // contact roles follow the opportunity
+                "OpportunityContactRole does not exist or the integration user cannot read it");
+        // Flow 1's gate does not stop for what only the other flows need
+        assertThat(check(FieldMapping.defaults())).isEmpty();
+    }
+
+    @Test
+    void theLeadAndTaskFieldsCheckedAreEveryFieldTheWritersSend() {
+        EngagementEvent mql = new EngagementEvent("mql:1", EngagementEvent.Source.CRM, ActivityType.BECAME_MQL,
+                Instant.parse("2024-06-03T09:20:40Z"), "ada@example.com", "101", null, null, null,
+                Map.of("first name", "Ada", "last name", "Lovelace", "company", "Analytical"));
+        assertThat(SalesforceLeadCreator.newLead(mql).keySet()).containsExactlyInAnyOrderElementsOf(SalesforceSchemaCheck.LEAD_CREATE_FIELDS);
+        var contact = new SalesforceIdentityResolver.Target("Contact", "003000000000001AAA", "001000000000001AAA",
+                "005000000000001AAA", null, Map.of());
+        assertThat(SalesforceKeyMomentTasks.fields(mql, contact).keySet()).isSubsetOf(SalesforceSchemaCheck.TASK_FIELDS);
+    }
+
+    @Test
     void aSalesforceThatCannotAnswerIsAnErrorNotAProblemList() {
         emulator.faults().failRate("salesforce.composite", Fault.serverError(503), 1.0);
         assertThatThrownBy(() -> check(FieldMapping.defaults())).isInstanceOf(RetriableSyncException.class);
@@ -139,7 +200,7 @@ class SalesforceSchemaCheckTest {
             describes.put(object, describe(FieldMapping.KNOWN.get(object), Map.of()));
         }
         assertThat(SalesforceSchemaCheck.problems(withActivity(describes, null), FieldMapping.defaults()))
-                .containsExactly("Marketing_Activity__c does not exist");
+                .containsExactly("Marketing_Activity__c does not exist or the integration user cannot read it");
         ObjectNode notExternal = JSON.createObjectNode().put("externalId", false);
         assertThat(SalesforceSchemaCheck.problems(withActivity(describes,
                 describe(SalesforceActivityRecord.FIELDS, Map.of(SalesforceNames.EVENT_ID, notExternal))), FieldMapping.defaults()))
@@ -175,9 +236,9 @@ class SalesforceSchemaCheckTest {
         }
     }
 
-    /** A describe body with these fields, writable and restricted-picklist-complete unless overridden. */
+    /** A describe body of a createable, updateable object with these fields, writable and restricted-picklist-complete unless overridden. */
     private static JsonNode describe(List<String> fields, Map<String, ObjectNode> overrides) {
-        ObjectNode d = JSON.createObjectNode();
+        ObjectNode d = JSON.createObjectNode().put("createable", true).put("updateable", true);
         for (String name : fields) {
             ObjectNode f = d.withArray("fields").addObject().put("name", name).put("createable", true).put("updateable", true)
                     .put("externalId", name.equals(SalesforceNames.EVENT_ID));

@@ -39,4 +39,23 @@ class SandboxRouteTest {
         }
         assertThat(dir.resolve("sandbox").resolve("closedloop.mv.db")).exists();
     }
+
+    @Test
+    void theModernOrgProfileRunsWithTheMappingInitProposesAndItsRejectionsReachHubSpot() throws Exception {
+        Sandbox.Options options = new Sandbox.Options(WorldConfig.defaults().withCompanies(6), 5, TestSettings.freePort(), 0, 0,
+                dir.resolve("modern"), Duration.ofSeconds(1), new SalesTeamSimulator.Config(0, 0, 0, Duration.ofHours(1),
+                Duration.ofHours(2), 0), false).withOrgProfile(io.closedloop.sandbox.salesforce.SalesforceOrgProfile.MODERN);
+        try (Sandbox sandbox = new Sandbox(options).start()) {
+            var org = sandbox.salesforce().org();
+            assertThat(org.query("SELECT Status FROM Lead")).isNotEmpty().allSatisfy(l -> assertThat(l.get("Status")).isEqualTo("New"));
+            assertThat(sandbox.runtime().settings().dispositionRules().byLeadStatus())
+                    .containsEntry("Unqualified", io.closedloop.core.Disposition.REJECTED);
+            var person = sandbox.world().people().stream().filter(p -> p.match() == io.closedloop.sandbox.world.World.Match.LEAD
+                    && p.duplicateSfId() == null).findFirst().orElseThrow();
+            org.update("Lead", person.sfLeadId(), java.util.Map.of("Status", "Unqualified", "Rejection_Reason__c", "Unresponsive",
+                    "Rejection_Detail__c", "Five calls and three emails, no answer"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(sandbox.hubspot().portal().contact(person.hubspotContactId()))
+                    .containsEntry("sales_disposition", "rejected").containsEntry("sales_rejection_reason", "unresponsive"));
+        }
+    }
 }

@@ -85,6 +85,12 @@ public final class Emulators implements AutoCloseable {
         }
     }
 
+    /** Every call either emulator journaled that creates, updates or upserts something, by endpoint name. */
+    public java.util.List<String> writeCalls() {
+        return java.util.stream.Stream.concat(hubspot.journal().calls().stream(), salesforce.journal().calls().stream())
+                .map(io.closedloop.sandbox.http.CallJournal.Call::endpoint).filter(e -> e.matches(".*\\.(create|update|upsert)$")).toList();
+    }
+
     /** The state store of the running daemon. */
     public io.closedloop.state.StateStore startedStore() {
         return runtime.store();

@@ -20,6 +20,8 @@ import io.closedloop.salesforce.SalesforceIdentityResolver;
 import io.closedloop.salesforce.SalesforceSlaClockStarter;
 import io.closedloop.state.StateStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -38,30 +40,33 @@ public final class EngagementFlow implements FlowBinding {
         ClosedloopSettings settings = c.settings();
         StateStore store = c.store();
         HubSpotClient hubspot = c.hubspot();
-        source(c, "hubSpotEmailEventSource",
+        List<PolledSourceRunner> sources = new ArrayList<>();
+        sources.add(source(c, "hubSpotEmailEventSource",
                 new HubSpotEmailEventReader(hubspot, ReaderWindows.emailEvents(settings.initialLookback(),
-                        settings.sweepPeriod(), settings.sweepDepth())));
-        source(c, "hubSpotFormSubmissionSource",
+                        settings.sweepPeriod(), settings.sweepDepth()))));
+        sources.add(source(c, "hubSpotFormSubmissionSource",
                 new HubSpotFormSubmissionReader(hubspot, new HubSpotFormSubmissionReader.Window(
                         settings.initialLookback(), FORM_OVERLAP, settings.sweepPeriod(), settings.sweepDepth()),
-                        new HubSpotFormSelector(hubspot, settings.hubspotFormFullRead())));
-        source(c, "hubSpotContactChangeSource", new HubSpotContactChangeReader(hubspot, store.contactStates(),
+                        new HubSpotFormSelector(hubspot, settings.hubspotFormFullRead()))));
+        sources.add(source(c, "hubSpotContactChangeSource", new HubSpotContactChangeReader(hubspot, store.contactStates(),
                 ReaderWindows.contactChanges(settings.initialLookback()), new HubSpotContactChangeReader.MqlDefinition(
-                        settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())));
-        source(c, "hubSpotListMembershipSource", new HubSpotListMembershipReader(hubspot, store.listMemberships(),
-                settings.hubspotListIds(), settings.initialLookback()));
+                        settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore()))));
+        sources.add(source(c, "hubSpotListMembershipSource", new HubSpotListMembershipReader(hubspot, store.listMemberships(),
+                settings.hubspotListIds(), settings.initialLookback())));
 
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(c.salesforce(), settings.preferContact(),
                 settings.duplicatePolicy(), store.identities(), c.clock(), settings.identityCache());
         String apiVersion = settings.salesforceApiVersion();
+        SalesforceKeyMomentTasks keyMomentTasks = new SalesforceKeyMomentTasks(c.salesforce(), store, settings.keyMoments(), apiVersion);
         SalesforceActivitySink sink = new SalesforceActivitySink(c.salesforce(), store, resolver,
                 new SalesforceLeadCreator(c.salesforce(), c.clock(), apiVersion, settings.createLeadsForUnmatchedMqls(), store.fence()),
                 new SalesforceAccountFinder(c.salesforce(), store.domainAccounts(), c.clock()),
                 new SalesforceActivityWriter(c.salesforce(), apiVersion, RECORD_RETRY_BACKOFF),
-                new SalesforceKeyMomentTasks(c.salesforce(), store, settings.keyMoments(), apiVersion),
+                keyMomentTasks,
                 new SalesforceSummaryWriter(c.salesforce(), store, settings.fieldMapping(), c.clock(), apiVersion), c.clock());
         sink.startingSlaClocks(new SalesforceSlaClockStarter(c.salesforce(), store, settings.dispositionRules()));
         c.bind("salesforceActivitySink", sink);
+        c.bind(EngagementPlanner.BEAN, new EngagementPlanner(sources, c.salesforce(), store, resolver, keyMomentTasks));
 
         SalesforceActivityReplay activityReplay = new SalesforceActivityReplay(c.schemaGate(), sink, store);
         c.bind("salesforceUnmatchedRetry", new SalesforceUnmatchedRetry(store, activityReplay,
@@ -71,7 +76,9 @@ public final class EngagementFlow implements FlowBinding {
                 .register(new SalesforceSummaryReplay(c.schemaGate(), sink, store), FlowId.SALESFORCE_SUMMARY);
     }
 
-    private static void source(FlowContext c, String bean, io.closedloop.core.PolledSource reader) {
-        c.bind(bean, new PolledSourceRunner(c.store(), c.clock(), reader, c.hubspot()::calls));
+    private static PolledSourceRunner source(FlowContext c, String bean, io.closedloop.core.PolledSource reader) {
+        PolledSourceRunner runner = new PolledSourceRunner(c.store(), c.clock(), reader, c.hubspot()::calls);
+        c.bind(bean, runner);
+        return runner;
     }
 }

@@ -92,14 +92,30 @@ public class SalesforceActivitySink {
         return write(flow, events, List.of());
     }
 
-    public WriteOutcome write(String flow, List<EngagementEvent> events, List<ContactProfile> profiles) {
-        long callsBefore = client.calls();
+    /** The events not in the ledger yet (by id, once each), the key moments whose Task is missing, and the ids known. */
+    record Fresh(Map<String, EngagementEvent> unique, List<EngagementEvent> taskPending, Set<String> known) {
+    }
+
+    private Fresh fresh(List<EngagementEvent> events) {
+        return fresh(tasks, store, events);
+    }
+
+    static Fresh fresh(SalesforceKeyMomentTasks tasks, StateStore store, List<EngagementEvent> events) {
         Map<String, EngagementEvent> unique = new LinkedHashMap<>();
         events.forEach(e -> unique.putIfAbsent(e.id(), e));
         // key moments whose Task is missing, including those of events written before
         List<EngagementEvent> taskPending = tasks.pending(List.copyOf(unique.values()));
         Set<String> known = store.ledger().existing(unique.keySet());
         known.forEach(unique::remove);
+        return new Fresh(unique, taskPending, known);
+    }
+
+    public WriteOutcome write(String flow, List<EngagementEvent> events, List<ContactProfile> profiles) {
+        long callsBefore = client.calls();
+        Fresh fresh = fresh(events);
+        Map<String, EngagementEvent> unique = fresh.unique();
+        List<EngagementEvent> taskPending = fresh.taskPending();
+        Set<String> known = fresh.known();
         int parked = 0;
         int written = 0;
         if (!unique.isEmpty() || !profiles.isEmpty() || !taskPending.isEmpty()) {

@@ -4,6 +4,7 @@ import io.closedloop.hubspot.HubSpotDispositionWriter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.closedloop.config.DispositionRules;
 import io.closedloop.core.Disposition;
 import io.closedloop.state.ParkedRecords;
 import io.closedloop.state.ParkedRecords.ParkedRecord;
@@ -25,21 +26,40 @@ public class HubSpotDispositionReplay implements ParkedReplay.Handler {
     private final HubSpotFeedbackSetup setup;
     private final HubSpotDispositionWriter writer;
     private final ParkedRecords parked;
+    private final DispositionRules rules;
 
-    public HubSpotDispositionReplay(HubSpotFeedbackSetup setup, HubSpotDispositionWriter writer, ParkedRecords parked) {
+    public HubSpotDispositionReplay(HubSpotFeedbackSetup setup, HubSpotDispositionWriter writer, ParkedRecords parked,
+                                    DispositionRules rules) {
         this.setup = setup;
         this.writer = writer;
         this.parked = parked;
+        this.rules = rules;
     }
 
     @Override
     public Set<String> replay(String flow, List<ParkedRecord> records) {
         setup.verify();
         List<SalesDisposition> dispositions = new ArrayList<>();
+        List<DispositionBatch.UnmappedLead> unmapped = new ArrayList<>();
         for (ParkedRecord r : records) {
-            dispositions.add(fromJson(r.payload()));
+            SalesDisposition d = fromJson(r.payload());
+            String status = status(r.payload());
+            if (status == null) {
+                dispositions.add(d);
+                continue;
+            }
+            // a Lead parked for its status is resolved under the rules as they are now: mapped, or parked again
+            DispositionRules.Resolution resolution = rules.resolve(status, false, d.reason());
+            if (resolution.unmapped()) {
+                unmapped.add(new DispositionBatch.UnmappedLead(d, status));
+                continue;
+            }
+            Disposition now = resolution.disposition();
+            boolean rejected = now == Disposition.REJECTED || now == Disposition.RECYCLED;
+            dispositions.add(new SalesDisposition(d.sfId(), d.email(), now, rejected ? d.reason() : null, rejected ? d.detail() : null,
+                    d.ownerName(), d.sfRecordLabel(), d.at(), d.amount(), d.fingerprint(), d.stateKey()));
         }
-        writer.write(new DispositionBatch(dispositions, List.of(), null, 0, 0));
+        writer.write(new DispositionBatch(dispositions, List.of(), null, 0, 0, unmapped));
         Set<String> written = new LinkedHashSet<>();
         for (ParkedRecord r : records) {
             // a record that failed again was parked again, which counted one more attempt
@@ -62,6 +82,15 @@ public class HubSpotDispositionReplay implements ParkedReplay.Handler {
                     text(n, "fingerprint"), text(n, "stateKey") == null ? text(n, "sfId") : text(n, "stateKey"));
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("not a parked disposition", e);
+        }
+    }
+
+    /** The Lead Status of a Lead parked as UNMAPPED_STATUS, else null. */
+    static String status(String json) {
+        try {
+            return text(JSON.readTree(json), "status");
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 

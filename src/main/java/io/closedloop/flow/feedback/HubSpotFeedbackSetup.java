@@ -3,11 +3,12 @@ package io.closedloop.flow.feedback;
 import io.closedloop.hubspot.HubSpotNames;
 import io.closedloop.hubspot.HubSpotPropertySetup;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.closedloop.config.DispositionMappingCheck;
 import io.closedloop.config.DispositionRules;
+import io.closedloop.core.OrgProfile;
+import io.closedloop.salesforce.SalesforceOrgProfiles;
 import io.closedloop.core.Disposition;
 import io.closedloop.salesforce.SalesforceClient;
-import io.closedloop.salesforce.SalesforceNames;
 import io.closedloop.core.FatalSyncException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,20 +45,13 @@ public class HubSpotFeedbackSetup {
         if (ready) {
             return;
         }
-        List<String> reasons = new ArrayList<>();
-        for (JsonNode f : salesforce.describe("Lead").path("fields")) {
-            if (SalesforceNames.REJECTION_REASON.equals(f.path("name").asText())) {
-                f.path("picklistValues").forEach(v -> {
-                    if (v.path("active").asBoolean(true)) {
-                        reasons.add(v.path("value").asText());
-                    }
-                });
-            }
+        // the same org profile and mapping check as run's startup, in case Salesforce could not be read then
+        OrgProfile org = SalesforceOrgProfiles.read(salesforce, rules.reasonField(), rules.detailField());
+        List<String> mapping = DispositionMappingCheck.check(rules, org, null, HubSpotPropertySetup::optionValue).problems();
+        if (!mapping.isEmpty()) {
+            throw new FatalSyncException("INVALID_DISPOSITION_RULES", "CLOSEDLOOP_DISPOSITION_FILE: " + String.join("; ", mapping), null);
         }
-        if (reasons.isEmpty()) {
-            throw new FatalSyncException("MISSING_METADATA", "Salesforce Lead." + SalesforceNames.REJECTION_REASON + " has no picklist values; "
-                    + "deploy the salesforce directory (sf project deploy start)", null);
-        }
+        List<String> reasons = org.rejectionReasons();
         int writes = setup.ensure(HubSpotPropertySetup.salesFeedback(reasons,
                 Arrays.stream(Disposition.values()).map(Disposition::label).toList(), SLA_STATUSES));
         List<String> problems = new ArrayList<>();

@@ -44,7 +44,9 @@ final class SalesforceMetadataHandler {
 
     EmulatorResponse describe(EmulatorRequest request, Matcher path) {
         SalesforceObjectType type = org.schema().object(path.group(2));
-        if (type == null) {
+        SalesforceAccess access = org.access();
+        // an object the user cannot read is not there for it
+        if (type == null || !access.object(type.name()).read()) {
             throw SalesforceErrors.notFound();
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -52,12 +54,14 @@ final class SalesforceMetadataHandler {
         out.put("label", type.name());
         out.put("keyPrefix", type.keyPrefix());
         out.put("custom", type.custom());
-        out.put("createable", true);
-        out.put("updateable", true);
+        out.put("createable", access.object(type.name()).create());
+        out.put("updateable", access.object(type.name()).edit());
         out.put("queryable", true);
         List<Map<String, Object>> fields = new ArrayList<>();
         for (SalesforceField f : type.fields()) {
-            fields.add(field(f));
+            if (access.visible(type, f)) {
+                fields.add(field(f, access.createable(type, f), access.updateable(type, f)));
+            }
         }
         out.put("fields", fields);
         Map<String, Object> urls = new LinkedHashMap<>();
@@ -67,7 +71,7 @@ final class SalesforceMetadataHandler {
         return EmulatorResponse.json(200, out);
     }
 
-    private static Map<String, Object> field(SalesforceField f) {
+    private static Map<String, Object> field(SalesforceField f, boolean createable, boolean updateable) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("name", f.name());
         d.put("label", f.label());
@@ -80,8 +84,8 @@ final class SalesforceMetadataHandler {
         d.put("unique", f.unique());
         d.put("idLookup", f.indexed());
         d.put("nillable", f.nillable());
-        d.put("createable", f.createable());
-        d.put("updateable", f.updateable());
+        d.put("createable", createable);
+        d.put("updateable", updateable);
         d.put("defaultedOnCreate", f.defaultValue() != null || f.type() == SalesforceFieldType.BOOLEAN
                 || f.name().equals("OwnerId") || !f.createable());
         d.put("calculated", false);

@@ -68,6 +68,8 @@ public final class SalesforceOrg {
     private final Set<String> lockOnce = ConcurrentHashMap.newKeySet();
     private final Random lockRandom;
     private volatile double lockRate;
+    private volatile SalesforceAccess access = SalesforceAccess.load();
+    private volatile SalesforceOrgProfile profile = SalesforceOrgProfile.CLASSIC;
     private long apiCalls;
     private LocalDate apiDay;
 
@@ -175,7 +177,7 @@ public final class SalesforceOrg {
             }
             Map<String, Object> converted = new LinkedHashMap<>(store.get(leadId));
             converted.put("IsConverted", true);
-            converted.put("Status", "Closed - Converted");
+            converted.put("Status", profile.convertedStatus());
             converted.put("ConvertedContactId", contactId);
             converted.put("ConvertedAccountId", accountId);
             converted.put("ConvertedOpportunityId", opportunityId);
@@ -217,6 +219,23 @@ public final class SalesforceOrg {
         }
     }
 
+    /** Configures the org like another company's: its Lead Status values (and default) and its rejection reasons. */
+    public void useProfile(SalesforceOrgProfile p) {
+        store.lock();
+        try {
+            SalesforceObjectType lead = type("Lead");
+            lead.add(requireField(lead, "Status").withPicklistValues(p.leadStatuses()).withDefault(p.newStatus()));
+            lead.add(requireField(lead, "Rejection_Reason__c").withPicklistValues(p.rejections().keySet().stream().sorted().toList()));
+            profile = p;
+        } finally {
+            store.unlock();
+        }
+    }
+
+    public SalesforceOrgProfile profile() {
+        return profile;
+    }
+
     /** Schema drift: an admin replaced the values of a picklist (restricted ones then refuse anything else). */
     public void replacePicklistValues(String sobject, String field, String... values) {
         store.lock();
@@ -255,6 +274,19 @@ public final class SalesforceOrg {
         } finally {
             store.unlock();
         }
+    }
+
+    /**
+     * The integration user's access from now on: what this permission set grants (for example the packaged one with a
+     * field permission removed). API calls see it in describe and in the per-record errors of writes.
+     */
+    public void permissionSet(SalesforceAccess newAccess) {
+        this.access = newAccess;
+    }
+
+    /** The integration user's access (describe and API writes); direct calls of the sandbox world are not limited. */
+    SalesforceAccess access() {
+        return access;
     }
 
     private static SalesforceField requireField(SalesforceObjectType type, String field) {
@@ -337,7 +369,7 @@ public final class SalesforceOrg {
             if (api) {
                 maybeLockFailure(null);
             }
-            Map<String, Object> values = validator.coerce(type, input, true);
+            Map<String, Object> values = validator.coerce(type, input, true, api ? access : null);
             Map<String, Object> record = new LinkedHashMap<>();
             for (SalesforceField f : type.fields()) {
                 record.put(f.name(), initial(type, f));
@@ -369,7 +401,7 @@ public final class SalesforceOrg {
             if (api) {
                 maybeLockFailure(existing.get("Id").toString());
             }
-            Map<String, Object> values = validator.coerce(type, input, false);
+            Map<String, Object> values = validator.coerce(type, input, false, api ? access : null);
             Map<String, Object> record = new LinkedHashMap<>(existing);
             record.putAll(values);
             stamp(record, false);

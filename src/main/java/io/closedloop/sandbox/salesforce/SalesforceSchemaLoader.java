@@ -24,7 +24,7 @@ import org.w3c.dom.NodeList;
 
 /**
  * Reads custom objects and custom fields from the SFDX source-format metadata on the classpath. Only {@code objects/}
- * is read: layouts and permission sets beside it describe the UI and access, not the schema.
+ * is read here; the permission set beside it is read by {@link SalesforceAccess}.
  */
 public final class SalesforceSchemaLoader {
     public static final String CLASSPATH_PREFIX = "salesforce/force-app/main/default/objects/";
@@ -117,6 +117,15 @@ public final class SalesforceSchemaLoader {
             if (in == null) {
                 throw new IllegalStateException("missing metadata resource " + resource);
             }
+            return parse(in, resource);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The root element of a metadata file, with doctypes refused. */
+    static Element parse(InputStream in, String what) {
+        try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(true);
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
@@ -126,7 +135,7 @@ public final class SalesforceSchemaLoader {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot parse metadata " + resource + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot parse metadata " + what + ": " + e.getMessage(), e);
         }
     }
 

@@ -20,8 +20,11 @@ final class SalesforceValidator {
         this.store = store;
     }
 
-    /** Canonical name -> typed value for every input field; {@code insert} picks the create or update permission. */
-    Map<String, Object> coerce(SalesforceObjectType type, Map<String, ?> input, boolean insert) {
+    /**
+     * Canonical name -> typed value for every input field; {@code insert} picks the create or update permission, and
+     * {@code access} (null for the sandbox world's own writes) is the API caller's field-level security.
+     */
+    Map<String, Object> coerce(SalesforceObjectType type, Map<String, ?> input, boolean insert, SalesforceAccess access) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, ?> e : input.entrySet()) {
             String name = e.getKey();
@@ -29,7 +32,9 @@ final class SalesforceValidator {
                 continue;
             }
             SalesforceField field = type.field(name);
-            if (field == null) {
+            // a field the user cannot read is absent for the API, as in describe ("No such column" for a field without
+            // field-level security, observed in wadewegner/Force.com-Toolkit-for-NET#90)
+            if (field == null || (access != null && !access.visible(type, field))) {
                 throw new ValidationException("INVALID_FIELD", "No such column '" + name + "' on sobject of type "
                         + type.name(), List.of(name));
             }
@@ -39,9 +44,12 @@ final class SalesforceValidator {
                 }
                 continue;
             }
-            if (insert ? !field.createable() : !field.updateable()) {
-                throw new ValidationException("INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to " + (insert ? "create" : "update")
-                        + " fields: " + field.name() + ". Please check the security settings of this field and verify that it"
+            // field-level security only: object permissions show in describe but are not enforced on writes here
+            boolean writable = (insert ? field.createable() : field.updateable())
+                    && (access == null || access.field(type, field).editable());
+            // the text Salesforce returns for a read-only field (observed, verbb/formie#1981; reference §3.2)
+            if (!writable) {
+                throw new ValidationException("INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: " + field.name() + ". Please check the security settings of this field and verify that it"
                         + " is read/write for your profile or permission set.", List.of(field.name()));
             }
             out.put(field.name(), value(type, field, e.getValue()));

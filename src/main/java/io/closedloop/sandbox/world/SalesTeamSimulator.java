@@ -31,16 +31,7 @@ public final class SalesTeamSimulator {
     public record Counts(int accepted, int rejected, int converted, int won, int lost) {
     }
 
-    static final Map<String, List<String>> REJECTIONS = Map.of(
-            "No budget", List.of("Budget frozen until Q3 after the hiring freeze", "Spent this year's tooling budget on a CRM migration"),
-            "Not decision maker", List.of("Intern researching tools; the CTO owns the decision", "Office manager, forwarded to nobody"),
-            "Not in ICP", List.of("12-person agency; we sell to teams of 200+", "Non-profit on a free plan, no sales motion"),
-            "Bad contact data", List.of("Phone number disconnected and the email bounced", "Fake name on the form: 'Test Test'"),
-            "Competitor chosen", List.of("Signed a two-year deal with a competitor last month", "Renewed with their incumbent vendor"),
-            "Timing", List.of("Revisit after their ERP migration in January", "Reorg under way; call back next quarter"),
-            "Duplicate", List.of("Same person as an existing contact under a personal email"),
-            "Other", List.of("Student writing a thesis, not a buyer"));
-    private static final List<String> REASONS = List.copyOf(new java.util.TreeSet<>(REJECTIONS.keySet()));
+
 
     private final SalesforceOrg org;
     private final Clock clock;
@@ -75,7 +66,7 @@ public final class SalesTeamSimulator {
     public synchronized Counts work() {
         Instant now = clock.instant();
         for (Map<String, Object> lead : org.query("SELECT Id, MQL_At__c, OwnerId FROM Lead WHERE MQL_At__c != null "
-                + "AND IsConverted = false AND Status = 'Open - Not Contacted'")) {
+                + "AND IsConverted = false AND Status = '" + org.profile().newStatus().replace("'", "\\'") + "'")) {
             String id = (String) lead.get("Id");
             Instant mqlAt = (Instant) lead.get("MQL_At__c");
             if (now.isBefore(mqlAt.plus(delay(id)))) {
@@ -99,14 +90,15 @@ public final class SalesTeamSimulator {
     private void act(String leadId, Fate fate) {
         switch (fate) {
             case ACCEPT -> {
-                org.update("Lead", leadId, Map.of("Status", "Working - Contacted"));
+                org.update("Lead", leadId, Map.of("Status", org.profile().workingStatus()));
                 accepted++;
             }
             case REJECT -> {
                 SplittableRandom r = rng(leadId + "/reason");
-                String reason = REASONS.get(r.nextInt(REASONS.size()));
-                List<String> details = REJECTIONS.get(reason);
-                org.update("Lead", leadId, Map.of("Status", "Closed - Not Converted", "Rejection_Reason__c", reason,
+                List<String> reasons = org.profile().reasons();
+                String reason = reasons.get(r.nextInt(reasons.size()));
+                List<String> details = org.profile().rejections().get(reason);
+                org.update("Lead", leadId, Map.of("Status", org.profile().rejectedStatus(), "Rejection_Reason__c", reason,
                         "Rejection_Detail__c", details.get(r.nextInt(details.size()))));
                 rejected++;
             }

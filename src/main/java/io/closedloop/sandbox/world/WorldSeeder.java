@@ -118,12 +118,12 @@ public final class WorldSeeder {
         String duplicateId = null;
         if (duplicate) {
             // created first, so the real record is the most recently modified one
-            duplicateId = org.insert("Lead", lead(first, last, email, company, reps.get(0)));
+            duplicateId = org.insert("Lead", lead(first, last, email, company, reps.get(0), org.profile().newStatus()));
         }
         String leadId = null;
         String sfContactId = null;
         if (match == World.Match.LEAD) {
-            Map<String, Object> lead = lead(first, last, email, company, owner);
+            Map<String, Object> lead = lead(first, last, email, company, owner, org.profile().newStatus());
             if (preMql) {
                 lead.put("MQL_At__c", now.minus(Duration.ofMinutes(5 + random.nextInt(240))));
             }
@@ -140,13 +140,14 @@ public final class WorldSeeder {
         return new World.Person(contactId, email, first, last, company, match, leadId, sfContactId, duplicateId, owner);
     }
 
-    private static Map<String, Object> lead(String first, String last, String email, World.Company company, String owner) {
+    private static Map<String, Object> lead(String first, String last, String email, World.Company company, String owner,
+                                            String status) {
         Map<String, Object> lead = new HashMap<>();
         lead.put("FirstName", first);
         lead.put("LastName", last);
         lead.put("Email", email);
         lead.put("Company", company.name());
-        lead.put("Status", "Open - Not Contacted");
+        lead.put("Status", status);
         lead.put("LeadSource", "Web");
         lead.put("OwnerId", owner);
         return lead;

@@ -28,9 +28,10 @@ class SalesforceSchemaLoaderTest {
     }
 
     @Test
-    void pageLayoutsArePackagedBesideTheObjectsButAreNotReadAsSchema() {
+    void thePermissionSetIsPackagedBesideTheObjectsButIsNotReadAsSchemaAndNoLayoutIs() {
         String root = SalesforceSchemaLoader.CLASSPATH_PREFIX.replace("objects/", "");
-        assertThat(SalesforceSchemaLoader.list(root)).anyMatch(r -> r.endsWith("layouts/Lead-Lead Layout.layout-meta.xml"));
+        assertThat(SalesforceSchemaLoader.list(root)).anyMatch(r -> r.endsWith("permissionsets/Closedloop_Integration.permissionset-meta.xml"))
+                .noneMatch(r -> r.endsWith(".layout-meta.xml"));
         assertThat(schema.objects()).extracting(SalesforceObjectType::name).noneMatch(n -> n.contains("Layout") || n.contains("-"));
         assertThat(schema.object("Lead").fields()).extracting(SalesforceField::name)
                 .contains("Marketing_Summary__c").noneMatch(n -> n.contains(" "));

@@ -102,8 +102,8 @@ class SimulatedWorldTest {
                 case ACCEPT -> assertThat(lead.get("Status")).isEqualTo("Working - Contacted");
                 case REJECT -> {
                     assertThat(lead.get("Status")).isEqualTo("Closed - Not Converted");
-                    assertThat(SalesTeamSimulator.REJECTIONS).containsKey((String) lead.get("Rejection_Reason__c"));
-                    assertThat(SalesTeamSimulator.REJECTIONS.get((String) lead.get("Rejection_Reason__c"))).contains((String) lead.get("Rejection_Detail__c"));
+                    assertThat(io.closedloop.sandbox.salesforce.SalesforceOrgProfile.CLASSIC.rejections()).containsKey((String) lead.get("Rejection_Reason__c"));
+                    assertThat(io.closedloop.sandbox.salesforce.SalesforceOrgProfile.CLASSIC.rejections().get((String) lead.get("Rejection_Reason__c"))).contains((String) lead.get("Rejection_Detail__c"));
                 }
                 case CONVERT -> assertThat(lead.get("IsConverted")).isEqualTo(true);
                 case IGNORE -> assertThat(lead.get("Status")).isEqualTo("Open - Not Contacted");
