@@ -73,6 +73,11 @@ public final class PostgresLeaderElection extends AbstractCamelClusterService<Po
      */
     @Override
     public void verify(String what) {
+        PostgresLeaderView v = main;
+        if (v != null && !v.leads()) {
+            // the lead may be free right now (the database just came back): one round of the election before refusing
+            v.tick();
+        }
         Leadership.super.verify(what);
         long current;
         try (Connection c = store.getConnection();

@@ -96,7 +96,9 @@ public final class PostgresLeaderView extends AbstractCamelClusterView {
         events = Executors.newSingleThreadExecutor(r -> thread(r, "closedloop-leader-events"));
         ticker = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "closedloop-leader-election"));
         long every = Math.max(200, lease.toMillis() / 5);
-        ticker.scheduleWithFixedDelay(this::tick, 0, every, TimeUnit.MILLISECONDS);
+        // the first round before the context runs anything: a lone daemon leads from its first poll
+        tick();
+        ticker.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
     }
 
     @Override

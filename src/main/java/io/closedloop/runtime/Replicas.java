@@ -33,6 +33,8 @@ final class Replicas {
         }
         try {
             context.addService(election);
+            // the daemon's view exists even when every scheduled route is switched off, so polls called directly are fenced right
+            election.view();
             context.addRoutePolicyFactory(new LeaderOnlyRoutes(context, election));
         } catch (Exception e) {
             throw new IllegalStateException("cannot set up the leader election", e);
