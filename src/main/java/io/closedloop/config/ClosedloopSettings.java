@@ -45,7 +45,8 @@ public record ClosedloopSettings(
         Duration contactWait,
         Duration hubspotFormFullRead,
         String httpHost,
-        Secret opsToken) {
+        Secret opsToken,
+        Duration leaderLease) {
 
     public ClosedloopSettings {
         hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);

@@ -76,7 +76,9 @@ public enum SettingKey {
     CLOSEDLOOP_CLOCK_SKEW_LIMIT("2m", false,
             "Largest offset between an API's clock (its Date header) and this host's; above it the time-windowed sources pause"),
     CLOSEDLOOP_CONTACT_WAIT("7d", false,
-            "How long a sales disposition whose email has no HubSpot contact yet is tried again before it is parked as NOT_IN_HUBSPOT");
+            "How long a sales disposition whose email has no HubSpot contact yet is tried again before it is parked as NOT_IN_HUBSPOT"),
+    CLOSEDLOOP_LEADER_LEASE("10s", false,
+            "PostgreSQL replicas: how long a leader that cannot reach the database keeps polling before it stops; a standby takes over within about twice this");
 
     private final String defaultValue;
     private final boolean secret;

@@ -123,6 +123,8 @@ public final class SettingsLoader {
         var formFullRead = values.duration(HUBSPOT_FORM_FULL_READ_INTERVAL, Duration.ZERO,
                 "a duration such as 1h, 6h or PT1H, or 0s to read every form at every poll");
 
+        var leaderLease = values.duration(CLOSEDLOOP_LEADER_LEASE, Duration.ofSeconds(2), "a duration of at least 2s such as 10s or PT10S");
+
         problems.throwIfAny();
         return new ClosedloopSettings(hubspotBaseUrl, hubspotToken, loginUrl, auth, apiVersion, dbUrl, dbUser,
                 dbPassword, httpPort, pollInterval, logFormat,
@@ -130,7 +132,7 @@ public final class SettingsLoader {
                 ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
                 keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules, parkedRetention, burst, hubspotDaily,
                 salesforceShare, bulkThreshold, retry, circuitBreaker, unmatchedRetryInterval, maxBackoff, startFrom, identityCache,
-                sweepPeriod, sweepDepth, clockSkewLimit, contactWait, formFullRead, httpHost, opsToken);
+                sweepPeriod, sweepDepth, clockSkewLimit, contactWait, formFullRead, httpHost, opsToken, leaderLease);
     }
 
     /** A sweep starts at the first poll after its period: shallower than period plus poll interval, it would leave gaps. */

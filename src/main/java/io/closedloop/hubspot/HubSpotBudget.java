@@ -7,6 +7,7 @@ import io.closedloop.core.Classification;
 import io.closedloop.core.PausedSyncException;
 import io.closedloop.core.RetriableSyncException;
 import io.closedloop.core.RollingWindow;
+import io.closedloop.core.SharedBudgetState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,8 @@ import java.util.function.Function;
  * The client-side governor of HubSpot's limits (hubspot-api.md §11): the rolling 10-second burst, the search rate,
  * and the daily budget. Before each call it waits for a free slot (and for any Retry-After or spent window the API
  * reported); a wait too long to block on, or a spent daily budget, pauses HubSpot instead: calls fail at once with
- * {@link PausedSyncException} and no request until the pause ends.
+ * {@link PausedSyncException} and no request until the pause ends. The day's calls and the pause live in
+ * {@link SharedBudgetState} (the state store), so with replicas the budget holds for all of them together.
  */
 public final class HubSpotBudget implements ApiBudget {
     public static final Duration BURST_WINDOW = Duration.ofSeconds(10);
@@ -40,6 +42,7 @@ public final class HubSpotBudget implements ApiBudget {
     private final int burstPer10s;
     private final DailyBudget dailyBudget;
     private final Sleeper sleeper;
+    private final SharedBudgetState shared;
     private final RollingWindow burst = new RollingWindow(BURST_WINDOW);
     private final RollingWindow search = new RollingWindow(Duration.ofSeconds(1));
     private Instant notBefore = Instant.EPOCH;
@@ -54,6 +57,15 @@ public final class HubSpotBudget implements ApiBudget {
     private volatile ApiCircuitBreaker circuit;
 
     public HubSpotBudget(Clock clock, int burstPer10s, DailyBudget dailyBudget, Sleeper sleeper) {
+        this(clock, burstPer10s, dailyBudget, sleeper, SharedBudgetState.inMemory());
+    }
+
+    public HubSpotBudget(Clock clock, int burstPer10s, DailyBudget dailyBudget, SharedBudgetState shared) {
+        this(clock, burstPer10s, dailyBudget, d -> Thread.sleep(d.toMillis()), shared);
+    }
+
+    public HubSpotBudget(Clock clock, int burstPer10s, DailyBudget dailyBudget, Sleeper sleeper, SharedBudgetState shared) {
+        this.shared = shared;
         this.clock = clock;
         this.burstPer10s = burstPer10s;
         this.dailyBudget = dailyBudget;
@@ -71,6 +83,9 @@ public final class HubSpotBudget implements ApiBudget {
             synchronized (this) {
                 Instant now = clock.instant();
                 rollDay(now);
+                if (pause == null) {
+                    adoptSharedPause(now);
+                }
                 if (pause != null) {
                     if (now.isBefore(pause.until())) {
                         throw paused();
@@ -87,13 +102,14 @@ public final class HubSpotBudget implements ApiBudget {
                         isSearch ? search.waitFor(now, SEARCH_PER_SECOND) : burst.waitFor(now, burstPer10s));
                 if (wait.isZero() || wait.isNegative()) {
                     (isSearch ? search : burst).add(now);
-                    callsToday++;
+                    callsToday = shared.countCall(api(), day);
                     callsSinceReport++;
                     return;
                 }
                 if (wait.compareTo(MAX_BLOCK) > 0) {
                     pause = new Pause("RATE_LIMIT", "HubSpot asked Closedloop to wait " + wait.toSeconds() + " s", now.plus(wait));
                     pauseIsDaily = false;
+                    shared.pause(api(), pause);
                     throw paused();
                 }
             }
@@ -187,6 +203,15 @@ public final class HubSpotBudget implements ApiBudget {
         Instant until = dailyResumedAt != null && now.isBefore(dailyResumedAt.plus(DAILY_RECHECK)) ? now.plus(DAILY_RECHECK) : midnight;
         pause = new Pause(code, reason, until);
         pauseIsDaily = true;
+        shared.pause(api(), pause);
+    }
+
+    /** Another replica paused HubSpot (its daily budget, a long wait): this one waits too. */
+    private void adoptSharedPause(Instant now) {
+        shared.pause(api()).filter(p -> now.isBefore(p.until())).ifPresent(p -> {
+            pause = p;
+            pauseIsDaily = "DAILY".equals(p.code()) || "HUBSPOT_DAILY_BUDGET".equals(p.code());
+        });
     }
 
     private PausedSyncException paused() {

@@ -92,6 +92,8 @@ public class HubSpotDispositionWriter {
         List<HubSpotContactWriter.Note> notes = p.notes();
         Map<String, List<SalesDisposition>> byKey = p.byKey();
         List<HubSpotContactWriter.Failure> failures = new ArrayList<>();
+        // two replicas that both believed they led would both update and both write notes: only the current term's leader does
+        store.fence().verify("updating HubSpot contacts");
         if (!clears.isEmpty()) {
             // HubSpot moves a lifecycle stage backwards only from an empty value, so those are cleared first
             failures.addAll(writer.update(clears));
@@ -104,6 +106,7 @@ public class HubSpotDispositionWriter {
         List<HubSpotContactWriter.Failure> noteFailures = new ArrayList<>();
         // each batch is in the ledger before the next is sent, so a failure later in the run repeats no note
         if (!newNotes.isEmpty()) {
+            store.fence().verify("creating HubSpot notes");
             writer.createNotes(newNotes, noteFailures, (noteKey, contactId) -> store.ledger().record(noteKey, source, "Note", contactId));
         }
         Set<String> failedNotes = noteFailures.stream().map(HubSpotContactWriter.Failure::key).collect(Collectors.toSet());

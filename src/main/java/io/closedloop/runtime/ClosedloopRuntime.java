@@ -18,6 +18,8 @@ import io.closedloop.ops.StateStoreHealthCheck;
 import io.closedloop.hubspot.HubSpotBudget;
 import io.closedloop.salesforce.SalesforceBudget;
 import io.closedloop.core.ApiCircuitBreaker;
+import io.closedloop.core.Leadership;
+import io.closedloop.ops.LeadershipHealthCheck;
 import java.util.List;
 import io.closedloop.state.StateStore;
 import io.closedloop.flow.SyncFailureHandler;
@@ -65,6 +67,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private HubSpotBudget hubspotBudget;
     private SalesforceBudget salesforceBudget;
     private List<ClockOffset> clockOffsets = List.of();
+    /** Replicas on PostgreSQL elect a leader; null on a single node (H2) and in a replay-only runtime. */
+    private final io.closedloop.cluster.PostgresLeaderElection election;
 
     public ClosedloopRuntime(ClosedloopSettings settings, Clock clock) {
         this(settings, clock, ROUTES, Map.of());
@@ -87,6 +91,10 @@ public final class ClosedloopRuntime implements AutoCloseable {
             // only a daemon may: a replay or a plan runs next to a live daemon, whose runs are not abandoned
             store.runs().endAbandoned("abandoned: the daemon stopped during the run");
         }
+        this.election = Replicas.election(settings, store, extraProperties);
+        Leadership leadership = election == null ? Leadership.SINGLE_NODE : election;
+        store.fenceWith(leadership);
+        LeadershipHealthCheck.register(metrics, leadership);
         this.flowHealth = new FlowHealth(clock);
         this.main = new Main();
         RouteProperties.camel(settings, routes).forEach(main::addOverrideProperty);
@@ -106,6 +114,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport support) {
+                Replicas.install(support.getCamelContext(), election);
                 bindFlows(support.getCamelContext());
             }
 
@@ -114,6 +123,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 CamelContext context = support.getCamelContext();
                 HealthCheckRegistry.get(context).register(new FlowHealthCheck(flowHealth));
                 HealthCheckRegistry.get(context).register(new StateStoreHealthCheck(storeAvailability));
+                HealthCheckRegistry.get(context).register(new LeadershipHealthCheck(leadership));
                 HealthCheckRegistry.get(context).register(new ApiBudgetHealthCheck(List.of(hubspotBudget, salesforceBudget), clockOffsets));
                 UnmappedDispositionStatuses unmapped = context.getRegistry().lookupByNameAndType(FeedbackFlow.UNMAPPED_BEAN,
                         UnmappedDispositionStatuses.class);
@@ -154,8 +164,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
         context.addComponent("salesforce", SalesforceComponents.of(settings));
         var registry = context.getRegistry();
         ApiCircuitBreaker.Settings circuit = RouteProperties.circuitBreaker(context);
-        hubspotBudget = new HubSpotBudget(clock, settings.hubspotBurstPer10s(), settings.hubspotDailyBudget());
-        salesforceBudget = new SalesforceBudget(clock, settings.salesforceDailyShare());
+        hubspotBudget = new HubSpotBudget(clock, settings.hubspotBurstPer10s(), settings.hubspotDailyBudget(), store.apiBudgets());
+        salesforceBudget = new SalesforceBudget(clock, settings.salesforceDailyShare(), store.apiBudgets());
         HubSpotClient hubspot = new HubSpotClient(context, settings, hubspotBudget, new ApiCircuitBreaker("hubspot", "HubSpot", clock, circuit),
                 clock);
         SalesforceClient salesforce = new SalesforceClient(context, settings, salesforceBudget,
@@ -238,6 +248,11 @@ public final class ClosedloopRuntime implements AutoCloseable {
     public static Map<String, String> replayOnly() {
         // its own name, so that in one JVM it never shares (and stops) the daemon's Quartz scheduler
         return Map.of("camel.main.auto-startup", "false", "camel.management.enabled", "false", "camel.main.name", "closedloop-replay");
+    }
+
+    /** Whether this daemon leads: always on a single node; among replicas, the elected one. */
+    public Leadership leadership() {
+        return store.fence();
     }
 
     public HubSpotBudget hubspotBudget() {

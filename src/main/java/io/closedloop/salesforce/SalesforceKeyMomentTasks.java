@@ -69,6 +69,9 @@ public class SalesforceKeyMomentTasks {
             byKey.put(e.id(), e);
         }
         int parked = 0;
+        if (!writes.isEmpty()) {
+            store.fence().verify("creating key-moment Tasks");
+        }
         for (SalesforceCompositePlanner.CompositeCall call : SalesforceCompositePlanner.plan(apiVersion, writes)) {
             for (SalesforceWriteResult r : SalesforceCompositePlanner.results(call, client.composite(call.body()))) {
                 EngagementEvent e = byKey.get(r.write().key());

@@ -1,5 +1,6 @@
 package io.closedloop.salesforce;
 
+import io.closedloop.core.Leadership;
 import io.closedloop.core.ActivityType;
 import io.closedloop.core.EngagementEvent;
 import io.closedloop.core.ErrorKind;
@@ -26,8 +27,11 @@ public class SalesforceLeadCreator {
     private final Clock clock;
     private final String apiVersion;
     private final boolean enabled;
+    private final Leadership fence;
 
-    public SalesforceLeadCreator(SalesforceClient client, Clock clock, String apiVersion, boolean enabled) {
+    /** @param fence only the leader of the current term creates Leads, so two replicas never both create one */
+    public SalesforceLeadCreator(SalesforceClient client, Clock clock, String apiVersion, boolean enabled, Leadership fence) {
+        this.fence = fence;
         this.client = client;
         this.clock = clock;
         this.apiVersion = apiVersion;
@@ -49,6 +53,7 @@ public class SalesforceLeadCreator {
         if (mqls.isEmpty()) {
             return resolution;
         }
+        fence.verify("creating Leads in Salesforce");
         List<SalesforceWrite> creates = new ArrayList<>();
         mqls.forEach((email, e) -> creates.add(SalesforceWrite.create(email, "Lead", newLead(e))));
         Map<String, SalesforceIdentityResolver.Target> byEmail = new LinkedHashMap<>(resolution.byEmail());

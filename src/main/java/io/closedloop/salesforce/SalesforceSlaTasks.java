@@ -94,6 +94,9 @@ public class SalesforceSlaTasks {
         }
         List<Failure> failures = new ArrayList<>();
         List<SalesforceWrite> pending = writes.values().stream().filter(w -> !done.contains(w.key())).toList();
+        if (!pending.isEmpty()) {
+            store.fence().verify("creating SLA breach Tasks");
+        }
         for (SalesforceCompositePlanner.CompositeCall call : SalesforceCompositePlanner.plan(apiVersion, pending)) {
             for (SalesforceWriteResult r : SalesforceCompositePlanner.results(call, client.composite(call.body()))) {
                 if (r.success()) {

@@ -1,5 +1,6 @@
 package io.closedloop.state;
 
+import io.closedloop.core.Leadership;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -9,8 +10,10 @@ public final class CursorStore {
     private final Jdbc jdbc;
     private final String upsert;
     private final Clock clock;
+    private final java.util.function.Supplier<Leadership> fence;
 
-    CursorStore(Jdbc jdbc, Dialect dialect, Clock clock) {
+    CursorStore(Jdbc jdbc, Dialect dialect, Clock clock, java.util.function.Supplier<Leadership> fence) {
+        this.fence = fence;
         this.jdbc = jdbc;
         this.clock = clock;
         this.upsert = dialect.upsert("source_cursor", List.of("source"), "source", "cursor_value", "updated_at");
@@ -46,7 +49,9 @@ public final class CursorStore {
         return out;
     }
 
+    /** Only the leader of the current term moves a cursor: one that lost the lead never moves it back behind the new leader's. */
     public void put(String source, String value) {
+        fence.get().verify("moving the cursor of " + source);
         jdbc.update(upsert, source, value, clock.instant());
     }
 }

@@ -3,6 +3,7 @@ package io.closedloop.state;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.core.Leadership;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -27,7 +28,9 @@ public final class StateStore implements AutoCloseable {
     private final ContactStates contactStates;
     private final ListMemberships listMemberships;
     private final Dispositions dispositions;
+    private final ApiBudgetStore apiBudgets;
     private final Jdbc jdbc;
+    private volatile Leadership fence = Leadership.SINGLE_NODE;
     /** Readiness probes run here, so a pool waiting for a dead database holds no caller longer than its timeout. */
     private static final java.util.concurrent.ExecutorService PROBES = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "closedloop-store-probe");
@@ -40,7 +43,7 @@ public final class StateStore implements AutoCloseable {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.jdbc = new Jdbc(dataSource, StateStoreWriters.of(dialect));
-        this.cursors = new CursorStore(jdbc, dialect, clock);
+        this.cursors = new CursorStore(jdbc, dialect, clock, this::fence);
         this.identities = new IdentityMap(jdbc, dialect, clock);
         this.ledger = new EventLedger(jdbc, dialect, clock);
         this.parked = new ParkedRecords(jdbc, clock);
@@ -52,6 +55,7 @@ public final class StateStore implements AutoCloseable {
         this.contactStates = new ContactStates(jdbc, dialect, clock);
         this.listMemberships = new ListMemberships(jdbc, dialect);
         this.dispositions = new Dispositions(jdbc, dialect, clock);
+        this.apiBudgets = new ApiBudgetStore(jdbc, dialect);
     }
 
     public static StateStore open(ClosedloopSettings settings, Clock clock) {
@@ -121,6 +125,19 @@ public final class StateStore implements AutoCloseable {
      */
     public void inTransaction(Runnable body) {
         jdbc.inTransaction(body);
+    }
+
+    /**
+     * Who may write what must happen once (notes, Tasks, new Leads) and move cursors: the single node always; among
+     * replicas, only the leader of the current term. Writers call {@code fence().verify(...)} right before such a write.
+     */
+    public Leadership fence() {
+        return fence;
+    }
+
+    /** Set once by the runtime when replicas elect a leader. */
+    public void fenceWith(Leadership leadership) {
+        this.fence = leadership;
     }
 
     /**
@@ -212,6 +229,11 @@ public final class StateStore implements AutoCloseable {
 
     public Dispositions dispositions() {
         return dispositions;
+    }
+
+    /** The API budgets every replica spends from. */
+    public ApiBudgetStore apiBudgets() {
+        return apiBudgets;
     }
 
     @Override

@@ -112,7 +112,8 @@ class DockerObservabilityTest {
         Map<String, Object> services = (Map<String, Object>) compose.get("services");
         Map<String, Object> daemon = (Map<String, Object>) services.get("closedloop");
         assertThat((List<String>) daemon.get("ports")).containsExactly(
-                "${CLOSEDLOOP_PUBLISH_HOST:-127.0.0.1}:${CLOSEDLOOP_HTTP_PORT:-8080}:${CLOSEDLOOP_HTTP_PORT:-8080}");
+                // a host port range, so that `--scale closedloop=2` gives each replica one (README, Running replicas)
+                "${CLOSEDLOOP_PUBLISH_HOST:-127.0.0.1}:${CLOSEDLOOP_HTTP_PORT:-8080}-${CLOSEDLOOP_HTTP_PORT_LAST:-8089}:${CLOSEDLOOP_HTTP_PORT:-8080}");
         Map<String, Object> env = (Map<String, Object>) daemon.get("environment");
         assertThat(env.get("CLOSEDLOOP_HTTP_PORT")).isEqualTo("${CLOSEDLOOP_HTTP_PORT:-8080}");
         assertThat(env).containsKeys("HUBSPOT_ACCESS_TOKEN_FILE", "SALESFORCE_CLIENT_SECRET_FILE", "CLOSEDLOOP_DB_PASSWORD_FILE",

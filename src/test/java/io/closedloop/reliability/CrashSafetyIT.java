@@ -91,7 +91,15 @@ class CrashSafetyIT {
 
     @Test
     void killedAtRandomPointsTheDaemonStillWritesEveryEventExactlyOnce() throws Exception {
-        killedAtRandomPoints(Duration.ZERO);
+        killedAtRandomPoints(Duration.ZERO, KILLS, null);
+    }
+
+    /** The same on PostgreSQL, where replicas run: one daemon, so it leads each time it starts (fewer kills, same checks). */
+    @Test
+    void onPostgreSqlNothingIsLostOrRepeatedEither() throws Exception {
+        try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = io.closedloop.testsupport.EmbeddedPostgresSupport.start()) {
+            killedAtRandomPoints(Duration.ZERO, Math.max(4, KILLS / 3), postgres.getJdbcUrl("postgres", "postgres"));
+        }
     }
 
     /**
@@ -100,10 +108,11 @@ class CrashSafetyIT {
      */
     @Test
     void withHubSpotsClockThirtySecondsBehindNothingIsLostEither() throws Exception {
-        killedAtRandomPoints(Duration.ofSeconds(-30));
+        killedAtRandomPoints(Duration.ofSeconds(-30), KILLS, null);
     }
 
-    private void killedAtRandomPoints(Duration hubspotSkew) throws Exception {
+    /** @param postgresUrl the state store on PostgreSQL (user postgres), or null for an H2 file */
+    private void killedAtRandomPoints(Duration hubspotSkew, int kills, String postgresUrl) throws Exception {
         Clock clock = Clock.systemUTC();
         // the world's engagement is stamped by HubSpot's clock
         Clock hubspotClock = Clock.offset(clock, hubspotSkew);
@@ -125,8 +134,13 @@ class CrashSafetyIT {
             hubspot.faults().latency("hubspot.notes.batch.create", LatencyModel.uniform(Duration.ofMillis(100), Duration.ofMillis(400), SEED));
 
             World world = World.seed(new Random(SEED), salesforce.org(), hubspot, hubspotClock);
-            Daemon daemon = new Daemon(dir, env(salesforce, hubspot));
-            Random kills = new Random(SEED);
+            Map<String, String> env = env(dir, salesforce, hubspot);
+            if (postgresUrl != null) {
+                env.put("CLOSEDLOOP_DB_URL", postgresUrl);
+                env.put("CLOSEDLOOP_DB_USER", "postgres");
+            }
+            Daemon daemon = new Daemon(dir, env);
+            Random random = new Random(SEED);
             int restarts = 0;
             int killedInComposite = 0;
             int killsAfterComposite = 0;
@@ -134,26 +148,28 @@ class CrashSafetyIT {
             int killsAtStartup = 0;
             try (LiveEngagement live = new LiveEngagement(world, hubspot, salesforce.org(), new Random(SEED + 1), hubspotClock)) {
                 live.start();
-                for (int k = 0; k < KILLS; k++) {
+                // fewer kills may end before the contact-change baseline is stored: then kill on until it is
+                int k = 0;
+                for (; k < kills || (!live.mqlChangesOn() && k < KILLS); k++) {
                     daemon.start();
                     restarts += k > 0 ? 1 : 0;
                     long compositesBefore = salesforce.journal().count("salesforce.composite");
                     long hubspotBefore = hubspot.journal().total();
-                    int mode = kills.nextInt(20);
+                    int mode = random.nextInt(20);
                     if (mode < 7) {
                         // right after the Nth Composite call of this run was answered: the ledger may not have caught up
-                        int nth = 1 + kills.nextInt(4);
+                        int nth = 1 + random.nextInt(4);
                         awaitUntil(() -> salesforce.journal().count("salesforce.composite") - compositesBefore >= nth);
-                        Thread.sleep(kills.nextInt(120));
+                        Thread.sleep(random.nextInt(120));
                         killsAfterComposite++;
                     } else if (mode < 17) {
                         // anywhere in the first seconds of polling: reads, identity queries, writes, checkpoints
                         awaitUntil(() -> hubspot.journal().total() > hubspotBefore);
-                        Thread.sleep(kills.nextInt(4_000));
+                        Thread.sleep(random.nextInt(4_000));
                         killsWhilePolling++;
                     } else {
                         // during JVM startup, state store migration or the schema check
-                        Thread.sleep(300 + kills.nextInt(2_700));
+                        Thread.sleep(300 + random.nextInt(2_700));
                         killsAtStartup++;
                     }
                     boolean inFlight = compositesStarted.get() > salesforce.journal().count("salesforce.composite");
@@ -165,6 +181,7 @@ class CrashSafetyIT {
                     }
                 }
                 assertThat(live.mqlChangesOn()).as("the contact-change baseline was stored during the kill phase").isTrue();
+                kills = k;
             }
             // the world stands still: the last run drains everything
             daemon.start();
@@ -172,7 +189,7 @@ class CrashSafetyIT {
             awaitQuiet(salesforce, hubspot, world);
             daemon.stop();
 
-            try (StateStore store = StateStore.open(daemon.dbUrl(), "sa", "", clock)) {
+            try (StateStore store = StateStore.open(daemon.dbUrl(), daemon.dbUser(), "", clock)) {
                 List<Expected> expected = new ArrayList<>(world.emails());
                 expected.addAll(world.formSubmissions(hubspot));
                 EndState end = new EndState(salesforce.org(), store, expected, world, hubspot);
@@ -180,7 +197,7 @@ class CrashSafetyIT {
                                 + "%s; %d kills (%d right after a Composite call, %d while polling, %d at startup; %d with a "
                                 + "Composite call in flight), %d restarts, %d Salesforce Composite calls, %s%n",
                         SEED, hubspotSkew.toSeconds(), world.people().size(), world.emailEventCount(), world.emails().size(), world.submissionCount(),
-                        world.mqls().size() + " MQL changes, " + world.rejections().size() + " rejections", KILLS, killsAfterComposite, killsWhilePolling, killsAtStartup, killedInComposite, restarts,
+                        world.mqls().size() + " MQL changes, " + world.rejections().size() + " rejections", kills, killsAfterComposite, killsWhilePolling, killsAtStartup, killedInComposite, restarts,
                         salesforce.journal().count("salesforce.composite"),
                         Duration.between(began, Instant.now()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
                 List<String> failures = new ArrayList<>();
@@ -334,7 +351,7 @@ class CrashSafetyIT {
         return org.query(soql).stream().collect(Collectors.groupingBy(r -> String.valueOf(r.get(field)), Collectors.counting()));
     }
 
-    private Map<String, String> env(SalesforceEmulator salesforce, HubSpotEmulator hubspot) {
+    static Map<String, String> env(Path dir, SalesforceEmulator salesforce, HubSpotEmulator hubspot) {
         Map<String, String> env = new HashMap<>();
         env.put("HUBSPOT_BASE_URL", hubspot.baseUrl());
         env.put("HUBSPOT_ACCESS_TOKEN", HubSpotEmulator.Config.defaults().tokens().iterator().next());
@@ -354,7 +371,7 @@ class CrashSafetyIT {
 
     /** Between kills the state store is free: has the contact-change source stored its baseline yet? */
     private static boolean baselineTaken(Daemon daemon) {
-        try (StateStore store = StateStore.open(daemon.dbUrl(), "sa", "", Clock.systemUTC())) {
+        try (StateStore store = StateStore.open(daemon.dbUrl(), daemon.dbUser(), "", Clock.systemUTC())) {
             return store.cursors().get("hubspot-contact-changes").isPresent();
         }
     }
@@ -363,7 +380,7 @@ class CrashSafetyIT {
      * The last run is done when its reads have passed the last event of every source and Salesforce has seen no new
      * activity, Task or parked record for a few seconds.
      */
-    private static void awaitQuiet(SalesforceEmulator salesforce, HubSpotEmulator hubspot, World world) throws Exception {
+    static void awaitQuiet(SalesforceEmulator salesforce, HubSpotEmulator hubspot, World world) throws Exception {
         Instant stillSince = Instant.now();
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
         Instant worldStopped = Instant.now();
@@ -430,6 +447,19 @@ class CrashSafetyIT {
 
         String dbUrl() {
             return env.get("CLOSEDLOOP_DB_URL");
+        }
+
+        String dbUser() {
+            return env.getOrDefault("CLOSEDLOOP_DB_USER", "sa");
+        }
+
+        /** The running process's id, which the leader election names its holder by. */
+        long pid() {
+            return process.pid();
+        }
+
+        boolean alive() {
+            return process != null && process.isAlive();
         }
 
         void start() throws IOException {

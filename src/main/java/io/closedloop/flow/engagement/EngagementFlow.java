@@ -53,7 +53,7 @@ public final class EngagementFlow implements FlowBinding {
         SalesforceBulkWriter bulk = new SalesforceBulkWriter(c.salesforce());
         c.bind("salesforceBulkWriter", bulk);
         SalesforceActivitySink sink = new SalesforceActivitySink(c.salesforce(), store, resolver,
-                new SalesforceLeadCreator(c.salesforce(), c.clock(), apiVersion, settings.createLeadsForUnmatchedMqls()),
+                new SalesforceLeadCreator(c.salesforce(), c.clock(), apiVersion, settings.createLeadsForUnmatchedMqls(), store.fence()),
                 new SalesforceAccountFinder(c.salesforce(), store.domainAccounts(), c.clock()),
                 new SalesforceActivityWriter(c.salesforce(), apiVersion, RECORD_RETRY_BACKOFF, bulk, settings.salesforceBulkThreshold()),
                 keyMomentTasks,

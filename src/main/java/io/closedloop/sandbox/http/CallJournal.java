@@ -9,8 +9,23 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /** Every call an emulator answered, for tests and the benchmark to count API calls. Thread-safe. */
 public final class CallJournal {
-    /** One call. {@code status} is 0 for a reset connection. */
-    public record Call(String endpoint, String method, String path, String query, int status, Instant at) {
+    /**
+     * One call. {@code status} is 0 for a reset connection. {@code caller} tells apart clients with different
+     * credentials (the last characters of the bearer token), so a test of several daemons sees who called.
+     */
+    public record Call(String endpoint, String method, String path, String query, int status, Instant at, String caller) {
+        public Call(String endpoint, String method, String path, String query, int status, Instant at) {
+            this(endpoint, method, path, query, status, at, null);
+        }
+    }
+
+    /** The caller of a request: the last 8 characters of its bearer token, or null without one. */
+    public static String caller(EmulatorRequest request) {
+        String auth = request.header("Authorization");
+        if (auth == null || !auth.startsWith("Bearer ") || auth.length() < 15) {
+            return null;
+        }
+        return auth.substring(auth.length() - 8);
     }
 
     private final ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();

@@ -136,7 +136,8 @@ public final class EmulatorServer implements AutoCloseable {
             sleep(faults.latencyFor(endpoint).next());
             Fault fault = route == null ? null : faults.next(endpoint);
             if (fault != null && fault.kind() == Fault.Kind.CONNECTION_RESET) {
-                journal.record(new CallJournal.Call(endpoint, request.method(), request.path(), request.rawQuery(), 0, clock.instant()));
+                journal.record(new CallJournal.Call(endpoint, request.method(), request.path(), request.rawQuery(), 0, clock.instant(),
+                        CallJournal.caller(request)));
                 exchange.close();
                 return;
             }
@@ -162,7 +163,8 @@ public final class EmulatorServer implements AutoCloseable {
             LOG.warn("{} emulator failed on {} {}", system, request.method(), request.path(), e);
             response = renderer.serverError(500, request);
         }
-        journal.record(new CallJournal.Call(endpoint, request.method(), request.path(), request.rawQuery(), response.status(), clock.instant()));
+        journal.record(new CallJournal.Call(endpoint, request.method(), request.path(), request.rawQuery(), response.status(), clock.instant(),
+                CallJournal.caller(request)));
         write(exchange, response);
     }
 

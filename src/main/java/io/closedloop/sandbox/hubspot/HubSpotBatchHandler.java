@@ -1,6 +1,7 @@
 package io.closedloop.sandbox.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.closedloop.sandbox.http.CallJournal;
 import io.closedloop.sandbox.http.EmulatorRequest;
 import io.closedloop.sandbox.http.EmulatorResponse;
 import java.time.Instant;
@@ -91,6 +92,7 @@ final class HubSpotBatchHandler {
                 continue;
             }
             HubSpotContact updated = portal.applyUpdate(c.id(), props);
+            portal.logUpdate(c.id(), props, CallJournal.caller(request));
             results.add(HubSpotObjects.contact(updated, props.keySet()));
         }
         return batchResponse(results, notFound(missing, missingTraceIds), startedAt, 200);

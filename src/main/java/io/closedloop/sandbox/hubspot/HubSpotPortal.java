@@ -147,6 +147,21 @@ public final class HubSpotPortal {
         }
     }
 
+    /** One contact update a client sent through the batch update API, and which client (its token's end) sent it. */
+    public record PropertyWrite(String contactId, Map<String, String> properties, String caller, Instant at) {
+    }
+
+    private final java.util.List<PropertyWrite> propertyWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    void logUpdate(long id, Map<String, String> changes, String caller) {
+        propertyWrites.add(new PropertyWrite(Long.toString(id), Map.copyOf(new java.util.HashMap<>(changes)), caller, clock.instant()));
+    }
+
+    /** Every contact update clients sent through the API, in order. */
+    public java.util.List<PropertyWrite> propertyWrites() {
+        return java.util.List.copyOf(propertyWrites);
+    }
+
     public Map<String, String> contact(String contactId) {
         synchronized (contactLock) {
             Long id = parseId(contactId);
