@@ -315,7 +315,8 @@ class CliIT {
             salesforce.org().permissionSet(SalesforceAccess.packagedWithout("Marketing_Activity__c.Details__c"));
             Result removed = run(emulatedSalesforceEnv(salesforce), "validate");
             assertThat(removed.exit()).isEqualTo(2);
-            assertThat(removed.err().lines().map(String::trim)).containsExactly("Not ready (1 problem):",
+            // (HubSpot here answers no property reads, so validate also warns that not every check ran)
+            assertThat(removed.err().lines().map(String::trim).filter(l -> !l.startsWith("warning:"))).containsExactly("Not ready (1 problem):",
                     "Salesforce schema: Marketing_Activity__c.Details__c does not exist or is not visible for the integration user");
             assertThat(removed.out()).contains("fix: deploy the salesforce directory (sf project deploy start) and assign the"
                     + " Closedloop_Integration permission set to the integration user");
