@@ -153,18 +153,21 @@ class CrashSafetyIT {
                 for (; k < kills || (!live.mqlChangesOn() && k < KILLS); k++) {
                     daemon.start();
                     restarts += k > 0 ? 1 : 0;
-                    long compositesBefore = salesforce.journal().count("salesforce.composite");
-                    long hubspotBefore = hubspot.journal().total();
+                    // polling has begun once the email source (the first to poll) reads: `run` checks the org and the
+                    // portal before that (describes, property reads), which are no kill points of the write path
+                    long emailReadsBefore = hubspot.journal().count("hubspot.email.events");
                     int mode = random.nextInt(20);
                     if (mode < 7) {
-                        // right after the Nth Composite call of this run was answered: the ledger may not have caught up
+                        // right after the Nth Composite call of polling was answered: the ledger may not have caught up
+                        awaitUntil(() -> hubspot.journal().count("hubspot.email.events") > emailReadsBefore);
+                        long compositesBefore = salesforce.journal().count("salesforce.composite");
                         int nth = 1 + random.nextInt(4);
                         awaitUntil(() -> salesforce.journal().count("salesforce.composite") - compositesBefore >= nth);
                         Thread.sleep(random.nextInt(120));
                         killsAfterComposite++;
                     } else if (mode < 17) {
                         // anywhere in the first seconds of polling: reads, identity queries, writes, checkpoints
-                        awaitUntil(() -> hubspot.journal().total() > hubspotBefore);
+                        awaitUntil(() -> hubspot.journal().count("hubspot.email.events") > emailReadsBefore);
                         Thread.sleep(random.nextInt(4_000));
                         killsWhilePolling++;
                     } else {
