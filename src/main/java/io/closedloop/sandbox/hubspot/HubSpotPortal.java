@@ -96,6 +96,8 @@ public final class HubSpotPortal {
     private final Map<String, ContactList> lists = new ConcurrentHashMap<>();
     private final List<Note> notes = new CopyOnWriteArrayList<>();
     private final AtomicLong nextNoteId = new AtomicLong(51_238_845_001L);
+    private final List<Task> tasks = new CopyOnWriteArrayList<>();
+    private final AtomicLong nextTaskId = new AtomicLong(77_412_300_001L);
 
     private final Map<String, Map<String, Object>> propertyDefinitions;
     private final Map<String, Map<String, Object>> propertyGroups;
@@ -452,6 +454,20 @@ public final class HubSpotPortal {
 
     void addNote(Note note) {
         notes.add(note);
+    }
+
+    // ---- tasks
+
+    public List<Task> tasks() {
+        return List.copyOf(tasks);
+    }
+
+    String nextTaskId() {
+        return Long.toString(nextTaskId.getAndIncrement());
+    }
+
+    void addTask(Task task) {
+        tasks.add(task);
     }
 
     // ---- property definitions
