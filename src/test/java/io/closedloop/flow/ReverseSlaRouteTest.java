@@ -184,7 +184,13 @@ class ReverseSlaRouteTest {
         HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + env.get("CLOSEDLOOP_HTTP_PORT") + "/observe/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(metrics.body()).contains("closedloop_reverse_sla_breaches_total 1.0");
+        // the in-process counter, and the counts read from the state store at each scrape (they survive restarts)
+        assertThat(metrics.body()).contains("closedloop_reverse_sla_breaches_total 1.0").contains("closedloop_reverse_sla_breached_total 1.0")
+                .contains("closedloop_reverse_sla_open 1.0").contains("closedloop_reverse_sla_met_ever_total 0.0");
+        String sla = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + env.get("CLOSEDLOOP_HTTP_PORT") + "/observe/sla")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(sla).get("reverse").get("breachedTotal").asLong()).isEqualTo(1);
     }
 
     @Test

@@ -424,6 +424,16 @@ public final class HubSpotPortal {
         }
     }
 
+    /** The contact ids on a list now. */
+    public java.util.Set<String> listMembers(String listId) {
+        ContactList list = list(listId);
+        synchronized (list) {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            list.members.keySet().forEach(id -> out.add(Long.toString(id)));
+            return out;
+        }
+    }
+
     private ContactList list(String listId) {
         ContactList list = lists.get(listId);
         if (list == null) {
