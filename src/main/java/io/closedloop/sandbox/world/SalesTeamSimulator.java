@@ -32,6 +32,7 @@ public final class SalesTeamSimulator {
         }
     }
 
+    /** {@code recycled}: leads handed back to marketing, by the recycle status or (then also rejected) for Timing. */
     public record Counts(int accepted, int rejected, int converted, int won, int lost, int recycled) {
     }
 
@@ -140,7 +141,7 @@ public final class SalesTeamSimulator {
         }
     }
 
-    /** Back to marketing: the org's recycle status, or a rejection for Timing; false if the org offers neither. */
+    /** Back to marketing: the org's recycle status, or a rejection for Timing (still counted as a rejection); false if neither. */
     private boolean handBack(String leadId) {
         String status = org.profile().recycledStatus();
         if (status != null) {
@@ -151,6 +152,7 @@ public final class SalesTeamSimulator {
         if (timing == null) {
             return false;
         }
+        rejected++;
         org.update("Lead", leadId, Map.of("Status", org.profile().rejectedStatus(), "Rejection_Reason__c", TIMING,
                 "Rejection_Detail__c", timing.get(rng(leadId + "/timing").nextInt(timing.size()))));
         return true;
