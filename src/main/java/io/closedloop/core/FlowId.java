@@ -25,6 +25,8 @@ public enum FlowId {
     SALESFORCE_DISPOSITIONS("salesforce-dispositions", Group.FEEDBACK,
             "salesforce-dispositions-source", "salesforce-dispositions-poll", "hubspot-disposition-sink"),
     SLA_WATCH("sla-watch", Group.FEEDBACK, "sla-watch", "sla-watch-poll"),
+    /** Marketing's side of the agreement: a lead sales handed back must be acted on in time. */
+    REVERSE_SLA_WATCH("reverse-sla-watch", Group.FEEDBACK, "reverse-sla-watch", "reverse-sla-watch-poll"),
     STATE_RETENTION("state-retention", Group.HOUSEKEEPING, "state-retention", "state-retention-run");
 
     /** What a flow is for; the schema check governs the engagement groups, whose writes it verifies. */

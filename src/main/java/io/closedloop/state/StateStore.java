@@ -22,6 +22,7 @@ public final class StateStore implements AutoCloseable {
     private final ParkedRecords parked;
     private final SyncRuns runs;
     private final SlaClocks slaClocks;
+    private final ReverseSlaClocks reverseSlaClocks;
     private final SummaryQueue summaryQueue;
     private final DomainAccounts domainAccounts;
     private final SubjectProfiles profiles;
@@ -49,6 +50,7 @@ public final class StateStore implements AutoCloseable {
         this.parked = new ParkedRecords(jdbc, clock);
         this.runs = new SyncRuns(jdbc, clock);
         this.slaClocks = new SlaClocks(jdbc);
+        this.reverseSlaClocks = new ReverseSlaClocks(jdbc);
         this.summaryQueue = new SummaryQueue(jdbc, dialect, clock);
         this.domainAccounts = new DomainAccounts(jdbc, dialect, clock);
         this.profiles = new SubjectProfiles(jdbc, dialect, clock);
@@ -205,6 +207,10 @@ public final class StateStore implements AutoCloseable {
 
     public SlaClocks slaClocks() {
         return slaClocks;
+    }
+
+    public ReverseSlaClocks reverseSlaClocks() {
+        return reverseSlaClocks;
     }
 
     public SummaryQueue summaryQueue() {
