@@ -51,7 +51,7 @@ public final class OpsView {
 
     /** Flows that poll a source: each poll is a recorded run, and the source keeps a cursor. */
     public static boolean recordsRuns(FlowId flow) {
-        return flow.engagementSource() || flow == FlowId.SALESFORCE_DISPOSITIONS;
+        return flow.engagementSource() || flow == FlowId.SALESFORCE_DISPOSITIONS || flow == FlowId.SALESFORCE_CAMPAIGNS;
     }
 
     /** Flows the page lists: every flow with a route of its own. */

@@ -28,6 +28,7 @@ public final class StateStore implements AutoCloseable {
     private final SubjectProfiles profiles;
     private final ContactStates contactStates;
     private final ListMemberships listMemberships;
+    private final CampaignMembers campaignMembers;
     private final Dispositions dispositions;
     private final ApiBudgetStore apiBudgets;
     private final Jdbc jdbc;
@@ -56,6 +57,7 @@ public final class StateStore implements AutoCloseable {
         this.profiles = new SubjectProfiles(jdbc, dialect, clock);
         this.contactStates = new ContactStates(jdbc, dialect, clock);
         this.listMemberships = new ListMemberships(jdbc, dialect);
+        this.campaignMembers = new CampaignMembers(jdbc, dialect, clock);
         this.dispositions = new Dispositions(jdbc, dialect, clock);
         this.apiBudgets = new ApiBudgetStore(jdbc, dialect);
     }
@@ -231,6 +233,10 @@ public final class StateStore implements AutoCloseable {
 
     public ListMemberships listMemberships() {
         return listMemberships;
+    }
+
+    public CampaignMembers campaignMembers() {
+        return campaignMembers;
     }
 
     public Dispositions dispositions() {
