@@ -1,6 +1,7 @@
 -- Reverse SLA clocks (README, Reverse SLA): a lead sales handed back to marketing, and whether marketing acted in time.
 -- One clock per contact; a later hand-back after the clock stopped starts it again. The task columns make the
--- breach task once-only across restarts: its id is kept as soon as HubSpot returns it.
+-- breach task once-only across restarts: the request is noted before the create and the id kept as soon as HubSpot
+-- returns it; a request without an id (the daemon died in between) is looked for on the contact before a new create.
 CREATE TABLE reverse_sla_clock (
     hubspot_contact_id  VARCHAR(32)  NOT NULL PRIMARY KEY,
     sf_record_id        VARCHAR(18),
@@ -13,6 +14,7 @@ CREATE TABLE reverse_sla_clock (
     announced_at        TIMESTAMP WITH TIME ZONE,
     acted_at            TIMESTAMP WITH TIME ZONE,
     act_reason          VARCHAR(200),
+    task_requested_at   TIMESTAMP WITH TIME ZONE,
     task_id             VARCHAR(32),
     breached_at         TIMESTAMP WITH TIME ZONE,
     stopped_at          TIMESTAMP WITH TIME ZONE

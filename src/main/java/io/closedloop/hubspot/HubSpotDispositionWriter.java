@@ -50,7 +50,10 @@ public class HubSpotDispositionWriter {
     private final java.util.function.Consumer<String> onUnmapped;
     private java.util.function.Consumer<List<HandBack>> onHandBack = handBacks -> { };
 
-    /** A lead sales handed back to marketing (recycled, or rejected for a reverse-SLA reason), as HubSpot now shows it. */
+    /**
+     * A lead sales handed back to marketing (recycled, or rejected for a reverse-SLA reason), as HubSpot now shows it;
+     * {@code lifecycleStage} is the stage this write set (null: unchanged), which is sales' move, not marketing's.
+     */
     public record HandBack(String contactId, String sfId, Disposition disposition, String reason, String lifecycleStage) {
     }
 
@@ -143,8 +146,7 @@ public class HubSpotDispositionWriter {
                             verdicts.add(new Dispositions.Verdict(d.sfId(), d.disposition().value(), d.reason(), d.at(), null));
                         }
                         if (d == latest && rules.reverseSla().startsOn(d.disposition(), d.reason())) {
-                            handBacks.add(new HandBack(entry.getKey(), d.sfId(), d.disposition(), d.reason(),
-                                    rules.hubspotLifecycle().get(d.disposition())));
+                            handBacks.add(new HandBack(entry.getKey(), d.sfId(), d.disposition(), d.reason(), stageWritten(updates, entry.getKey())));
                         }
                     }
                     continue;
@@ -164,6 +166,12 @@ public class HubSpotDispositionWriter {
         batch.outcome(sent, parked, notInHubSpot);
         batch.detail(unchanged, newNotes.size() - noteFailures.size(), unmapped);
         return batch;
+    }
+
+    /** The lifecycle stage this write set on the contact, or null when it left the stage as it was. */
+    private static String stageWritten(List<HubSpotContactWriter.Update> updates, String contactId) {
+        return updates.stream().filter(u -> u.contactId().equals(contactId)).map(u -> u.properties().get(HubSpotNames.LIFECYCLE_STAGE))
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     /** What a write would send, worked out from HubSpot's contacts (one batch read per 100 emails) without writing. */

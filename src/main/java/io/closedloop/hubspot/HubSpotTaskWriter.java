@@ -68,6 +68,23 @@ public class HubSpotTaskWriter {
         return id;
     }
 
+    /** The id of a task on the contact whose body carries {@code marker}, or null (CRM search by associated contact). */
+    public String find(String contactId, String marker) {
+        String after = "0";
+        while (after != null) {
+            JsonNode page = client.post("/crm/v3/objects/tasks/search", Map.of("filterGroups", List.of(Map.of("filters", List.of(Map.of(
+                    "propertyName", "associations.contact", "operator", "EQ", "value", contactId)))), "properties", List.of("hs_task_body"),
+                    "limit", 200, "after", after)).body();
+            for (JsonNode t : page.path("results")) {
+                if (t.path("properties").path("hs_task_body").asText("").contains(marker)) {
+                    return t.path("id").asText();
+                }
+            }
+            after = page.path("paging").path("next").path("after").asText(null);
+        }
+        return null;
+    }
+
     /** The portal's HUBSPOT_DEFINED task-to-contact type (the unlabeled default), read once. */
     int associationTypeId() {
         Integer known = associationTypeId;

@@ -13,7 +13,7 @@ public final class ReverseSlaClocks {
 
     public record ReverseClock(String hubspotContactId, String sfRecordId, String disposition, String reason, String handedBackStage,
                                Instant startedAt, Instant dueAt, Status status, Instant announcedAt, Instant actedAt, String actReason,
-                               String taskId, Instant breachedAt, Instant stoppedAt) {
+                               Instant taskRequestedAt, String taskId, Instant breachedAt, Instant stoppedAt) {
         /** The clock as the verdict sees it. */
         public ReverseSlaVerdict.Clock facts() {
             return new ReverseSlaVerdict.Clock(dueAt, announcedAt != null, status == Status.BREACHED, actedAt);
@@ -47,7 +47,7 @@ public final class ReverseSlaClocks {
             }
         }
         return jdbc.update("UPDATE reverse_sla_clock SET sf_record_id = ?, disposition = ?, reason = ?, handed_back_stage = ?, started_at = ?, "
-                        + "due_at = ?, status = ?, announced_at = NULL, acted_at = NULL, act_reason = NULL, task_id = NULL, breached_at = NULL, "
+                        + "due_at = ?, status = ?, announced_at = NULL, acted_at = NULL, act_reason = NULL, task_requested_at = NULL, task_id = NULL, breached_at = NULL, "
                         + "stopped_at = NULL WHERE hubspot_contact_id = ? AND stopped_at IS NOT NULL AND stopped_at < ?",
                 s.sfRecordId(), s.disposition(), s.reason(), s.handedBackStage(), s.startedAt(), s.dueAt(), Status.RUNNING,
                 s.hubspotContactId(), s.startedAt()) > 0;
@@ -72,6 +72,11 @@ public final class ReverseSlaClocks {
     /** HubSpot was told the clock runs. */
     public void announced(String hubspotContactId, Instant at) {
         jdbc.update("UPDATE reverse_sla_clock SET announced_at = ? WHERE hubspot_contact_id = ? AND announced_at IS NULL", at, hubspotContactId);
+    }
+
+    /** The breach task is about to be created: a restart that finds this without a task id looks for the task first. */
+    public void taskRequested(String hubspotContactId, Instant at) {
+        jdbc.update("UPDATE reverse_sla_clock SET task_requested_at = ? WHERE hubspot_contact_id = ? AND stopped_at IS NULL", at, hubspotContactId);
     }
 
     /** The breach task exists in HubSpot; kept before anything else so it is never created twice. */
@@ -111,6 +116,6 @@ public final class ReverseSlaClocks {
         return new ReverseClock(rs.getString("hubspot_contact_id"), rs.getString("sf_record_id"), rs.getString("disposition"),
                 rs.getString("reason"), rs.getString("handed_back_stage"), Jdbc.instant(rs, "started_at"), Jdbc.instant(rs, "due_at"),
                 Status.valueOf(rs.getString("status")), Jdbc.instant(rs, "announced_at"), Jdbc.instant(rs, "acted_at"),
-                rs.getString("act_reason"), rs.getString("task_id"), Jdbc.instant(rs, "breached_at"), Jdbc.instant(rs, "stopped_at"));
+                rs.getString("act_reason"), Jdbc.instant(rs, "task_requested_at"), rs.getString("task_id"), Jdbc.instant(rs, "breached_at"), Jdbc.instant(rs, "stopped_at"));
     }
 }

@@ -42,6 +42,9 @@ class ReverseSlaRouteTest {
     private static final String WATCH = "reverse-sla-watch";
     private static final String NURTURE = "4242";
     private static final String OWNER = "41629779";
+    /** The modern org's statuses, Nurturing handing a lead back. */
+    private static final String MODERN_RULES = "status.none=New\nstatus.working=Working\nstatus.rejected=Unqualified\n"
+            + "status.recycled=Nurturing\nstatus.converted=Qualified\n";
     private static final Instant TUESDAY = Instant.parse("2026-03-03T08:00:00Z");
 
     @TempDir
@@ -92,6 +95,15 @@ class ReverseSlaRouteTest {
         emulators.poll(DISPOSITIONS);
     }
 
+    /** A lead sales recycled five hours ago under a four-hour reverse SLA, marketing having done nothing. */
+    private World.Person recycledAndOverdue() throws Exception {
+        start(SalesforceOrgProfile.MODERN, MODERN_RULES + "reverse-sla.hours=4\nreverse-sla.rejection-reasons=\n");
+        World.Person person = lead(0);
+        salesDoes(person, Map.of("Status", "Nurturing"));
+        clock.advance(Duration.ofHours(5));
+        return person;
+    }
+
     private ReverseSlaClocks.ReverseClock clockOf(World.Person p) {
         return emulators.startedStore().reverseSlaClocks().find(p.hubspotContactId()).orElseThrow();
     }
@@ -112,8 +124,7 @@ class ReverseSlaRouteTest {
 
     @Test
     void aRecycledLeadWithNoMarketingActionBreachesExactlyOnceAcrossARestartAndClearsWhenItJoinsTheNurtureList() throws Exception {
-        start(SalesforceOrgProfile.MODERN, "status.none=New\nstatus.working=Working\nstatus.rejected=Unqualified\nstatus.recycled=Nurturing\n"
-                + "status.converted=Qualified\nreverse-sla.hours=48\nreverse-sla.rejection-reasons=\nreverse-sla.nurture-list-id=" + NURTURE + "\n");
+        start(SalesforceOrgProfile.MODERN, MODERN_RULES + "reverse-sla.hours=48\nreverse-sla.rejection-reasons=\nreverse-sla.nurture-list-id=" + NURTURE + "\n");
         World.Person person = lead(0);
         salesDoes(person, Map.of("Status", "Nurturing"));
 
@@ -171,12 +182,29 @@ class ReverseSlaRouteTest {
     }
 
     @Test
+    void aTaskHubSpotCreatedButWhoseAnswerWasLostIsFoundAgainNotCreatedTwice() throws Exception {
+        World.Person person = recycledAndOverdue();
+        // HubSpot creates the task but its answer is cut off: the daemon never learns the id
+        emulators.hubspot.faults().script("hubspot.tasks.create", io.closedloop.sandbox.http.Fault.malformedBody());
+        try {
+            emulators.poll(WATCH);
+        } catch (RuntimeException failedPoll) {
+            // the poll may end in error; what matters is what the next one does
+        }
+        restart();
+        emulators.poll(WATCH);
+        emulators.poll(WATCH);
+        assertThat(tasksOf(person)).hasSize(1);
+        assertThat(emulators.hubspot.journal().count("hubspot.tasks.create")).isEqualTo(1);
+        assertThat(emulators.hubspot.journal().count("hubspot.tasks.search")).isPositive();
+        assertThat(clockOf(person).taskId()).isEqualTo(tasksOf(person).get(0).id());
+        assertThat(status(person)).isEqualTo("breached");
+        assertThat(emulators.startedStore().reverseSlaClocks().counts().breached()).isEqualTo(1);
+    }
+
+    @Test
     void theBreachCountsOnceInTheMetricsOnObserve() throws Exception {
-        start(SalesforceOrgProfile.MODERN, "status.none=New\nstatus.working=Working\nstatus.rejected=Unqualified\nstatus.recycled=Nurturing\n"
-                + "status.converted=Qualified\nreverse-sla.hours=4\nreverse-sla.rejection-reasons=\n");
-        World.Person person = lead(0);
-        salesDoes(person, Map.of("Status", "Nurturing"));
-        clock.advance(Duration.ofHours(5));
+        World.Person person = recycledAndOverdue();
         emulators.poll(WATCH);
         emulators.poll(WATCH);
         assertThat(counter(ReverseSlaWatch.BREACHES_METRIC)).isEqualTo(1.0);

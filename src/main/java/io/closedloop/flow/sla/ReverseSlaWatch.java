@@ -117,8 +117,13 @@ public class ReverseSlaWatch {
             // two replicas that both believed they led would both create the task: only the current term's leader does
             store.fence().verify("creating a HubSpot task");
             try {
-                String taskId = tasks.create(new HubSpotTaskWriter.Task(c.hubspotContactId(), owners.get(c.hubspotContactId()), subject(c),
-                        body(c), now));
+                // requested before, never confirmed (the daemon died in between): the task may be there already
+                String taskId = c.taskRequestedAt() == null ? null : tasks.find(c.hubspotContactId(), marker(c));
+                if (taskId == null) {
+                    store.reverseSlaClocks().taskRequested(c.hubspotContactId(), now);
+                    taskId = tasks.create(new HubSpotTaskWriter.Task(c.hubspotContactId(), owners.get(c.hubspotContactId()), subject(c),
+                            body(c), now));
+                }
                 store.reverseSlaClocks().taskCreated(c.hubspotContactId(), taskId);
             } catch (SkippableSyncException e) {
                 store.parked().park(FLOW, parkedKey(c.hubspotContactId()), "{}", "HubSpot refused the reverse SLA task: " + e.getMessage(),
@@ -138,7 +143,12 @@ public class ReverseSlaWatch {
         return "Sales " + ("recycled".equals(c.disposition()) ? "recycled" : "rejected") + " this lead"
                 + (c.reason() == null ? "" : " (" + c.reason() + ")") + " on " + WHEN.format(c.startedAt())
                 + ". Marketing agreed to act by " + WHEN.format(c.dueAt())
-                + ": add the contact to the nurture list or move its lead status or lifecycle stage.";
+                + ": add the contact to the nurture list or move its lifecycle stage." + marker(c);
+    }
+
+    /** The clock's key in the task body, invisible in HubSpot, so a task whose id was never kept is found again. */
+    static String marker(ReverseClock c) {
+        return "<!-- closedloop reverse-sla:" + c.hubspotContactId() + ":" + c.startedAt().toEpochMilli() + " -->";
     }
 
     private static HubSpotContactWriter.Update update(Decision d) {

@@ -122,6 +122,7 @@ public final class HubSpotEmulator implements AutoCloseable {
                 .route("hubspot.notes.batch.create", "POST", "/crm/v3/objects/notes/batch/create", notes::batchCreate)
                 .route("hubspot.notes.search", "POST", "/crm/v3/objects/notes/search", notes::search)
                 .route("hubspot.tasks.create", "POST", "/crm/v3/objects/tasks", tasks::create)
+                .route("hubspot.tasks.search", "POST", "/crm/v3/objects/tasks/search", tasks::search)
                 .route("hubspot.associations.labels", "GET", "/crm/v4/associations/tasks/contacts/labels", tasks::labels)
                 .route("hubspot.lists.read", "GET", "/crm/v3/lists/(\\d+)", lists::list)
                 .route("hubspot.lists.memberships", "GET", "/crm/v3/lists/([^/]+)/memberships", lists::memberships)

@@ -89,45 +89,8 @@ final class HubSpotNotesHandler {
      * {@code associations.contact EQ id} (§4 "Associations pseudo-property"), offset paging and a limit of 200.
      */
     EmulatorResponse search(EmulatorRequest request, Matcher path) {
-        JsonNode body = HubSpotJson.body(request.body(), errors);
-        String contact = null;
-        for (JsonNode group : HubSpotJson.path(body, "filterGroups")) {
-            for (JsonNode f : HubSpotJson.path(group, "filters")) {
-                String property = HubSpotJson.text(HubSpotJson.path(f, "propertyName"));
-                if (!"associations.contact".equals(property) || !"EQ".equals(HubSpotJson.text(HubSpotJson.path(f, "operator")))) {
-                    throw errors.validation("This emulator searches notes by associations.contact EQ only, got " + property);
-                }
-                contact = HubSpotJson.text(HubSpotJson.path(f, "value"));
-            }
-        }
-        int limit = HubSpotJson.path(body, "limit").asInt(10);
-        if (limit < 1 || limit > 200) {
-            throw errors.validation("limit must be between 1 and 200");
-        }
-        int after = Integer.parseInt(HubSpotJson.path(body, "after").asText("0").isBlank() ? "0" : HubSpotJson.path(body, "after").asText("0"));
-        Set<String> wanted = new java.util.HashSet<>();
-        HubSpotJson.path(body, "properties").forEach(p -> wanted.add(p.asText()));
-        String contactId = contact;
-        List<Note> hits = portal.notes().stream().filter(n -> contactId == null || n.contactIds().contains(contactId)).toList();
-        List<Map<String, Object>> results = new ArrayList<>();
-        for (Note n : hits.subList(Math.min(after, hits.size()), Math.min(after + limit, hits.size()))) {
-            Map<String, String> props = new java.util.TreeMap<>();
-            n.properties().forEach((k, v) -> {
-                if (wanted.isEmpty() ? Set.of("hs_createdate", "hs_lastmodifieddate", "hs_object_id").contains(k)
-                        : wanted.contains(k) || k.equals("hs_object_id")) {
-                    props.put(k, v);
-                }
-            });
-            results.add(HubSpotJson.obj("id", n.id(), "properties", props, "createdAt", n.properties().get("hs_createdate"),
-                    "updatedAt", n.properties().get("hs_lastmodifieddate"), "archived", false));
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("total", hits.size());
-        out.put("results", results);
-        if (after + limit < hits.size()) {
-            out.put("paging", HubSpotJson.obj("next", HubSpotJson.obj("after", Integer.toString(after + limit))));
-        }
-        return EmulatorResponse.json(200, out);
+        return HubSpotActivityInputs.search(HubSpotJson.body(request.body(), errors), "notes",
+                portal.notes().stream().map(n -> new HubSpotActivityInputs.Stored(n.id(), n.properties(), n.contactIds())).toList(), errors);
     }
 
     private Map<String, Object> store(Draft draft) {

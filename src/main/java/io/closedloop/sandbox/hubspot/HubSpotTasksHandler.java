@@ -40,6 +40,12 @@ final class HubSpotTasksHandler {
         return EmulatorResponse.json(200, HubSpotJson.obj("results", List.of(unlabeled)));
     }
 
+    /** {@code POST /crm/v3/objects/tasks/search}: by associated contact, as for notes. */
+    EmulatorResponse search(EmulatorRequest request, Matcher path) {
+        return HubSpotActivityInputs.search(HubSpotJson.body(request.body(), errors), "tasks",
+                portal.tasks().stream().map(t -> new HubSpotActivityInputs.Stored(t.id(), t.properties(), t.contactIds())).toList(), errors);
+    }
+
     EmulatorResponse create(EmulatorRequest request, Matcher path) {
         JsonNode input = HubSpotJson.body(request.body(), errors);
         Map<String, String> props = new LinkedHashMap<>();

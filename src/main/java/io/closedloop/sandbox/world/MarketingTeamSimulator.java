@@ -20,7 +20,7 @@ public final class MarketingTeamSimulator {
     /** Shares of each fate, and how long after first seeing a handed-back lead marketing acts. */
     public record Config(double nurtureList, double lifecycle, Duration minDelay, Duration maxDelay) {
         public static Config defaults() {
-            return new Config(0.7, 0.15, Duration.ofSeconds(10), Duration.ofSeconds(50));
+            return new Config(0.6, 0.15, Duration.ofSeconds(10), Duration.ofSeconds(50));
         }
     }
 

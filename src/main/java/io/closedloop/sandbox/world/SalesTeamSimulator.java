@@ -37,7 +37,7 @@ public final class SalesTeamSimulator {
     }
 
     /** Share of the rejected leads sales hands back to marketing instead. */
-    static final double RECYCLE_SHARE = 0.3;
+    static final double RECYCLE_SHARE = 0.5;
 
 
 

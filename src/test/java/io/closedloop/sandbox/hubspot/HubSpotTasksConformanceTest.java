@@ -111,4 +111,18 @@ class HubSpotTasksConformanceTest {
         assertThat(client.post(TASKS, write(task(documented(), 204, "999"))).statusCode()).isEqualTo(400);
         assertThat(emulator.portal().tasks()).isEmpty();
     }
+
+    @Test
+    void tasksAreSearchedByTheirAssociatedContactAsNotesAre() {
+        String other = emulator.portal().createContact(Map.of("email", "bob@example.com"));
+        assertThat(client.post(TASKS, write(task(documented(), 204, contactId))).statusCode()).isEqualTo(201);
+        assertThat(client.post(TASKS, write(task(documented(), 204, other))).statusCode()).isEqualTo(201);
+        HttpResponse<String> r = client.post(TASKS + "/search", write(Map.of("filterGroups", List.of(Map.of("filters", List.of(Map.of(
+                "propertyName", "associations.contact", "operator", "EQ", "value", contactId)))), "properties", List.of("hs_task_body"),
+                "limit", 200)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = json(r);
+        assertThat(body.get("total").asInt()).isEqualTo(1);
+        assertThat(body.get("results").get(0).get("properties").get("hs_task_body").asText()).isEqualTo("Handed back by sales");
+    }
 }

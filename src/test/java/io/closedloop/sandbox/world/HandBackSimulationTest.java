@@ -31,7 +31,8 @@ class HandBackSimulationTest {
             clock.set(START.plus(Duration.ofMinutes(30)));
             SalesTeamSimulator.Counts done = team.work();
             assertThat(done.recycled()).as(profile.name()).isPositive();
-            assertThat(done.rejected()).as(profile.name()).isGreaterThan(done.recycled());
+            // some are still rejected outright; in the classic org a hand-back for Timing is a rejection too
+            assertThat(done.rejected()).as(profile.name()).isGreaterThan(profile.recycledStatus() == null ? done.recycled() : 0);
             List<Map<String, Object>> handedBack = profile.recycledStatus() == null
                     ? sf.org().query("SELECT Id FROM Lead WHERE Rejection_Reason__c = 'Timing'")
                     : sf.org().query("SELECT Id FROM Lead WHERE Status = 'Nurturing'");
