@@ -139,7 +139,7 @@ public final class SettingsLoader {
     /** The lists synced into Campaigns, the leavers policy and the notes file (read only when some list is synced). */
     private CampaignSync campaignSync(MappingSettings mappings) {
         var lists = values.listIds(CLOSEDLOOP_CAMPAIGN_SYNC);
-        var leavers = values.oneOf(CLOSEDLOOP_CAMPAIGN_LEAVERS, "status");
+        var leavers = values.oneOf(CLOSEDLOOP_CAMPAIGN_LEAVERS, "status", "remove");
         var notes = lists.isEmpty() ? java.util.Map.<String, CampaignSync.Notes>of()
                 : mappings.file(CLOSEDLOOP_CAMPAIGN_NOTES_FILE, CampaignSync::loadNotes, java.util.Map::<String, CampaignSync.Notes>of);
         return new CampaignSync(lists, "remove".equals(leavers) ? CampaignSync.Leavers.REMOVE : CampaignSync.Leavers.STATUS, notes);

@@ -61,6 +61,10 @@ class CampaignsToSalesforceRouteTest {
     }
 
     private void start() throws Exception {
+        start(Map.of());
+    }
+
+    private void start(Map<String, String> extra) throws Exception {
         Path notes = dir.resolve("campaigns.properties");
         Files.writeString(notes, "list." + list.id() + ".offer=Pipeline hygiene webinar\n"
                 + "list." + list.id() + ".link=https://www.example.com/webinar\n"
@@ -70,6 +74,7 @@ class CampaignsToSalesforceRouteTest {
         env.put("CLOSEDLOOP_CAMPAIGN_SYNC", list.id());
         env.put("CLOSEDLOOP_CAMPAIGN_NOTES_FILE", notes.toString());
         env.put("CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL", "1s");
+        env.putAll(extra);
         emulators.startDaemon(env, Map.of());
     }
 
@@ -203,6 +208,28 @@ class CampaignsToSalesforceRouteTest {
         portal.addListMember(list.id(), lead.hubspotContactId(), clock.instant());
         emulators.poll(FLOW);
         assertThat(members()).containsOnly(Map.entry(lead.sfId(), "Sent"));
+    }
+
+    @Test
+    void withLeaversRemovedALeaverLosesTheCampaignMemberAndARejoinerGetsANewOne() throws Exception {
+        World.Person lead = people(World.Match.LEAD, 1).get(0);
+        World.Person contact = people(World.Match.CONTACT, 1).get(0);
+        portal.addListMember(list.id(), lead.hubspotContactId(), clock.instant().minus(Duration.ofMinutes(10)));
+        portal.addListMember(list.id(), contact.hubspotContactId(), clock.instant().minus(Duration.ofMinutes(10)));
+        start(Map.of("CLOSEDLOOP_CAMPAIGN_LEAVERS", "remove"));
+        emulators.poll(FLOW);
+        assertThat(members()).containsOnlyKeys(lead.sfId(), contact.sfId());
+
+        portal.removeListMember(list.id(), lead.hubspotContactId());
+        emulators.poll(FLOW);
+        assertThat(members()).containsOnly(Map.entry(contact.sfId(), "Sent"));
+        assertThat(emulators.salesforce.compositeSubrequests()).containsEntry("salesforce.collections.delete", 1L);
+        emulators.poll(FLOW);
+        assertThat(emulators.salesforce.compositeSubrequests()).containsEntry("salesforce.collections.delete", 1L);
+
+        portal.addListMember(list.id(), lead.hubspotContactId(), clock.instant());
+        emulators.poll(FLOW);
+        assertThat(members()).containsOnly(Map.entry(lead.sfId(), "Sent"), Map.entry(contact.sfId(), "Sent"));
     }
 
     @Test

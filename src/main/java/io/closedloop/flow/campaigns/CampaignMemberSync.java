@@ -1,5 +1,6 @@
 package io.closedloop.flow.campaigns;
 
+import io.closedloop.core.Classification;
 import io.closedloop.flow.engagement.SalesforceUnmatchedBackoff;
 import io.closedloop.hubspot.HubSpotLists;
 import io.closedloop.salesforce.SalesforceCampaigns;
@@ -46,9 +47,12 @@ public class CampaignMemberSync {
     private final SalesforceCampaigns campaigns;
     private final StateStore store;
     private final SalesforceUnmatchedBackoff backoff;
+    private final boolean removeLeavers;
 
+    /** @param removeLeavers delete the CampaignMember of someone who left the list, rather than give it the status Left List */
     public CampaignMemberSync(HubSpotLists lists, SalesforceIdentityResolver resolver, SalesforceCampaigns campaigns, StateStore store,
-                              SalesforceUnmatchedBackoff backoff) {
+                              SalesforceUnmatchedBackoff backoff, boolean removeLeavers) {
+        this.removeLeavers = removeLeavers;
         this.lists = lists;
         this.resolver = resolver;
         this.campaigns = campaigns;
@@ -95,24 +99,28 @@ public class CampaignMemberSync {
             String why = resolution.unresolved(email);
             if (why != null) {
                 String code = why.substring(0, why.indexOf(':'));
-                toPark.add(new ParkedRecords.Parking(CampaignSync.FLOW, parkedKey(campaignKey, contactId),
-                        "{\"campaignKey\":\"" + campaignKey + "\",\"hubspotContactId\":\"" + contactId + "\"}",
+                toPark.add(new ParkedRecords.Parking(CampaignSync.FLOW, parkedKey(campaignKey, contactId), payload(campaignKey, contactId),
                         why.substring(why.indexOf(':') + 1).trim(), SalesforceErrorClassifier.parkedKind(code), code));
                 continue;
             }
             Target t = resolution.byEmail().get(email);
             leads.put(t.id(), t.lead());
-            candidates.put(contactId, new Member(campaignKey, contactId, t.id(), null, current.get(contactId), true));
+            candidates.put(contactId, new Member(campaignKey, contactId, t.id(), null, null, current.get(contactId), true));
         }
-        stored.forEach((id, m) -> candidates.put(id, new Member(campaignKey, id, m.sfPersonId(), m.status(),
+        stored.forEach((id, m) -> candidates.put(id, new Member(campaignKey, id, m.sfPersonId(), m.sfMemberId(), m.status(),
                 current.getOrDefault(id, m.joinedAt()), current.containsKey(id))));
 
         Map<String, List<String>> engagement = engagement(candidates.values());
         List<MemberRecord> writes = new ArrayList<>();
+        List<Member> removals = new ArrayList<>();
         Map<String, Member> next = new HashMap<>();
         for (Member m : candidates.values()) {
             Member before = stored.get(m.personKey());
             if (before != null && !before.inList() && !m.inList()) {
+                continue;
+            }
+            if (removeLeavers && before != null && !m.inList()) {
+                removals.add(before);
                 continue;
             }
             String status = CampaignMemberStatusRule.next(before == null || !before.inList() ? null : before.status(),
@@ -122,7 +130,7 @@ public class CampaignMemberSync {
             }
             String key = memberKey(campaignKey, m.sfPersonId());
             writes.add(new MemberRecord(key, null, m.sfPersonId(), false, status, before == null));
-            next.put(key, new Member(campaignKey, m.personKey(), m.sfPersonId(), status, m.joinedAt(), m.inList()));
+            next.put(key, new Member(campaignKey, m.personKey(), m.sfPersonId(), m.sfMemberId(), status, m.joinedAt(), m.inList()));
         }
         List<MemberRecord> withCampaign = writes.stream().map(w -> w.isNew()
                 ? new MemberRecord(w.key(), campaignId, w.personId(), leads.get(w.personId()), w.status(), true) : w).toList();
@@ -133,16 +141,37 @@ public class CampaignMemberSync {
         for (SalesforceWriteResult r : results) {
             Member m = next.get(r.write().key());
             if (r.success()) {
-                written.add(m);
+                written.add(m.withWritten(r.id()));
                 left += m.inList() ? 0 : 1;
             } else {
-                toPark.add(new ParkedRecords.Parking(CampaignSync.FLOW, parkedKey(campaignKey, m.personKey()),
-                        "{\"campaignKey\":\"" + campaignKey + "\",\"hubspotContactId\":\"" + m.personKey() + "\"}",
-                        r.failure().message(), SalesforceErrorClassifier.parkedKind(r.failure().code()), r.failure().code()));
+                toPark.add(parking(campaignKey, m.personKey(), r.failure()));
             }
         }
-        record(campaignKey, written, toPark, parked, now);
-        return new Outcome(current.size(), written.size() - left, left, toPark.size());
+        List<Member> removed = new ArrayList<>();
+        if (!removals.isEmpty()) {
+            Map<String, Classification> refused = campaigns.deleteMembers(removals.stream().map(Member::sfMemberId).toList());
+            for (Member m : removals) {
+                Classification failure = refused.get(m.sfMemberId());
+                if (failure == null) {
+                    removed.add(m);
+                } else {
+                    toPark.add(parking(campaignKey, m.personKey(), failure));
+                }
+            }
+        }
+        record(campaignKey, written, removed, toPark, parked, now);
+        return new Outcome(current.size(), written.size() - left, left + removed.size(), toPark.size());
+    }
+
+    /** A member Salesforce refused, parked under the flow with Salesforce's code and message. */
+    private static ParkedRecords.Parking parking(String campaignKey, String contactId, Classification failure) {
+        return new ParkedRecords.Parking(CampaignSync.FLOW, parkedKey(campaignKey, contactId), payload(campaignKey, contactId),
+                failure.message(), SalesforceErrorClassifier.parkedKind(failure.code()), failure.code());
+    }
+
+    private static String payload(String campaignKey, String contactId) {
+        // both are ids Closedloop built (digits and "list:"), so nothing here needs JSON escaping
+        return "{\"campaignKey\":\"" + campaignKey + "\",\"hubspotContactId\":\"" + contactId + "\"}";
     }
 
     /** Activity labels per person and join time, from the ledger (what Flow 1 wrote), since each member joined. */
@@ -170,12 +199,13 @@ public class CampaignMemberSync {
     }
 
     /** One transaction: written members, their parked waits resolved, new waits parked and scheduled with the backoff. */
-    private void record(String campaignKey, List<Member> written, List<ParkedRecords.Parking> toPark, Map<String, ParkedRecord> parked,
-                        Instant now) {
+    private void record(String campaignKey, List<Member> written, List<Member> removed, List<ParkedRecords.Parking> toPark,
+                        Map<String, ParkedRecord> parked, Instant now) {
         List<Long> resolved = written.stream().map(m -> parked.get(parkedKey(campaignKey, m.personKey()))).filter(p -> p != null)
                 .map(ParkedRecord::id).toList();
         store.inTransaction(() -> {
             store.campaignMembers().putMembers(written);
+            store.campaignMembers().removeMembers(removed);
             store.parked().markResolved(resolved);
             store.parked().parkAll(toPark);
         });

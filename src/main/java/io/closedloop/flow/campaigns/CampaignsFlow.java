@@ -24,7 +24,8 @@ public final class CampaignsFlow implements FlowBinding {
         SalesforceCampaigns campaigns = new SalesforceCampaigns(c.salesforce(),
                 new SalesforceActivityWriter(c.salesforce(), settings.salesforceApiVersion(), RECORD_RETRY_BACKOFF));
         CampaignMemberSync members = new CampaignMemberSync(new HubSpotLists(c.hubspot()), resolver, campaigns, c.store(),
-                new SalesforceUnmatchedBackoff(settings.unmatchedRetryInterval(), settings.unmatchedRetryMaxBackoff()));
+                new SalesforceUnmatchedBackoff(settings.unmatchedRetryInterval(), settings.unmatchedRetryMaxBackoff()),
+                settings.campaignSync().leavers() == io.closedloop.config.CampaignSync.Leavers.REMOVE);
         c.bind("campaignSync", new CampaignSync(settings.campaignSync(), c.hubspot(), c.salesforce(), campaigns, members, c.store(),
                 c.clock(), c.meters()));
     }
