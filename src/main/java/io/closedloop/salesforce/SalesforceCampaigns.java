@@ -39,7 +39,9 @@ public class SalesforceCampaigns {
             f.put("Type", type);
             f.put("Status", "In Progress");
             f.put("IsActive", true);
-            f.put("StartDate", startDate == null ? null : startDate.toString());
+            if (startDate != null) {
+                f.put("StartDate", startDate.toString());
+            }
             f.put("Description", description);
             return f;
         }

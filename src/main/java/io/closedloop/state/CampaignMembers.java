@@ -43,6 +43,12 @@ public final class CampaignMembers {
                 rs -> new Campaign(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)), campaignKey);
     }
 
+    /** The keys of the campaigns kept so far whose key starts with {@code prefix}, e.g. {@code email:}. */
+    public List<String> campaignKeys(String prefix) {
+        return jdbc.query("SELECT campaign_key FROM campaign_sync WHERE campaign_key LIKE ? ORDER BY campaign_key", rs -> rs.getString(1),
+                prefix.replace("%", "") + "%");
+    }
+
     public void putCampaigns(List<Campaign> campaigns) {
         Instant now = clock.instant();
         jdbc.batch(upsertCampaign, campaigns.stream().map(c -> new Object[] {c.campaignKey(), c.sfCampaignId(), c.fingerprint(),
