@@ -33,31 +33,39 @@ public class HubSpotEmailSends {
 
     /** SENT events from {@code start} to {@code end} (both inclusive, §2.1); events without a recipient or campaign are skipped. */
     public List<Send> sends(Instant start, Instant end) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("eventType", "SENT");
+        query.put("startTimestamp", Long.toString(start.toEpochMilli()));
+        query.put("endTimestamp", Long.toString(end.toEpochMilli()));
         List<Send> out = new ArrayList<>();
+        for (JsonNode e : events(client, query)) {
+            long campaign = e.path("emailCampaignId").asLong(0);
+            String recipient = e.path("recipient").asText("").trim().toLowerCase(Locale.ROOT);
+            if (campaign != 0 && !recipient.isEmpty()) {
+                out.add(new Send(campaign, recipient, Instant.ofEpochMilli(e.path("created").asLong())));
+            }
+        }
+        return out;
+    }
+
+    /** Every event the query selects, page after page (1,000 a page, the opaque offset passed with the same parameters, §2.1). */
+    static List<JsonNode> events(HubSpotClient client, Map<String, String> query) {
+        List<JsonNode> raw = new ArrayList<>();
         String offset = null;
         do {
-            Map<String, String> query = new LinkedHashMap<>();
-            query.put("eventType", "SENT");
-            query.put("startTimestamp", Long.toString(start.toEpochMilli()));
-            query.put("endTimestamp", Long.toString(end.toEpochMilli()));
-            query.put("limit", Integer.toString(PAGE));
+            Map<String, String> page = new LinkedHashMap<>(query);
+            page.put("limit", Integer.toString(PAGE));
             if (offset != null) {
-                query.put("offset", offset);
+                page.put("offset", offset);
             }
-            JsonNode page = client.get("/email/public/v1/events", query).body();
-            if (!page.path("events").isArray()) {
+            JsonNode body = client.get("/email/public/v1/events", page).body();
+            if (!body.path("events").isArray()) {
                 throw new SkippableSyncException("MALFORMED_RESPONSE", "HubSpot email events page without an events array", null);
             }
-            for (JsonNode e : page.path("events")) {
-                long campaign = e.path("emailCampaignId").asLong(0);
-                String recipient = e.path("recipient").asText("").trim().toLowerCase(Locale.ROOT);
-                if (campaign != 0 && !recipient.isEmpty()) {
-                    out.add(new Send(campaign, recipient, Instant.ofEpochMilli(e.path("created").asLong())));
-                }
-            }
-            offset = page.path("hasMore").asBoolean(false) ? page.path("offset").asText(null) : null;
+            body.path("events").forEach(raw::add);
+            offset = body.path("hasMore").asBoolean(false) ? body.path("offset").asText(null) : null;
         } while (offset != null);
-        return out;
+        return raw;
     }
 
     public EmailCampaign campaign(long id) {
