@@ -13,6 +13,7 @@ CREATE TABLE campaign_member (
     campaign_key     VARCHAR(64)  NOT NULL,
     person_key       VARCHAR(320) NOT NULL,
     sf_person_id     VARCHAR(18)  NOT NULL,
+    sf_member_id     VARCHAR(18)  NOT NULL,
     status           VARCHAR(40)  NOT NULL,
     joined_at        TIMESTAMP WITH TIME ZONE NOT NULL,
     in_list          BOOLEAN      NOT NULL,

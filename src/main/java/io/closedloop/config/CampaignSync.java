@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
  * members who leave a list ({@code CLOSEDLOOP_CAMPAIGN_LEAVERS}), and what sales reads in each Campaign's Description:
  * the offer, its link and the talking points, from the notes file ({@code CLOSEDLOOP_CAMPAIGN_NOTES_FILE}).
  */
-public record CampaignSync(List<String> listIds, Leavers leavers, Map<String, Notes> notes) {
+public record CampaignSync(List<String> listIds, boolean allEmailCampaigns, Leavers leavers, Map<String, Notes> notes) {
+    /** The value of {@code CLOSEDLOOP_CAMPAIGN_SYNC} that adds every marketing email with its recipients. */
+    public static final String ALL_EMAIL_CAMPAIGNS = "all-email-campaigns";
+
     /** A member who left the list keeps the CampaignMember with the status "Left List", or loses it. */
     public enum Leavers { STATUS, REMOVE }
 
@@ -27,8 +30,8 @@ public record CampaignSync(List<String> listIds, Leavers leavers, Map<String, No
         public static final Notes NONE = new Notes("", "", "", "");
     }
 
-    /** {@code list.<id>.<part>} where part is offer, link, talking-points or type. */
-    private static final Pattern KEY = Pattern.compile("list\\.(\\d{1,18})\\.(offer|link|talking-points|type)");
+    /** {@code list.<id>.<part>} or {@code email.<campaign id>.<part>}, where part is offer, link, talking-points or type. */
+    private static final Pattern KEY = Pattern.compile("(list|email)\\.(\\d{1,19})\\.(offer|link|talking-points|type)");
     /** The Campaign Type values a notes file may pick (the standard picklist, object reference Campaign). */
     static final Set<String> TYPES = Set.of("Email", "Webinar", "Conference", "Advertisement", "Other");
 
@@ -38,19 +41,19 @@ public record CampaignSync(List<String> listIds, Leavers leavers, Map<String, No
     }
 
     public static CampaignSync off() {
-        return new CampaignSync(List.of(), Leavers.STATUS, Map.of());
+        return new CampaignSync(List.of(), false, Leavers.STATUS, Map.of());
     }
 
     public boolean enabled() {
-        return !listIds.isEmpty();
+        return !listIds.isEmpty() || allEmailCampaigns;
     }
 
-    /** The notes of a list, or blank ones. */
-    public Notes notesOf(String listId) {
-        return notes.getOrDefault(listId, Notes.NONE);
+    /** The notes of a campaign by its key ({@code list:<id>} or {@code email:<id>}), or blank ones. */
+    public Notes notesOf(String campaignKey) {
+        return notes.getOrDefault(campaignKey, Notes.NONE);
     }
 
-    /** The notes file, by list id; a missing default file means no notes. Problems throw, one line each. */
+    /** The notes file, by campaign key; a missing default file means no notes. Problems throw, one line each. */
     static Map<String, Notes> loadNotes(Path file) {
         if (!Files.exists(file)) {
             return Map.of();
@@ -67,13 +70,14 @@ public record CampaignSync(List<String> listIds, Leavers leavers, Map<String, No
             Matcher m = KEY.matcher(key);
             String value = p.getProperty(key).trim();
             if (!m.matches()) {
-                problems.add(file + ": unknown key \"" + key + "\"; expected list.<list id>.offer, .link, .talking-points or .type");
-            } else if (m.group(2).equals("type") && !TYPES.contains(value)) {
+                problems.add(file + ": unknown key \"" + key + "\"; expected list.<list id>.offer or email.<email campaign id>.offer,"
+                        + " .link, .talking-points or .type");
+            } else if (m.group(3).equals("type") && !TYPES.contains(value)) {
                 problems.add(file + ": " + key + " is \"" + value + "\"; expected one of " + new java.util.TreeSet<>(TYPES));
-            } else if (m.group(2).equals("link") && !value.isEmpty() && !value.matches("https?://\\S+")) {
+            } else if (m.group(3).equals("link") && !value.isEmpty() && !value.matches("https?://\\S+")) {
                 problems.add(file + ": " + key + " is not an http(s) link");
             } else {
-                parts.computeIfAbsent(m.group(1), k -> new LinkedHashMap<>()).put(m.group(2), value);
+                parts.computeIfAbsent(m.group(1) + ":" + m.group(2), k -> new LinkedHashMap<>()).put(m.group(3), value);
             }
         }
         if (!problems.isEmpty()) {

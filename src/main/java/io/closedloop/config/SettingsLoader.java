@@ -6,6 +6,8 @@ import io.closedloop.core.ApiCircuitBreaker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -138,11 +140,22 @@ public final class SettingsLoader {
 
     /** The lists synced into Campaigns, the leavers policy and the notes file (read only when some list is synced). */
     private CampaignSync campaignSync(MappingSettings mappings) {
-        var lists = values.listIds(CLOSEDLOOP_CAMPAIGN_SYNC);
-        var leavers = values.oneOf(CLOSEDLOOP_CAMPAIGN_LEAVERS, "status");
-        var notes = lists.isEmpty() ? java.util.Map.<String, CampaignSync.Notes>of()
+        List<String> lists = new ArrayList<>();
+        boolean allEmails = false;
+        for (String token : values.commaSeparated(CLOSEDLOOP_CAMPAIGN_SYNC)) {
+            if (token.equals(CampaignSync.ALL_EMAIL_CAMPAIGNS)) {
+                allEmails = true;
+            } else if (!token.matches("\\d{1,19}")) {
+                problems.add(CLOSEDLOOP_CAMPAIGN_SYNC, "expected comma-separated numeric HubSpot list ids and/or "
+                        + CampaignSync.ALL_EMAIL_CAMPAIGNS + ", got \"" + token + "\"");
+            } else if (!lists.contains(token)) {
+                lists.add(token);
+            }
+        }
+        var leavers = values.oneOf(CLOSEDLOOP_CAMPAIGN_LEAVERS, "status", "remove");
+        var notes = lists.isEmpty() && !allEmails ? java.util.Map.<String, CampaignSync.Notes>of()
                 : mappings.file(CLOSEDLOOP_CAMPAIGN_NOTES_FILE, CampaignSync::loadNotes, java.util.Map::<String, CampaignSync.Notes>of);
-        return new CampaignSync(lists, "remove".equals(leavers) ? CampaignSync.Leavers.REMOVE : CampaignSync.Leavers.STATUS, notes);
+        return new CampaignSync(lists, allEmails, "remove".equals(leavers) ? CampaignSync.Leavers.REMOVE : CampaignSync.Leavers.STATUS, notes);
     }
 
     /** A sweep starts at the first poll after its period: shallower than period plus poll interval, it would leave gaps. */

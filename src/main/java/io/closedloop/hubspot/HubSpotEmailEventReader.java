@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.TimeWindowCursor;
 import io.closedloop.core.EngagementEvent;
 import io.closedloop.core.PolledSource;
-import io.closedloop.core.SkippableSyncException;
 import io.closedloop.core.SourceRead;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * events; the ledger makes the re-read free in Salesforce calls.
  */
 public class HubSpotEmailEventReader implements PolledSource {
-    static final int PAGE = 1000;
+    static final int PAGE = HubSpotEmailSends.PAGE;
 
     /** Window settings: overlap at the start, settle time before now, and the sweep (how often, how far back). */
     public record Window(StartFrom startFrom, Duration overlap, Duration settle, Duration sweepPeriod, Duration sweepDepth) {
@@ -71,23 +70,10 @@ public class HubSpotEmailEventReader implements PolledSource {
         if (!end.isAfter(start)) {
             return SourceRead.of(List.of(), null);
         }
-        List<JsonNode> raw = new ArrayList<>();
-        String offset = null;
-        do {
-            Map<String, String> query = new LinkedHashMap<>();
-            query.put("startTimestamp", Long.toString(start.toEpochMilli()));
-            query.put("endTimestamp", Long.toString(end.toEpochMilli()));
-            query.put("limit", Integer.toString(PAGE));
-            if (offset != null) {
-                query.put("offset", offset);
-            }
-            JsonNode page = client.get("/email/public/v1/events", query).body();
-            if (!page.path("events").isArray()) {
-                throw new SkippableSyncException("MALFORMED_RESPONSE", "HubSpot email events page without an events array", null);
-            }
-            page.path("events").forEach(raw::add);
-            offset = page.path("hasMore").asBoolean(false) ? page.path("offset").asText(null) : null;
-        } while (offset != null);
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("startTimestamp", Long.toString(start.toEpochMilli()));
+        query.put("endTimestamp", Long.toString(end.toEpochMilli()));
+        List<JsonNode> raw = HubSpotEmailSends.events(client, query);
         // a window read before the offset was known (first poll after a start) commits only what the answers' offset allows
         client.clockOffset().guard(now);
         Instant settled = now.minus(window.settle()).minus(client.clockOffset().magnitude());

@@ -117,7 +117,8 @@ public final class CredentialCheck {
     private static void checkOrg(ClosedloopSettings s, boolean hubspotOk, List<String> problems, List<String> notes) {
         try (OrgDiscovery org = new OrgDiscovery(s)) {
             List<String> found = new SalesforceSchemaCheck(org.salesforce(), s.fieldMapping(),
-                    new SalesforceSchemaCheck.Needs(s.keyMoments().enabled(), s.createLeadsForUnmatchedMqls(), true))
+                    new SalesforceSchemaCheck.Needs(s.keyMoments().enabled(), s.createLeadsForUnmatchedMqls(), true,
+                            s.campaignSync().enabled()))
                     .problems(org.describes());
             if (found.isEmpty()) {
                 notes.add("ok: Salesforce schema has every object and field Closedloop writes or reads, with the access it needs");

@@ -1,6 +1,10 @@
 package io.closedloop.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.closedloop.core.Classification;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +39,9 @@ public class SalesforceCampaigns {
             f.put("Type", type);
             f.put("Status", "In Progress");
             f.put("IsActive", true);
-            f.put("StartDate", startDate == null ? null : startDate.toString());
+            if (startDate != null) {
+                f.put("StartDate", startDate.toString());
+            }
             f.put("Description", description);
             return f;
         }
@@ -74,6 +80,8 @@ public class SalesforceCampaigns {
         m.put(LEFT, false);
         return java.util.Collections.unmodifiableMap(m);
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SalesforceClient client;
     private final SalesforceActivityWriter writer;
@@ -147,6 +155,53 @@ public class SalesforceCampaigns {
         write(again.stream().map(SalesforceCampaigns::write).toList()).forEach(r -> retried.put(r.write().key(), r));
         results.replaceAll(r -> retried.getOrDefault(r.write().key(), r));
         return results;
+    }
+
+    /**
+     * Deletes CampaignMembers by Id through sObject Collections ({@code DELETE /composite/sobjects?ids=}, up to 200 ids,
+     * Salesforce REST API guide "Delete Records Using sObject Collections"), five collections to a Composite call.
+     * Returns the refusals by Id; a record already gone counts as deleted.
+     */
+    public Map<String, Classification> deleteMembers(List<String> ids) {
+        Map<String, Classification> refused = new LinkedHashMap<>();
+        List<List<String>> chunks = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += SalesforceCompositePlanner.RECORDS_PER_COLLECTION) {
+            chunks.add(ids.subList(from, Math.min(ids.size(), from + SalesforceCompositePlanner.RECORDS_PER_COLLECTION)));
+        }
+        for (int from = 0; from < chunks.size(); from += SalesforceCompositePlanner.COLLECTIONS_PER_COMPOSITE) {
+            List<List<String>> call = chunks.subList(from, Math.min(chunks.size(), from + SalesforceCompositePlanner.COLLECTIONS_PER_COMPOSITE));
+            ObjectNode root = JSON.createObjectNode();
+            root.put("allOrNone", false);
+            root.put("collateSubrequests", false);
+            ArrayNode subrequests = root.putArray("compositeRequest");
+            for (int i = 0; i < call.size(); i++) {
+                // record ids are [A-Za-z0-9], safe in a query string
+                subrequests.addObject().put("method", "DELETE").put("referenceId", "d" + i)
+                        .put("url", client.dataPath() + "/composite/sobjects?allOrNone=false&ids=" + String.join(",", call.get(i)));
+            }
+            JsonNode response = client.composite(root.toString());
+            Map<String, JsonNode> byRef = new HashMap<>();
+            response.path("compositeResponse").forEach(sub -> byRef.put(sub.path("referenceId").asText(), sub));
+            for (int i = 0; i < call.size(); i++) {
+                JsonNode sub = byRef.get("d" + i);
+                if (sub == null || sub.path("httpStatusCode").asInt() >= 300 || !sub.path("body").isArray()) {
+                    Classification whole = sub == null ? SalesforceErrorClassifier.missingSubresponse("a delete")
+                            : SalesforceErrorClassifier.classify(sub.path("httpStatusCode").asInt(), sub.path("body").toString());
+                    call.get(i).forEach(id -> refused.put(id, whole));
+                    continue;
+                }
+                JsonNode body = sub.path("body");
+                for (int r = 0; r < call.get(i).size(); r++) {
+                    JsonNode result = body.path(r);
+                    JsonNode error = result.path("errors").path(0);
+                    String code = error.path("statusCode").asText(error.path("errorCode").asText("UNKNOWN_ERROR"));
+                    if (!result.path("success").asBoolean(false) && !"ENTITY_IS_DELETED".equals(code)) {
+                        refused.put(call.get(i).get(r), SalesforceErrorClassifier.classifyCode(code, error.path("message").asText("")));
+                    }
+                }
+            }
+        }
+        return refused;
     }
 
     private static SalesforceWrite write(MemberRecord m) {

@@ -49,9 +49,15 @@ public class SalesforceSchemaCheck {
      * @param keyMomentTasks Flow 1 creates key-moment Tasks
      * @param createLeads Flow 1 creates a Lead for an unmatched MQL
      * @param otherFlows also check what Flow 2, the SLA watch and attribution need (validate), not only Flow 1 (the gate)
+     * @param campaigns also check what the campaign sync writes (with otherFlows, whose describes hold Campaign)
      */
-    public record Needs(boolean keyMomentTasks, boolean createLeads, boolean otherFlows) {
+    public record Needs(boolean keyMomentTasks, boolean createLeads, boolean otherFlows, boolean campaigns) {
         public static final Needs FLOW_1 = new Needs(false, false, false);
+
+        /** @param campaigns the campaign sync runs ({@code CLOSEDLOOP_CAMPAIGN_SYNC}): Campaigns and members are written */
+        public Needs(boolean keyMomentTasks, boolean createLeads, boolean otherFlows) {
+            this(keyMomentTasks, createLeads, otherFlows, false);
+        }
     }
 
     private final SalesforceClient client;
@@ -172,6 +178,41 @@ public class SalesforceSchemaCheck {
                 }
             }
         }
+        if (needs.campaigns()) {
+            problems.addAll(campaignProblems(describes));
+        }
+        return problems;
+    }
+
+    /** The campaign sync upserts Campaigns and CampaignMembers by the key fields shipped in salesforce/ (§3.3, §7.5). */
+    static List<String> campaignProblems(Map<String, JsonNode> describes) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        keys.put("Campaign", SalesforceCampaigns.CAMPAIGN_KEY);
+        keys.put("CampaignMember", SalesforceCampaigns.MEMBER_KEY);
+        keys.forEach((object, key) -> {
+            JsonNode describe = describes.get(object);
+            if (describe == null) {
+                problems.add(object + " does not exist or the integration user cannot read it");
+                return;
+            }
+            if (!describe.path("createable").asBoolean() || !describe.path("updateable").asBoolean()) {
+                problems.add(object + " (object) is not createable and updateable " + FOR_USER);
+            }
+            JsonNode field = null;
+            for (JsonNode f : describe.path("fields")) {
+                if (f.path("name").asText().equalsIgnoreCase(key)) {
+                    field = f;
+                }
+            }
+            if (field == null) {
+                problems.add(object + "." + key + " does not exist or is not visible " + FOR_USER);
+            } else if (!field.path("externalId").asBoolean()) {
+                problems.add(object + "." + key + " is not an External ID, so " + object + " records cannot be upserted by it");
+            } else if (!field.path("createable").asBoolean() || !field.path("updateable").asBoolean()) {
+                problems.add(object + "." + key + " is not createable and updateable " + FOR_USER);
+            }
+        });
         return problems;
     }
 

@@ -17,7 +17,11 @@ public final class CampaignMembers {
     }
 
     /** A member as written; {@code personKey} is the HubSpot contact id (lists) or the email (email campaigns). */
-    public record Member(String campaignKey, String personKey, String sfPersonId, String status, Instant joinedAt, boolean inList) {
+    public record Member(String campaignKey, String personKey, String sfPersonId, String sfMemberId, String status, Instant joinedAt,
+                         boolean inList) {
+        public Member withWritten(String memberId) {
+            return new Member(campaignKey, personKey, sfPersonId, memberId, status, joinedAt, inList);
+        }
     }
 
     private final Jdbc jdbc;
@@ -31,12 +35,18 @@ public final class CampaignMembers {
         this.upsertCampaign = dialect.upsert("campaign_sync", List.of("campaign_key"), "campaign_key", "sf_campaign_id", "fingerprint",
                 "statuses_ready", "updated_at");
         this.upsertMember = dialect.upsert("campaign_member", List.of("campaign_key", "person_key"), "campaign_key", "person_key",
-                "sf_person_id", "status", "joined_at", "in_list", "updated_at");
+                "sf_person_id", "sf_member_id", "status", "joined_at", "in_list", "updated_at");
     }
 
     public Optional<Campaign> campaign(String campaignKey) {
         return jdbc.queryOne("SELECT campaign_key, sf_campaign_id, fingerprint, statuses_ready FROM campaign_sync WHERE campaign_key = ?",
                 rs -> new Campaign(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)), campaignKey);
+    }
+
+    /** The keys of the campaigns kept so far whose key starts with {@code prefix}, e.g. {@code email:}. */
+    public List<String> campaignKeys(String prefix) {
+        return jdbc.query("SELECT campaign_key FROM campaign_sync WHERE campaign_key LIKE ? ORDER BY campaign_key", rs -> rs.getString(1),
+                prefix.replace("%", "") + "%");
     }
 
     public void putCampaigns(List<Campaign> campaigns) {
@@ -48,9 +58,9 @@ public final class CampaignMembers {
     /** The stored members of a campaign, by person key. */
     public Map<String, Member> members(String campaignKey) {
         Map<String, Member> out = new LinkedHashMap<>();
-        jdbc.query("SELECT campaign_key, person_key, sf_person_id, status, joined_at, in_list FROM campaign_member WHERE campaign_key = ?"
-                        + " ORDER BY person_key", rs -> new Member(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        Jdbc.instant(rs, "joined_at"), rs.getBoolean(6)), campaignKey)
+        jdbc.query("SELECT campaign_key, person_key, sf_person_id, sf_member_id, status, joined_at, in_list FROM campaign_member"
+                        + " WHERE campaign_key = ? ORDER BY person_key", rs -> new Member(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), Jdbc.instant(rs, "joined_at"), rs.getBoolean(7)), campaignKey)
                 .forEach(m -> out.put(m.personKey(), m));
         return out;
     }
@@ -58,8 +68,8 @@ public final class CampaignMembers {
     /** Records members as Salesforce confirmed them, in one batch. */
     public void putMembers(List<Member> members) {
         Instant now = clock.instant();
-        List<Object[]> rows = members.stream().map(m -> new Object[] {m.campaignKey(), m.personKey(), m.sfPersonId(), m.status(),
-                m.joinedAt(), m.inList(), now}).toList();
+        List<Object[]> rows = members.stream().map(m -> new Object[] {m.campaignKey(), m.personKey(), m.sfPersonId(), m.sfMemberId(),
+                m.status(), m.joinedAt(), m.inList(), now}).toList();
         for (int from = 0; from < rows.size(); from += 500) {
             jdbc.batch(upsertMember, rows.subList(from, Math.min(rows.size(), from + 500)));
         }

@@ -265,14 +265,16 @@ class SettingsLoaderTest {
         Path notes = Files.writeString(dir.resolve("campaigns.properties"), "list.12.offer=Pricing guide\nlist.12.link=https://www.example.com/g\n"
                 + "list.12.talking-points=Ask about their renewal\nlist.12.type=Email\n");
         Map<String, String> env = valid();
-        env.put("CLOSEDLOOP_CAMPAIGN_SYNC", "12, 34");
+        env.put("CLOSEDLOOP_CAMPAIGN_SYNC", "12, 34, all-email-campaigns");
         env.put("CLOSEDLOOP_CAMPAIGN_NOTES_FILE", notes.toString());
         CampaignSync sync = load(env).campaignSync();
         assertThat(sync.listIds()).containsExactly("12", "34");
+        assertThat(sync.allEmailCampaigns()).isTrue();
         assertThat(sync.leavers()).isEqualTo(CampaignSync.Leavers.STATUS);
-        assertThat(sync.notesOf("12")).isEqualTo(new CampaignSync.Notes("Pricing guide", "https://www.example.com/g", "Ask about their renewal",
+        assertThat(sync.notesOf("list:12")).isEqualTo(new CampaignSync.Notes("Pricing guide", "https://www.example.com/g", "Ask about their renewal",
                 "Email"));
-        assertThat(sync.notesOf("34")).isEqualTo(CampaignSync.Notes.NONE);
+        assertThat(sync.notesOf("list:34")).isEqualTo(CampaignSync.Notes.NONE);
+        assertThat(sync.notesOf("email:12")).isEqualTo(CampaignSync.Notes.NONE);
     }
 
     @Test
@@ -285,7 +287,7 @@ class SettingsLoaderTest {
         env.put("CLOSEDLOOP_CAMPAIGN_NOTES_FILE", notes.toString());
         List<String> problems = problems(noConfig(), env);
         assertThat(problems).contains(
-                "CLOSEDLOOP_CAMPAIGN_SYNC: expected comma-separated numeric HubSpot list ids such as 1234,5678, got \"webinar\"");
+                "CLOSEDLOOP_CAMPAIGN_SYNC: expected comma-separated numeric HubSpot list ids and/or all-email-campaigns, got \"webinar\"");
         assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CLOSEDLOOP_CAMPAIGN_LEAVERS:").contains("forget"));
         assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CLOSEDLOOP_CAMPAIGN_NOTES_FILE:").contains("list.12.type")
                 .contains("Seminar"));

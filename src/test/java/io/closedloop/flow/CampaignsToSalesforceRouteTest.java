@@ -61,6 +61,10 @@ class CampaignsToSalesforceRouteTest {
     }
 
     private void start() throws Exception {
+        start(Map.of());
+    }
+
+    private void start(Map<String, String> extra) throws Exception {
         Path notes = dir.resolve("campaigns.properties");
         Files.writeString(notes, "list." + list.id() + ".offer=Pipeline hygiene webinar\n"
                 + "list." + list.id() + ".link=https://www.example.com/webinar\n"
@@ -70,6 +74,7 @@ class CampaignsToSalesforceRouteTest {
         env.put("CLOSEDLOOP_CAMPAIGN_SYNC", list.id());
         env.put("CLOSEDLOOP_CAMPAIGN_NOTES_FILE", notes.toString());
         env.put("CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL", "1s");
+        env.putAll(extra);
         emulators.startDaemon(env, Map.of());
     }
 
@@ -203,6 +208,64 @@ class CampaignsToSalesforceRouteTest {
         portal.addListMember(list.id(), lead.hubspotContactId(), clock.instant());
         emulators.poll(FLOW);
         assertThat(members()).containsOnly(Map.entry(lead.sfId(), "Sent"));
+    }
+
+    @Test
+    void withAllEmailCampaignsEachMarketingEmailIsACampaignOfItsRecipientsWhoseOpensCountOnlyForIt() throws Exception {
+        World.Person lead = people(World.Match.LEAD, 1).get(0);
+        World.Person contact = people(World.Match.CONTACT, 1).get(0);
+        World.Person unknown = people(World.Match.UNKNOWN, 1).get(0);
+        World.Campaign email = world.campaigns().get(0);
+        World.Campaign other = world.campaigns().get(1);
+        long sent = clock.instant().minus(Duration.ofMinutes(3)).toEpochMilli();
+        for (World.Person p : List.of(lead, contact, unknown)) {
+            portal.addEmailEvent(new EmailEvent("sent-" + p.hubspotContactId(), sent, "SENT", p.email(), email.id(), Map.of()));
+        }
+        portal.addEmailEvent(new EmailEvent("open-lead", sent + 60_000, "OPEN", lead.email(), email.id(), Map.of()));
+        // a click on another email says nothing about this one
+        portal.addEmailEvent(new EmailEvent("click-other", sent + 61_000, "CLICK", contact.email(), other.id(), Map.of()));
+        start(Map.of("CLOSEDLOOP_CAMPAIGN_SYNC", "all-email-campaigns"));
+        emulators.poll("hubspot-email-events");
+        emulators.poll(FLOW);
+
+        List<Map<String, Object>> campaigns = org.query("SELECT Id, Name, Type, Description FROM Campaign WHERE Closedloop_Campaign_Key__c = 'email:"
+                + email.id() + "'");
+        assertThat(campaigns).singleElement().satisfies(c -> {
+            assertThat(c.get("Name")).isEqualTo(email.name());
+            assertThat(c.get("Type")).isEqualTo("Email");
+            assertThat((String) c.get("Description")).contains("Recipients of the HubSpot marketing email");
+        });
+        assertThat(org.query("SELECT LeadId, ContactId, Status FROM CampaignMember WHERE CampaignId = '" + campaigns.get(0).get("Id") + "'")
+                .stream().collect(Collectors.toMap(r -> String.valueOf(r.get("LeadId") != null ? r.get("LeadId") : r.get("ContactId")),
+                        r -> r.get("Status")))).containsOnly(Map.entry(lead.sfId(), "Opened"), Map.entry(contact.sfId(), "Sent"));
+        assertThat(emulators.startedStore().parked().list(ParkedRecords.Filter.parkedIn(FLOW), 10)).singleElement()
+                .satisfies(r -> assertThat(r.recordKey()).startsWith("email:" + email.id() + ":").doesNotContain("@"));
+
+        long salesforceCalls = emulators.salesforce.journal().total();
+        emulators.poll(FLOW);
+        assertThat(emulators.salesforce.journal().total()).as("a second run writes nothing").isEqualTo(salesforceCalls);
+    }
+
+    @Test
+    void withLeaversRemovedALeaverLosesTheCampaignMemberAndARejoinerGetsANewOne() throws Exception {
+        World.Person lead = people(World.Match.LEAD, 1).get(0);
+        World.Person contact = people(World.Match.CONTACT, 1).get(0);
+        portal.addListMember(list.id(), lead.hubspotContactId(), clock.instant().minus(Duration.ofMinutes(10)));
+        portal.addListMember(list.id(), contact.hubspotContactId(), clock.instant().minus(Duration.ofMinutes(10)));
+        start(Map.of("CLOSEDLOOP_CAMPAIGN_LEAVERS", "remove"));
+        emulators.poll(FLOW);
+        assertThat(members()).containsOnlyKeys(lead.sfId(), contact.sfId());
+
+        portal.removeListMember(list.id(), lead.hubspotContactId());
+        emulators.poll(FLOW);
+        assertThat(members()).containsOnly(Map.entry(contact.sfId(), "Sent"));
+        assertThat(emulators.salesforce.compositeSubrequests()).containsEntry("salesforce.collections.delete", 1L);
+        emulators.poll(FLOW);
+        assertThat(emulators.salesforce.compositeSubrequests()).containsEntry("salesforce.collections.delete", 1L);
+
+        portal.addListMember(list.id(), lead.hubspotContactId(), clock.instant());
+        emulators.poll(FLOW);
+        assertThat(members()).containsOnly(Map.entry(lead.sfId(), "Sent"), Map.entry(contact.sfId(), "Sent"));
     }
 
     @Test

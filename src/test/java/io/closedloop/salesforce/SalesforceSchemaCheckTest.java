@@ -156,6 +156,21 @@ class SalesforceSchemaCheckTest {
     }
 
     @Test
+    void withTheCampaignSyncValidateChecksTheCampaignAndMemberKeysAndTheirAccess() {
+        SalesforceSchemaCheck.Needs campaigns = new SalesforceSchemaCheck.Needs(false, false, true, true);
+        assertThat(new SalesforceSchemaCheck(client, FieldMapping.defaults(), campaigns).problems()).isEmpty();
+        emulator.org().removeField("CampaignMember", "Closedloop_Member_Key__c");
+        assertThat(new SalesforceSchemaCheck(client, FieldMapping.defaults(), campaigns).problems()).containsExactly(
+                "CampaignMember.Closedloop_Member_Key__c does not exist or is not visible for the integration user");
+        // without the campaign sync nothing asks for it
+        assertThat(new SalesforceSchemaCheck(client, FieldMapping.defaults(), new SalesforceSchemaCheck.Needs(false, false, true)).problems())
+                .isEmpty();
+        emulator.org().permissionSet(SalesforceAccess.packagedWithoutObject("Campaign"));
+        assertThat(new SalesforceSchemaCheck(client, FieldMapping.defaults(), campaigns).problems()).contains(
+                "Campaign does not exist or the integration user cannot read it");
+    }
+
+    @Test
     void theLeadAndTaskFieldsCheckedAreEveryFieldTheWritersSend() {
         EngagementEvent mql = new EngagementEvent("mql:1", EngagementEvent.Source.CRM, ActivityType.BECAME_MQL,
                 Instant.parse("2024-06-03T09:20:40Z"), "ada@example.com", "101", null, null, null,

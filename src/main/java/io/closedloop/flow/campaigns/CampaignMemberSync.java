@@ -1,7 +1,8 @@
 package io.closedloop.flow.campaigns;
 
+import io.closedloop.core.Classification;
 import io.closedloop.flow.engagement.SalesforceUnmatchedBackoff;
-import io.closedloop.hubspot.HubSpotLists;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.closedloop.salesforce.SalesforceCampaigns;
 import io.closedloop.salesforce.SalesforceCampaigns.MemberRecord;
 import io.closedloop.salesforce.SalesforceErrorClassifier;
@@ -23,9 +24,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * One list's members into its Campaign: new members are matched to a Lead or Contact by the same identity resolution
+ * One campaign's members (a list's, or an email's recipients) into its Campaign: new members are matched to a Lead or Contact by the same identity resolution
  * as Flow 1 (unmatched ones are parked with the reason and tried again with the unmatched retry's backoff), every
  * member's status follows the engagement the ledger holds for them since they joined, and all changes go out as
  * CampaignMember upserts in Collections. The store records a member only once Salesforce confirmed it, so a crash
@@ -41,24 +43,27 @@ public class CampaignMemberSync {
         }
     }
 
-    private final HubSpotLists lists;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final SalesforceIdentityResolver resolver;
     private final SalesforceCampaigns campaigns;
     private final StateStore store;
     private final SalesforceUnmatchedBackoff backoff;
+    private final boolean removeLeavers;
 
-    public CampaignMemberSync(HubSpotLists lists, SalesforceIdentityResolver resolver, SalesforceCampaigns campaigns, StateStore store,
-                              SalesforceUnmatchedBackoff backoff) {
-        this.lists = lists;
+    /** @param removeLeavers delete the CampaignMember of someone who left the list, rather than give it the status Left List */
+    public CampaignMemberSync(SalesforceIdentityResolver resolver, SalesforceCampaigns campaigns, StateStore store,
+                              SalesforceUnmatchedBackoff backoff, boolean removeLeavers) {
+        this.removeLeavers = removeLeavers;
         this.resolver = resolver;
         this.campaigns = campaigns;
         this.store = store;
         this.backoff = backoff;
     }
 
-    /** The parked-record key of a member waiting for its Lead or Contact. */
-    static String parkedKey(String campaignKey, String contactId) {
-        return campaignKey + ":" + contactId;
+    /** The parked-record key of a member waiting for its Lead or Contact; an email stands there only as a digest. */
+    static String parkedKey(String campaignKey, String personKey) {
+        return campaignKey + ":" + (personKey.contains("@") ? CampaignSync.fingerprint(personKey).substring(0, 24) : personKey);
     }
 
     /** The CampaignMember's external id: campaign key plus the Lead or Contact id. */
@@ -66,8 +71,12 @@ public class CampaignMemberSync {
         return campaignKey + ":" + personId;
     }
 
-    /** Syncs one list: {@code current} is every member now (HubSpot contact id to membership time). */
-    public Outcome sync(String campaignKey, String campaignId, Map<String, Instant> current, Instant now) {
+    /**
+     * Syncs one campaign: {@code current} is every member now (person key to when they joined), {@code emailsOf} finds
+     * the emails of person keys, and {@code emailName} is the marketing email whose opens and clicks count (null: any).
+     */
+    public Outcome sync(String campaignKey, String campaignId, Map<String, Instant> current, Instant now,
+                        Function<Set<String>, Map<String, String>> emailsOf, String emailName) {
         Map<String, Member> stored = store.campaignMembers().members(campaignKey);
         Map<String, ParkedRecord> parked = new HashMap<>();
         store.parked().list(ParkedRecords.Filter.parkedIn(CampaignSync.FLOW), Integer.MAX_VALUE).stream()
@@ -81,7 +90,7 @@ public class CampaignMemberSync {
                 due.add(id);
             }
         });
-        Map<String, String> emails = due.isEmpty() ? Map.of() : lists.emails(due);
+        Map<String, String> emails = due.isEmpty() ? Map.of() : emailsOf.apply(due);
         Set<String> wanted = new LinkedHashSet<>();
         emails.values().forEach(e -> wanted.add(e.trim().toLowerCase(Locale.ROOT)));
         Resolution resolution = wanted.isEmpty() ? new Resolution(Map.of(), Map.of(), Set.of(), Set.of())
@@ -96,23 +105,28 @@ public class CampaignMemberSync {
             if (why != null) {
                 String code = why.substring(0, why.indexOf(':'));
                 toPark.add(new ParkedRecords.Parking(CampaignSync.FLOW, parkedKey(campaignKey, contactId),
-                        "{\"campaignKey\":\"" + campaignKey + "\",\"hubspotContactId\":\"" + contactId + "\"}",
+                        payload(campaignKey, contactId, emails.get(contactId)),
                         why.substring(why.indexOf(':') + 1).trim(), SalesforceErrorClassifier.parkedKind(code), code));
                 continue;
             }
             Target t = resolution.byEmail().get(email);
             leads.put(t.id(), t.lead());
-            candidates.put(contactId, new Member(campaignKey, contactId, t.id(), null, current.get(contactId), true));
+            candidates.put(contactId, new Member(campaignKey, contactId, t.id(), null, null, current.get(contactId), true));
         }
-        stored.forEach((id, m) -> candidates.put(id, new Member(campaignKey, id, m.sfPersonId(), m.status(),
+        stored.forEach((id, m) -> candidates.put(id, new Member(campaignKey, id, m.sfPersonId(), m.sfMemberId(), m.status(),
                 current.getOrDefault(id, m.joinedAt()), current.containsKey(id))));
 
-        Map<String, List<String>> engagement = engagement(candidates.values());
+        Map<String, List<String>> engagement = engagement(candidates.values(), emailName);
         List<MemberRecord> writes = new ArrayList<>();
+        List<Member> removals = new ArrayList<>();
         Map<String, Member> next = new HashMap<>();
         for (Member m : candidates.values()) {
             Member before = stored.get(m.personKey());
             if (before != null && !before.inList() && !m.inList()) {
+                continue;
+            }
+            if (removeLeavers && before != null && !m.inList()) {
+                removals.add(before);
                 continue;
             }
             String status = CampaignMemberStatusRule.next(before == null || !before.inList() ? null : before.status(),
@@ -122,7 +136,7 @@ public class CampaignMemberSync {
             }
             String key = memberKey(campaignKey, m.sfPersonId());
             writes.add(new MemberRecord(key, null, m.sfPersonId(), false, status, before == null));
-            next.put(key, new Member(campaignKey, m.personKey(), m.sfPersonId(), status, m.joinedAt(), m.inList()));
+            next.put(key, new Member(campaignKey, m.personKey(), m.sfPersonId(), m.sfMemberId(), status, m.joinedAt(), m.inList()));
         }
         List<MemberRecord> withCampaign = writes.stream().map(w -> w.isNew()
                 ? new MemberRecord(w.key(), campaignId, w.personId(), leads.get(w.personId()), w.status(), true) : w).toList();
@@ -133,20 +147,51 @@ public class CampaignMemberSync {
         for (SalesforceWriteResult r : results) {
             Member m = next.get(r.write().key());
             if (r.success()) {
-                written.add(m);
+                written.add(m.withWritten(r.id()));
                 left += m.inList() ? 0 : 1;
             } else {
-                toPark.add(new ParkedRecords.Parking(CampaignSync.FLOW, parkedKey(campaignKey, m.personKey()),
-                        "{\"campaignKey\":\"" + campaignKey + "\",\"hubspotContactId\":\"" + m.personKey() + "\"}",
-                        r.failure().message(), SalesforceErrorClassifier.parkedKind(r.failure().code()), r.failure().code()));
+                toPark.add(parking(campaignKey, m.personKey(), emails.get(m.personKey()), r.failure()));
             }
         }
-        record(campaignKey, written, toPark, parked, now);
-        return new Outcome(current.size(), written.size() - left, left, toPark.size());
+        List<Member> removed = new ArrayList<>();
+        if (!removals.isEmpty()) {
+            Map<String, Classification> refused = campaigns.deleteMembers(removals.stream().map(Member::sfMemberId).toList());
+            for (Member m : removals) {
+                Classification failure = refused.get(m.sfMemberId());
+                if (failure == null) {
+                    removed.add(m);
+                } else {
+                    toPark.add(parking(campaignKey, m.personKey(), null, failure));
+                }
+            }
+        }
+        record(campaignKey, written, removed, toPark, parked, now);
+        return new Outcome(current.size(), written.size() - left, left + removed.size(), toPark.size());
+    }
+
+    /** A member Salesforce refused, parked under the flow with Salesforce's code and message. */
+    private static ParkedRecords.Parking parking(String campaignKey, String contactId, String email, Classification failure) {
+        return new ParkedRecords.Parking(CampaignSync.FLOW, parkedKey(campaignKey, contactId), payload(campaignKey, contactId, email),
+                failure.message(), SalesforceErrorClassifier.parkedKind(failure.code()), failure.code());
+    }
+
+    /** What a parked member needs to be tried again: its campaign, its person key and, when known, its email. */
+    private static String payload(String campaignKey, String personKey, String email) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("campaignKey", campaignKey);
+        p.put("personKey", personKey);
+        if (email != null) {
+            p.put("email", email);
+        }
+        try {
+            return JSON.writeValueAsString(p);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Activity labels per person and join time, from the ledger (what Flow 1 wrote), since each member joined. */
-    private Map<String, List<String>> engagement(java.util.Collection<Member> members) {
+    private Map<String, List<String>> engagement(java.util.Collection<Member> members, String emailName) {
         Map<String, List<Member>> bySubject = new HashMap<>();
         Instant since = Instant.MAX;
         for (Member m : members) {
@@ -161,7 +206,8 @@ public class CampaignMemberSync {
         }
         for (EventLedger.Activity a : store.ledger().activitiesOfSubjects(bySubject.keySet(), since)) {
             for (Member m : bySubject.getOrDefault(a.subjectId(), List.of())) {
-                if (!a.occurredAt().isBefore(m.joinedAt())) {
+                boolean otherEmail = emailName != null && a.activityType().startsWith("Email ") && !emailName.equals(a.assetName());
+                if (!a.occurredAt().isBefore(m.joinedAt()) && !otherEmail) {
                     out.computeIfAbsent(m.sfPersonId() + "|" + m.joinedAt(), k -> new ArrayList<>()).add(a.activityType());
                 }
             }
@@ -170,12 +216,13 @@ public class CampaignMemberSync {
     }
 
     /** One transaction: written members, their parked waits resolved, new waits parked and scheduled with the backoff. */
-    private void record(String campaignKey, List<Member> written, List<ParkedRecords.Parking> toPark, Map<String, ParkedRecord> parked,
-                        Instant now) {
+    private void record(String campaignKey, List<Member> written, List<Member> removed, List<ParkedRecords.Parking> toPark,
+                        Map<String, ParkedRecord> parked, Instant now) {
         List<Long> resolved = written.stream().map(m -> parked.get(parkedKey(campaignKey, m.personKey()))).filter(p -> p != null)
                 .map(ParkedRecord::id).toList();
         store.inTransaction(() -> {
             store.campaignMembers().putMembers(written);
+            store.campaignMembers().removeMembers(removed);
             store.parked().markResolved(resolved);
             store.parked().parkAll(toPark);
         });

@@ -3,6 +3,7 @@ package io.closedloop.flow.campaigns;
 import io.closedloop.config.CampaignSync.Notes;
 import io.closedloop.core.FlowId;
 import io.closedloop.hubspot.HubSpotClient;
+import io.closedloop.hubspot.HubSpotEmailSends;
 import io.closedloop.hubspot.HubSpotLists;
 import io.closedloop.salesforce.SalesforceCampaigns;
 import io.closedloop.salesforce.SalesforceCampaigns.CampaignRecord;
@@ -17,7 +18,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public class CampaignSync {
     /** What one poll did. */
-    public record Outcome(int lists, int campaignsWritten, CampaignMemberSync.Outcome members) {
+    public record Outcome(int campaigns, int campaignsWritten, CampaignMemberSync.Outcome members) {
         static final Outcome NONE = new Outcome(0, 0, CampaignMemberSync.Outcome.NONE);
     }
 
@@ -44,6 +49,7 @@ public class CampaignSync {
     private final io.closedloop.config.CampaignSync settings;
     private final HubSpotClient hubspotClient;
     private final HubSpotLists lists;
+    private final EmailCampaigns emailCampaigns;
     private final SalesforceClient salesforceClient;
     private final SalesforceCampaigns campaigns;
     private final CampaignMemberSync members;
@@ -51,12 +57,14 @@ public class CampaignSync {
     private final Clock clock;
     private final Supplier<MeterRegistry> meters;
 
+    /** @param startFrom where the recipients of marketing emails are first read from ({@code CLOSEDLOOP_START_FROM}) */
     public CampaignSync(io.closedloop.config.CampaignSync settings, HubSpotClient hubspotClient, SalesforceClient salesforceClient,
                         SalesforceCampaigns campaigns, CampaignMemberSync members, StateStore store, Clock clock,
-                        Supplier<MeterRegistry> meters) {
+                        Supplier<MeterRegistry> meters, io.closedloop.core.StartFrom startFrom) {
         this.settings = settings;
         this.hubspotClient = hubspotClient;
         this.lists = new HubSpotLists(hubspotClient);
+        this.emailCampaigns = new EmailCampaigns(new HubSpotEmailSends(hubspotClient), store, startFrom);
         this.salesforceClient = salesforceClient;
         this.campaigns = campaigns;
         this.members = members;
@@ -73,13 +81,23 @@ public class CampaignSync {
         return store.runs().guard(FLOW, this::poll);
     }
 
+    /**
+     * One Campaign to keep this poll: what sales reads about it, its members now (person key to when they joined), how
+     * to find their emails, and the email whose opens and clicks count for it (null: any).
+     */
+    record Target(String key, Spec spec, Map<String, Instant> current, Function<Set<String>, Map<String, String>> emailsOf,
+                  String emailName) {
+    }
+
+    /** A Campaign's name, its Type unless the notes say otherwise, its Start Date (set on create) and where it comes from. */
+    record Spec(String name, String type, LocalDate startDate, String origin) {
+    }
+
     private Outcome poll(long runId) {
         long hubspotBefore = hubspotClient.calls();
         long salesforceBefore = salesforceClient.calls();
         Instant now = clock.instant();
-        int listsRead = 0;
-        int campaignsWritten = 0;
-        CampaignMemberSync.Outcome total = CampaignMemberSync.Outcome.NONE;
+        List<Target> targets = new ArrayList<>();
         for (String listId : settings.listIds()) {
             Map<String, Instant> current = lists.members(listId, now);
             if (current == null) {
@@ -87,21 +105,35 @@ public class CampaignSync {
                 LOG.warn("{}: HubSpot list {} does not exist; check CLOSEDLOOP_CAMPAIGN_SYNC", FLOW, listId);
                 continue;
             }
-            listsRead++;
-            String key = "list:" + listId;
-            Written campaign = campaign(key, lists.list(listId), settings.notesOf(listId));
+            HubSpotLists.ListInfo list = lists.list(listId);
+            targets.add(new Target("list:" + listId, new Spec(list.name(), "Other",
+                    list.createdAt() == null ? null : list.createdAt().atZone(ZoneOffset.UTC).toLocalDate(),
+                    "Members of the HubSpot list \"" + list.name() + "\" (" + listId + ")"), current, lists::emails, null));
+        }
+        EmailCampaigns.Read emails = settings.allEmailCampaigns() ? emailCampaigns.read(now) : null;
+        if (emails != null) {
+            targets.addAll(emails.targets());
+        }
+        int campaignsWritten = 0;
+        CampaignMemberSync.Outcome total = CampaignMemberSync.Outcome.NONE;
+        for (Target t : targets) {
+            Written campaign = campaign(t.key(), t.spec(), settings.notesOf(t.key()));
             if (campaign.written()) {
                 campaignsWritten++;
                 store.campaignMembers().putCampaigns(List.of(campaign.campaign()));
             }
-            total = total.plus(members.sync(key, campaign.campaign().sfCampaignId(), current, now));
+            total = total.plus(members.sync(t.key(), campaign.campaign().sfCampaignId(), t.current(), now, t.emailsOf(), t.emailName()));
+        }
+        if (emails != null) {
+            // every recipient the window held is written or parked: the window is done
+            emails.commit();
         }
         count(total);
-        Outcome outcome = new Outcome(listsRead, campaignsWritten, total);
+        Outcome outcome = new Outcome(targets.size(), campaignsWritten, total);
         store.runs().finish(runId, SyncRuns.Status.SUCCEEDED, new SyncRuns.Counts(total.read(), total.written() + total.left(),
                 total.parked(), (int) (hubspotClient.calls() - hubspotBefore), (int) (salesforceClient.calls() - salesforceBefore)), null);
         if (total.written() + total.left() + total.parked() + campaignsWritten > 0) {
-            LOG.info("{}: {} list(s), {} campaign(s) written, {} member(s) written, {} left, {} parked", FLOW, listsRead,
+            LOG.info("{}: {} campaign(s), {} written, {} member(s) written, {} left, {} parked", FLOW, targets.size(),
                     campaignsWritten, total.written(), total.left(), total.parked());
         }
         return outcome;
@@ -115,11 +147,13 @@ public class CampaignSync {
      * The list's Campaign, written when it is new or its fields changed (by fingerprint), with its member statuses made
      * ready once. When Salesforce refuses it the run fails, saying why, and the next poll tries again.
      */
-    private Written campaign(String key, HubSpotLists.ListInfo list, Notes notes) {
-        CampaignRecord record = new CampaignRecord(key, list.name(), notes.type().isEmpty() ? "Other" : notes.type(),
-                list.createdAt() == null ? null : list.createdAt().atZone(ZoneOffset.UTC).toLocalDate(), description(list, notes));
-        String fingerprint = fingerprint(record.toString());
+    private Written campaign(String key, Spec spec, Notes notes) {
         CampaignMembers.Campaign stored = store.campaignMembers().campaign(key).orElse(null);
+        String type = notes.type().isEmpty() ? spec.type() : notes.type();
+        // the Start Date is set when the Campaign is created; an email's first send seen may differ from poll to poll
+        CampaignRecord record = new CampaignRecord(key, spec.name(), type, stored == null ? spec.startDate() : null,
+                description(spec.origin(), notes));
+        String fingerprint = fingerprint(String.join("\n", key, spec.name(), type, record.description()));
         String campaignId = stored == null ? null : stored.sfCampaignId();
         boolean ready = stored != null && stored.statusesReady();
         boolean write = stored == null || !stored.fingerprint().equals(fingerprint);
@@ -141,8 +175,8 @@ public class CampaignSync {
         return new Written(new CampaignMembers.Campaign(key, campaignId, fingerprint, true), write || !stored.statusesReady());
     }
 
-    /** What sales reads on the Campaign: the offer, the link, the talking points, and where the list lives. */
-    static String description(HubSpotLists.ListInfo list, Notes notes) {
+    /** What sales reads on the Campaign: the offer, the link, the talking points, and where its members come from. */
+    static String description(String origin, Notes notes) {
         StringBuilder d = new StringBuilder();
         if (!notes.offer().isBlank()) {
             d.append("Offer: ").append(notes.offer()).append('\n');
@@ -153,8 +187,7 @@ public class CampaignSync {
         if (!notes.talkingPoints().isBlank()) {
             d.append("Talking points: ").append(notes.talkingPoints()).append('\n');
         }
-        d.append("Members of the HubSpot list \"").append(list.name()).append("\" (").append(list.listId())
-                .append("), kept by Closedloop; member status follows their engagement (Sent, Opened, Clicked, Responded).");
+        d.append(origin).append(", kept by Closedloop; member status follows their engagement (Sent, Opened, Clicked, Responded).");
         String text = d.toString();
         // Campaign.Description is a long text area of 32,000 characters
         return text.length() > 32_000 ? text.substring(0, 32_000) : text;

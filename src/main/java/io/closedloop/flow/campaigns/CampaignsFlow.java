@@ -4,7 +4,6 @@ import io.closedloop.config.ClosedloopSettings;
 import io.closedloop.flow.FlowBinding;
 import io.closedloop.flow.FlowContext;
 import io.closedloop.flow.engagement.SalesforceUnmatchedBackoff;
-import io.closedloop.hubspot.HubSpotLists;
 import io.closedloop.salesforce.SalesforceActivityWriter;
 import io.closedloop.salesforce.SalesforceCampaigns;
 import io.closedloop.salesforce.SalesforceIdentityResolver;
@@ -23,9 +22,10 @@ public final class CampaignsFlow implements FlowBinding {
                 settings.duplicatePolicy(), c.store().identities(), c.clock(), settings.identityCache());
         SalesforceCampaigns campaigns = new SalesforceCampaigns(c.salesforce(),
                 new SalesforceActivityWriter(c.salesforce(), settings.salesforceApiVersion(), RECORD_RETRY_BACKOFF));
-        CampaignMemberSync members = new CampaignMemberSync(new HubSpotLists(c.hubspot()), resolver, campaigns, c.store(),
-                new SalesforceUnmatchedBackoff(settings.unmatchedRetryInterval(), settings.unmatchedRetryMaxBackoff()));
+        CampaignMemberSync members = new CampaignMemberSync(resolver, campaigns, c.store(),
+                new SalesforceUnmatchedBackoff(settings.unmatchedRetryInterval(), settings.unmatchedRetryMaxBackoff()),
+                settings.campaignSync().leavers() == io.closedloop.config.CampaignSync.Leavers.REMOVE);
         c.bind("campaignSync", new CampaignSync(settings.campaignSync(), c.hubspot(), c.salesforce(), campaigns, members, c.store(),
-                c.clock(), c.meters()));
+                c.clock(), c.meters(), settings.startFrom()));
     }
 }

@@ -39,6 +39,49 @@ final class SalesforceCollectionsHandler {
         return run(request, Op.UPSERT, type, externalIdField(type, path.group(3)));
     }
 
+    /**
+     * {@code DELETE /composite/sobjects?ids=a,b&allOrNone=false}: up to 200 ids, one DeleteResult each in the order of
+     * the ids (Salesforce REST API guide, "Delete Records Using sObject Collections").
+     */
+    EmulatorResponse delete(EmulatorRequest request, Matcher path) {
+        String param = request.param("ids");
+        List<String> ids = param == null ? List.of() : java.util.Arrays.stream(param.split(",")).map(String::trim)
+                .filter(id -> !id.isEmpty()).toList();
+        if (ids.isEmpty()) {
+            throw SalesforceErrors.fail(400, "MISSING_ARGUMENT", "ids not specified");
+        }
+        if (ids.size() > MAX_RECORDS) {
+            throw SalesforceErrors.fail(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than " + MAX_RECORDS
+                    + " records into this call");
+        }
+        boolean allOrNone = "true".equalsIgnoreCase(request.param("allOrNone"));
+        List<Map<String, Object>> results = new ArrayList<>();
+        boolean anyFailed = false;
+        SalesforceRecordStore store = org.store();
+        int mark = store.begin();
+        try {
+            for (String id : ids) {
+                try {
+                    org.delete(id, true);
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("id", SalesforceIds.to18(id));
+                    r.put("success", true);
+                    r.put("errors", List.of());
+                    results.add(r);
+                } catch (ValidationException e) {
+                    anyFailed = true;
+                    results.add(failure(e.statusCode(), e.getMessage(), e.fields()));
+                }
+            }
+            if (allOrNone && anyFailed) {
+                rollBack(store, mark, results);
+            }
+        } finally {
+            store.end();
+        }
+        return EmulatorResponse.json(200, results);
+    }
+
     /** The upsert key of a type: an external id field or Id; INVALID_FIELD otherwise (Collections and Bulk alike). */
     static SalesforceField externalIdField(SalesforceObjectType type, String name) {
         SalesforceField field = type.field(name);
@@ -79,12 +122,7 @@ final class SalesforceCollectionsHandler {
                 }
             }
             if (allOrNone && anyFailed) {
-                store.rollback(mark);
-                for (int i = 0; i < results.size(); i++) {
-                    if (Boolean.TRUE.equals(results.get(i).get("success"))) {
-                        results.set(i, failure("ALL_OR_NONE_OPERATION_ROLLED_BACK", ROLLED_BACK, List.of()));
-                    }
-                }
+                rollBack(store, mark, results);
             }
         } catch (RuntimeException e) {
             // an unexpected failure answers 500; leave no half-applied request behind
@@ -179,6 +217,16 @@ final class SalesforceCollectionsHandler {
             }
         }
         return id;
+    }
+
+    /** allOrNone with a failure: nothing stays, and every record that had succeeded says it was rolled back (§3.1). */
+    private static void rollBack(SalesforceRecordStore store, int mark, List<Map<String, Object>> results) {
+        store.rollback(mark);
+        for (int i = 0; i < results.size(); i++) {
+            if (Boolean.TRUE.equals(results.get(i).get("success"))) {
+                results.set(i, failure("ALL_OR_NONE_OPERATION_ROLLED_BACK", ROLLED_BACK, List.of()));
+            }
+        }
     }
 
     private static Map<String, Object> failure(String statusCode, String message, List<String> fields) {

@@ -84,6 +84,7 @@ public final class SalesforceEmulator implements AutoCloseable {
                 .add("salesforce.collections.create", "POST", DATA + "/composite/sobjects/?", collections::create)
                 .add("salesforce.collections.update", "PATCH", DATA + "/composite/sobjects/?", collections::update)
                 .add("salesforce.collections.upsert", "PATCH", DATA + "/composite/sobjects/(\\w+)/(\\w+)/?", collections::upsert)
+                .add("salesforce.collections.delete", "DELETE", DATA + "/composite/sobjects/?", collections::delete)
                 .add("salesforce.composite", "POST", DATA + "/composite/?", composite::composite)
                 .add("salesforce.describe", "GET", DATA + "/sobjects/(\\w+)/describe/?", metadata::describe)
                 .add("salesforce.sobject.create", "POST", DATA + "/sobjects/(\\w+)/?", sobjects::create)

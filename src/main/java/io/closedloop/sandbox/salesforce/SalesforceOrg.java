@@ -420,6 +420,29 @@ public final class SalesforceOrg {
         }
     }
 
+    /**
+     * Deletes a record by id: MALFORMED_ID for an id of no object, ENTITY_IS_DELETED for one that is not there (code as
+     * the object reference's StatusCode list names it; its message here is UNCONFIRMED).
+     */
+    void delete(String id, boolean api) {
+        store.lock();
+        try {
+            SalesforceObjectType type = SalesforceIds.wellFormed(id) ? schema.objectForId(id) : null;
+            if (type == null) {
+                throw new ValidationException("MALFORMED_ID", "malformed id " + id, List.of());
+            }
+            if (api) {
+                maybeLockFailure(SalesforceIds.to18(id));
+            }
+            if (store.get(id) == null) {
+                throw new ValidationException("ENTITY_IS_DELETED", "entity is deleted", List.of());
+            }
+            store.delete(type.name(), SalesforceIds.to18(id));
+        } finally {
+            store.unlock();
+        }
+    }
+
     /** Matches the external id case-insensitively: one match updates, none creates, several fail. */
     SaveOutcome upsert(String sobject, String externalIdField, String value, Map<String, ?> input, boolean api) {
         store.lock();

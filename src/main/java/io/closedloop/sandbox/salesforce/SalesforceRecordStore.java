@@ -125,6 +125,15 @@ public final class SalesforceRecordStore {
         write(object, id, record);
     }
 
+    /** Deletes a record, keeping indexes and (inside a transaction) the undo log. */
+    public void delete(String object, String id) {
+        Map<String, Object> before = tables.get(object).get(id);
+        if (before != null && depth > 0) {
+            undo.add(new Undo(object, id, new LinkedHashMap<>(before)));
+        }
+        remove(object, id);
+    }
+
     private void write(String object, String id, Map<String, Object> record) {
         Map<String, Object> before = tables.get(object).get(id);
         if (before != null) {

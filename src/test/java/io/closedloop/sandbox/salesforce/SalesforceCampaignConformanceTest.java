@@ -104,6 +104,20 @@ class SalesforceCampaignConformanceTest {
     }
 
     @Test
+    void collectionsDeleteAnswersOneResultPerIdInOrderAndAMissingOneIsEntityIsDeleted() {
+        String id = member(memberBody(null)).path("id").asText();
+        HttpResponse<String> r = client.send("DELETE", V + "/composite/sobjects?allOrNone=false&ids=" + id + "," + id, null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode results = json(r);
+        assertThat(results.get(0).path("success").asBoolean()).isTrue();
+        assertThat(results.get(0).path("id").asText()).isEqualTo(id);
+        assertThat(results.get(1).path("errors").get(0).path("statusCode").asText()).isEqualTo("ENTITY_IS_DELETED");
+        assertThat(emulator.org().query("SELECT Id FROM CampaignMember")).isEmpty();
+        // the person can be added again once the member is gone
+        assertThat(member(memberBody(null)).path("success").asBoolean()).isTrue();
+    }
+
+    @Test
     void campaignsUpsertByTheirShippedKey() {
         String url = V + "/composite/sobjects/Campaign/Closedloop_Campaign_Key__c";
         String record = "{\"attributes\":{\"type\":\"Campaign\"},\"Closedloop_Campaign_Key__c\":\"list:9\",\"Name\":\"Sign-ups\","
