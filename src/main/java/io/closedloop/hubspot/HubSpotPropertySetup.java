@@ -47,6 +47,8 @@ public class HubSpotPropertySetup {
                         "Whether sales worked the MQL within the hand-off SLA (Closedloop)", options(slaStatuses)),
                 new Property(HubSpotNames.SALES_SLA_DUE_AT, "Sales hand-off SLA due", "datetime", "date",
                         "When the MQL must be worked by (Closedloop)", Map.of()),
+                new Property(HubSpotNames.SALES_QUALIFIED_AT, "Sales qualified at", "datetime", "date",
+                        "When the lead became a sales-qualified lead under the agreed SQL definition (Closedloop, written once)", Map.of()),
                 new Property("closed_won_amount", "Closed-won amount", "number", "number",
                         "Won opportunity amount this contact took part in (Closedloop)", Map.of()));
     }

@@ -28,6 +28,7 @@ public final class StateStore implements AutoCloseable {
     private final ContactStates contactStates;
     private final ListMemberships listMemberships;
     private final Dispositions dispositions;
+    private final SqlMoments sqlMoments;
     private final ApiBudgetStore apiBudgets;
     private final Jdbc jdbc;
     private volatile Leadership fence = Leadership.SINGLE_NODE;
@@ -55,6 +56,7 @@ public final class StateStore implements AutoCloseable {
         this.contactStates = new ContactStates(jdbc, dialect, clock);
         this.listMemberships = new ListMemberships(jdbc, dialect);
         this.dispositions = new Dispositions(jdbc, dialect, clock);
+        this.sqlMoments = new SqlMoments(jdbc, dialect, clock);
         this.apiBudgets = new ApiBudgetStore(jdbc, dialect);
     }
 
@@ -232,6 +234,11 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** The API budgets every replica spends from. */
+    /** Flow 2's sales-qualified moments and where they have been written. */
+    public SqlMoments sqlMoments() {
+        return sqlMoments;
+    }
+
     public ApiBudgetStore apiBudgets() {
         return apiBudgets;
     }
