@@ -46,12 +46,18 @@ public final class SqlMoments {
 
     /** Which of these Leads have a moment recorded already. */
     public java.util.Set<String> recorded(Collection<String> leadIds) {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        List<String> ids = List.copyOf(leadIds);
+        return of(leadIds).keySet();
+    }
+
+    /** The moment of each of these Leads that has one, by Lead id. */
+    public java.util.Map<String, Instant> of(Collection<String> leadIds) {
+        java.util.Map<String, Instant> out = new java.util.HashMap<>();
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(leadIds));
         for (int i = 0; i < ids.size(); i += 500) {
             List<String> chunk = ids.subList(i, Math.min(ids.size(), i + 500));
-            jdbc.query("SELECT lead_id FROM sql_moment WHERE lead_id IN (" + String.join(",", java.util.Collections.nCopies(chunk.size(), "?"))
-                    + ")", rs -> out.add(rs.getString(1)), chunk.toArray());
+            jdbc.query("SELECT lead_id, qualified_at FROM sql_moment WHERE lead_id IN ("
+                    + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")",
+                    rs -> out.put(rs.getString(1), Jdbc.instant(rs, "qualified_at")), chunk.toArray());
         }
         return out;
     }

@@ -10,6 +10,8 @@ import io.closedloop.ops.UnmappedDispositionStatuses;
 import io.closedloop.salesforce.SalesforceCampaignAttribution;
 import io.closedloop.salesforce.SalesforceDispositionReader;
 import io.closedloop.salesforce.SalesforceSqlStamps;
+import io.closedloop.salesforce.SalesforceFunnelReader;
+import io.closedloop.flow.report.FunnelReport;
 import java.time.Duration;
 
 /**
@@ -58,5 +60,6 @@ public final class FeedbackFlow implements FlowBinding {
         c.bind("hubSpotAwaitingContactRetry", new HubSpotAwaitingContactRetry(c.store().parked(), replay, c.clock(),
                 c.settings().unmatchedRetryInterval(), c.settings().contactWait()));
         c.bind("attributionReport", new AttributionReport(c.store()));
+        c.bind(FunnelReport.BEAN, new FunnelReport(c.store(), new SalesforceFunnelReader(c.salesforce()), rules, c.clock()));
     }
 }
