@@ -71,6 +71,12 @@ public class SalesQualifiedMoments {
                 .map(SqlMoments.Moment::moment).toList();
         HubSpotResult hs = toHubSpot(toHubSpot);
         store.sqlMoments().markHubSpot(hs.done());
+        // a Lead without an email has no HubSpot contact to write to (its disposition is skipped the same way)
+        List<String> noEmail = pending.stream().filter(m -> m.hubspotAt() == null && m.moment().email() == null)
+                .map(m -> m.moment().leadId()).toList();
+        store.sqlMoments().markHubSpot(noEmail);
+        Set<String> inHubSpot = new LinkedHashSet<>(hs.done());
+        inHubSpot.addAll(noEmail);
         failed += hs.failed();
         List<SalesQualified> toSalesforce = pending.stream().filter(m -> m.salesforceAt() == null).map(SqlMoments.Moment::moment).toList();
         SalesforceSqlStamps.Outcome sf = salesforce.stamp(toSalesforce);
@@ -84,9 +90,11 @@ public class SalesQualifiedMoments {
             }
         }
         failed += sf.failures().size();
+        long stillPending = pending.stream().filter(m -> m.hubspotAt() == null && !inHubSpot.contains(m.moment().leadId())
+                || m.salesforceAt() == null && !sf.done().contains(m.moment().leadId())).count();
         if (hs.written() > 0 || sf.written() > 0 || failed > 0) {
             LOG.info("{}: SQL moments: {} written to HubSpot, {} to Salesforce, {} refused, {} still pending", flow, hs.written(),
-                    sf.written(), failed, pending.size() - Math.min(hs.done().size(), sf.done().size()));
+                    sf.written(), failed, stillPending);
         }
         return new Outcome(qualified.size(), hs.written(), sf.written(), failed);
     }
