@@ -134,4 +134,29 @@ class SqlMomentsRouteTest {
         assertThat(contact(lead)).containsEntry("sales_disposition", "working").doesNotContainKey("sales_qualified_at");
         assertThat(sqlAt("Lead", lead.sfLeadId())).isNull();
     }
+
+    @Test
+    void aWriteSalesforceRefusesStaysPendingIsCountedAndDoesNotHoldBackHubSpot() throws Exception {
+        World.Person lead = leads(1).get(0);
+        var runtime = emulators.startDaemon();
+        emulators.poll(SOURCE);
+        // the integration user lost edit access to the field: each update of it is refused, record by record
+        org.revokeFieldEdit("Lead", "SQL_At__c");
+        org.update("Lead", lead.sfLeadId(), Map.of("Status", "Working - Contacted"));
+        emulators.poll(SOURCE);
+        assertThat(contact(lead).get("sales_qualified_at")).isNotBlank();
+        assertThat(sqlAt("Lead", lead.sfLeadId())).isNull();
+        assertThat(emulators.startedStore().sqlMoments().pending(10)).singleElement().satisfies(m -> {
+            assertThat(m.hubspotAt()).isNotNull();
+            assertThat(m.salesforceAt()).isNull();
+        });
+        var registry = runtime.camelContext().getRegistry().findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+        var failed = registry.find(io.closedloop.flow.feedback.SalesQualifiedMoments.FAILED_METRIC).tag("system", "salesforce").counter();
+        assertThat(failed).isNotNull();
+        assertThat(failed.count()).isEqualTo(1.0);
+        // tried again on the next poll, still pending; the disposition itself went through
+        emulators.poll(SOURCE);
+        assertThat(failed.count()).isEqualTo(2.0);
+        assertThat(contact(lead)).containsEntry("sales_disposition", "working");
+    }
 }
