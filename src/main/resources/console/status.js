@@ -186,6 +186,9 @@
       document.getElementById("sla-due").textContent = sla.body.dueWithinHour;
       document.getElementById("sla-breached-today").textContent = sla.body.breachedToday;
       document.getElementById("sla-breached-total").textContent = sla.body.breachedTotal;
+      document.getElementById("reverse-sla-open").textContent = sla.body.reverse.open;
+      document.getElementById("reverse-sla-met").textContent = sla.body.reverse.metTotal;
+      document.getElementById("reverse-sla-breached").textContent = sla.body.reverse.breachedTotal;
       renderVerdicts(sla.body);
       await loadRecords();
       document.getElementById("updated").textContent = "Updated " + new Date().toISOString() + "; refreshes every 10 s.";

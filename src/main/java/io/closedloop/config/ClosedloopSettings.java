@@ -46,10 +46,12 @@ public record ClosedloopSettings(
         Duration hubspotFormFullRead,
         String httpHost,
         Secret opsToken,
-        Duration leaderLease) {
+        Duration leaderLease,
+        CampaignSync campaignSync) {
 
     public ClosedloopSettings {
         hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);
+        campaignSync = campaignSync == null ? CampaignSync.off() : campaignSync;
     }
 
     /** Whether replay, parked record details and attribution can be unlocked at all (a token is configured). */

@@ -58,6 +58,13 @@ public final class DispositionMappingCheck {
         } else if (org.rejectionReasons().isEmpty()) {
             problems.add(DispositionRules.REASON_FIELD_KEY + ": Lead." + org.reasonField() + " has no active picklist values");
         }
+        if (rules.reverseSla().enabled() && !org.rejectionReasons().isEmpty()) {
+            Set<String> offered = new HashSet<>();
+            org.rejectionReasons().forEach(r -> offered.add(r.trim().toLowerCase(java.util.Locale.ROOT)));
+            rules.reverseSla().reasons().stream().filter(r -> !offered.contains(r)).sorted().forEach(r -> problems.add(
+                    DispositionRules.REVERSE_SLA_REASONS_KEY + ": \"" + r + "\" is not a rejection reason of this org; its reasons are: "
+                            + String.join(", ", org.rejectionReasons())));
+        }
         if (!org.detailFieldExists()) {
             problems.add(DispositionRules.DETAIL_FIELD_KEY + ": Lead has no field " + org.detailField()
                     + "; name the org's detail field or deploy the salesforce directory");

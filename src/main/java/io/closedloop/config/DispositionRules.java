@@ -2,6 +2,7 @@ package io.closedloop.config;
 
 import io.closedloop.core.BusinessHours;
 import io.closedloop.core.Disposition;
+import io.closedloop.core.ReverseSla;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -23,14 +24,14 @@ import java.util.Set;
 
 /**
  * The sales-feedback rules (config/dispositions.properties): Salesforce Lead Status to disposition, disposition to
- * HubSpot lead status and lifecycle stage, whether the stage may move backwards, the MQL and SQL definitions and the
- * hand-off SLA.
+ * HubSpot lead status and lifecycle stage, whether the stage may move backwards, the MQL and SQL definitions, the
+ * hand-off SLA and the reverse SLA (marketing's side).
  */
 public record DispositionRules(Map<String, Disposition> byLeadStatus, Map<Disposition, String> hubspotLeadStatus,
                                Map<Disposition, String> hubspotLifecycle, boolean allowBackwards, String mqlStage,
                                Integer mqlScore, Duration slaHours, Map<String, Duration> slaByLeadSource,
                                BusinessHours businessHours, boolean notifyManager, Set<String> noVerdictStatuses,
-                               String reasonField, String detailField, boolean unmappedWithReasonRejected,
+                               String reasonField, String detailField, boolean unmappedWithReasonRejected, ReverseSla reverseSla,
                                Set<Disposition> sqlOn) {
 
     /** The key listing Lead statuses that carry no verdict yet (new, not yet worked): only the owner is sent. */
@@ -38,6 +39,9 @@ public record DispositionRules(Map<String, Disposition> byLeadStatus, Map<Dispos
     public static final String REASON_FIELD_KEY = "rejection.reason-field";
     public static final String DETAIL_FIELD_KEY = "rejection.detail-field";
     public static final String UNMAPPED_WITH_REASON_KEY = "rejection.unmapped-status-with-reason";
+    public static final String REVERSE_SLA_HOURS_KEY = "reverse-sla.hours";
+    public static final String REVERSE_SLA_REASONS_KEY = "reverse-sla.rejection-reasons";
+    public static final String REVERSE_SLA_LIST_KEY = "reverse-sla.nurture-list-id";
     /** The SQL definition: the Lead dispositions that make a lead sales-qualified. */
     public static final String SQL_ON_KEY = "sql.on";
     /** What sql.on may name: verdicts on a Lead that take it forward (won and lost come from opportunities, not Leads). */
@@ -224,9 +228,29 @@ public record DispositionRules(Map<String, Disposition> byLeadStatus, Map<Dispos
                 sqlOn.add(d);
             }
         }
+        ReverseSla reverse = reverseSla(values, byStatus, file, problems);
         return new DispositionRules(byStatus, leadStatus, lifecycle, backwards, mqlStage.isEmpty() ? null : mqlStage, score, sla,
                 bySource, business, manager, java.util.Collections.unmodifiableSet(none), reasonField, detailField, !unmapped.equals("park"),
-                java.util.Collections.unmodifiableSet(sqlOn));
+                reverse, java.util.Collections.unmodifiableSet(sqlOn));
+    }
+
+    /** reverse-sla.*: off while the hours are empty; once on, something must be able to start a clock. */
+    private static ReverseSla reverseSla(Map<String, String> values, Map<String, Disposition> byStatus, String file, List<String> problems) {
+        String hoursText = values.get(REVERSE_SLA_HOURS_KEY);
+        String listId = values.get(REVERSE_SLA_LIST_KEY);
+        if (!listId.isEmpty() && !listId.matches("[0-9]{1,20}")) {
+            problems.add(file + ": " + REVERSE_SLA_LIST_KEY + ": expected a HubSpot list id such as 1234, got \"" + listId + "\"");
+        }
+        Set<String> reasons = new java.util.LinkedHashSet<>(split(values.get(REVERSE_SLA_REASONS_KEY)));
+        if (hoursText.isEmpty()) {
+            return ReverseSla.OFF;
+        }
+        Duration hours = hours(hoursText, REVERSE_SLA_HOURS_KEY, file, problems);
+        if (reasons.isEmpty() && !byStatus.containsValue(Disposition.RECYCLED)) {
+            problems.add(file + ": " + REVERSE_SLA_HOURS_KEY + ": set, but status.recycled names no Lead Status and " + REVERSE_SLA_REASONS_KEY
+                    + " is empty, so no hand-back would ever start a clock");
+        }
+        return new ReverseSla(hours, reasons, listId.isEmpty() ? null : listId);
     }
 
     private static Map<String, String> defaultValues() {
@@ -257,6 +281,9 @@ public record DispositionRules(Map<String, Disposition> byLeadStatus, Map<Dispos
         v.put("sla.hours-by-lead-source", "");
         v.put("sla.business-hours", "");
         v.put("sla.notify-manager", "false");
+        v.put(REVERSE_SLA_HOURS_KEY, "");
+        v.put(REVERSE_SLA_REASONS_KEY, "Timing");
+        v.put(REVERSE_SLA_LIST_KEY, "");
         return v;
     }
 

@@ -77,6 +77,12 @@ public enum SettingKey {
             "Largest offset between an API's clock (its Date header) and this host's; above it the time-windowed sources pause"),
     CLOSEDLOOP_CONTACT_WAIT("7d", false,
             "How long a sales disposition whose email has no HubSpot contact yet is tried again before it is parked as NOT_IN_HUBSPOT"),
+    CLOSEDLOOP_CAMPAIGN_SYNC("", false,
+            "Comma-separated HubSpot list (ILS) ids whose members become Salesforce CampaignMembers of one Campaign per list, their status following engagement (empty: off)"),
+    CLOSEDLOOP_CAMPAIGN_LEAVERS("status", false,
+            "A member who leaves a synced list: status (the CampaignMember gets the status Left List) or remove (the CampaignMember is deleted)"),
+    CLOSEDLOOP_CAMPAIGN_NOTES_FILE("config/campaigns.properties", false,
+            "Offer, link, talking points and Campaign Type per synced list (list.<id>.offer, .link, .talking-points, .type), written into the Campaign Description for sales"),
     CLOSEDLOOP_LEADER_LEASE("10s", false,
             "PostgreSQL replicas: how long a leader that cannot reach the database keeps polling before it stops; a standby takes over within about twice this");
 

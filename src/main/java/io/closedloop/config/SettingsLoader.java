@@ -123,6 +123,7 @@ public final class SettingsLoader {
         var formFullRead = values.duration(HUBSPOT_FORM_FULL_READ_INTERVAL, Duration.ZERO,
                 "a duration such as 1h, 6h or PT1H, or 0s to read every form at every poll");
 
+        var campaignSync = campaignSync(mappings);
         var leaderLease = values.duration(CLOSEDLOOP_LEADER_LEASE, Duration.ofSeconds(2), "a duration of at least 2s such as 10s or PT10S");
 
         problems.throwIfAny();
@@ -132,7 +133,16 @@ public final class SettingsLoader {
                 ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
                 keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules, parkedRetention, burst, hubspotDaily,
                 salesforceShare, bulkThreshold, retry, circuitBreaker, unmatchedRetryInterval, maxBackoff, startFrom, identityCache,
-                sweepPeriod, sweepDepth, clockSkewLimit, contactWait, formFullRead, httpHost, opsToken, leaderLease);
+                sweepPeriod, sweepDepth, clockSkewLimit, contactWait, formFullRead, httpHost, opsToken, leaderLease, campaignSync);
+    }
+
+    /** The lists synced into Campaigns, the leavers policy and the notes file (read only when some list is synced). */
+    private CampaignSync campaignSync(MappingSettings mappings) {
+        var lists = values.listIds(CLOSEDLOOP_CAMPAIGN_SYNC);
+        var leavers = values.oneOf(CLOSEDLOOP_CAMPAIGN_LEAVERS, "status");
+        var notes = lists.isEmpty() ? java.util.Map.<String, CampaignSync.Notes>of()
+                : mappings.file(CLOSEDLOOP_CAMPAIGN_NOTES_FILE, CampaignSync::loadNotes, java.util.Map::<String, CampaignSync.Notes>of);
+        return new CampaignSync(lists, "remove".equals(leavers) ? CampaignSync.Leavers.REMOVE : CampaignSync.Leavers.STATUS, notes);
     }
 
     /** A sweep starts at the first poll after its period: shallower than period plus poll interval, it would leave gaps. */

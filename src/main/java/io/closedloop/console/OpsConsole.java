@@ -196,6 +196,9 @@ public class OpsConsole {
         body.put("dueWithinHour", counts.dueSoon());
         body.put("breachedToday", counts.breachedSince());
         body.put("breachedTotal", counts.breachedEver());
+        // marketing's side: leads sales handed back, and whether marketing acted in time
+        var reverse = store.reverseSlaClocks().counts();
+        body.put("reverse", Map.of("open", reverse.open(), "breachedTotal", reverse.breached(), "metTotal", reverse.met()));
         // what sales sent back: counts by verdict and reason for anyone, the records themselves (ids) with the token
         Instant week = now.minus(java.time.Duration.ofDays(7));
         body.put("verdictsLast7Days", store.dispositions().verdictCounts(week).stream().map(c -> {

@@ -25,10 +25,14 @@ public enum FlowId {
     SALESFORCE_DISPOSITIONS("salesforce-dispositions", Group.FEEDBACK,
             "salesforce-dispositions-source", "salesforce-dispositions-poll", "hubspot-disposition-sink"),
     SLA_WATCH("sla-watch", Group.FEEDBACK, "sla-watch", "sla-watch-poll"),
+    /** Marketing's side of the agreement: a lead sales handed back must be acted on in time. */
+    REVERSE_SLA_WATCH("reverse-sla-watch", Group.FEEDBACK, "reverse-sla-watch", "reverse-sla-watch-poll"),
+    /** HubSpot lists as Salesforce Campaigns with their members (routes/salesforce-campaigns-sink). */
+    SALESFORCE_CAMPAIGNS("salesforce-campaigns", Group.CAMPAIGNS, "salesforce-campaigns-sink", "salesforce-campaigns-poll"),
     STATE_RETENTION("state-retention", Group.HOUSEKEEPING, "state-retention", "state-retention-run");
 
     /** What a flow is for; the schema check governs the engagement groups, whose writes it verifies. */
-    public enum Group { ENGAGEMENT, ENGAGEMENT_RETRY, FEEDBACK, HOUSEKEEPING }
+    public enum Group { ENGAGEMENT, ENGAGEMENT_RETRY, FEEDBACK, CAMPAIGNS, HOUSEKEEPING }
 
     private final String key;
     private final Group group;

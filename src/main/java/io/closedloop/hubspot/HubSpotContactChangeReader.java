@@ -31,6 +31,7 @@ public class HubSpotContactChangeReader implements PolledSource {
     static final int PAGE = 200;
     static final int RESULT_CAP = 10_000;
     static final String MQL = "marketingqualifiedlead";
+    static final String STAGE_ARROW = " → ";
     /** HubSpot's default lifecycle stages, each with a "Became a ... Date" property. */
     static final List<String> DEFAULT_STAGES = List.of("subscriber", "lead", MQL, "salesqualifiedlead", "opportunity", "customer",
             "evangelist", "other");
@@ -213,7 +214,7 @@ public class HubSpotContactChangeReader implements PolledSource {
             // by stage: the time HubSpot says the stage was entered; by score alone: the change that crossed the threshold
             mqlAt = mqlAt == null ? mqlMoment : mqlAt;
             Map<String, String> details = new LinkedHashMap<>();
-            details.put("lifecycle stage", (old == null || old.lifecycleStage() == null ? "(new)" : old.lifecycleStage()) + " → " + stage);
+            details.put("lifecycle stage", (old == null || old.lifecycleStage() == null ? "(new)" : old.lifecycleStage()) + STAGE_ARROW + stage);
             if (score != null) {
                 details.put("score", score.toString());
             }
@@ -233,7 +234,7 @@ public class HubSpotContactChangeReader implements PolledSource {
         if (old != null && stage != null && !stage.equals(old.lifecycleStage()) && !(becameMql && mql.isMql(stage, null))) {
             events.add(new EngagementEvent(EngagementEvent.idOf("crm", contactId, "stage", m), EngagementEvent.Source.CRM,
                     ActivityType.LIFECYCLE_CHANGE, enteredAt, email, contactId, (old.lifecycleStage() == null ? "(none)" : old.lifecycleStage())
-                    + " → " + stage, null, null, Map.of()));
+                    + STAGE_ARROW + stage, null, null, Map.of()));
         }
 
         int oldViews = old == null || old.pageViews() == null ? 0 : old.pageViews();
@@ -252,6 +253,17 @@ public class HubSpotContactChangeReader implements PolledSource {
         }
         return new ContactStates.State(contactId, score, stage, views, lastUrl,
                 conversion > 0 ? Instant.ofEpochMilli(conversion) : old == null ? null : old.lastConversionAt(), mqlAt);
+    }
+
+    /** The stage a lifecycle change or MQL moment from this reader moved the contact to ("old → new"), or null. */
+    public static String newStage(EngagementEvent e) {
+        String text = switch (e.type()) {
+            case LIFECYCLE_CHANGE -> e.assetName();
+            case BECAME_MQL -> e.details().get("lifecycle stage");
+            default -> null;
+        };
+        int arrow = text == null ? -1 : text.lastIndexOf(STAGE_ARROW);
+        return arrow < 0 ? null : text.substring(arrow + STAGE_ARROW.length()).trim();
     }
 
     /** HubSpot's "Became a ... Date" property of a default stage; custom stages have none and fall back to lastmodifieddate. */

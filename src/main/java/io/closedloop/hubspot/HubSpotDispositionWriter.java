@@ -48,6 +48,11 @@ public class HubSpotDispositionWriter {
     private final DispositionRules rules;
     private final String source;
     private final java.util.function.Consumer<String> onUnmapped;
+    private java.util.function.Consumer<List<HandBack>> onHandBack = handBacks -> { };
+
+    /** A lead sales handed back to marketing (recycled, or rejected for a reverse-SLA reason), as HubSpot now shows it. */
+    public record HandBack(String contactId, String sfId, Disposition disposition, String reason, String lifecycleStage) {
+    }
 
     public HubSpotDispositionWriter(HubSpotContactWriter writer, StateStore store, DispositionRules rules, String source) {
         this(writer, store, rules, source, status -> { });
@@ -61,6 +66,12 @@ public class HubSpotDispositionWriter {
         this.rules = rules;
         this.source = source;
         this.onUnmapped = onUnmapped;
+    }
+
+    /** Who hears of the hand-backs a write delivered (the reverse SLA starts its clocks). */
+    public HubSpotDispositionWriter onHandBack(java.util.function.Consumer<List<HandBack>> listener) {
+        this.onHandBack = listener;
+        return this;
     }
 
     public DispositionBatch write(DispositionBatch batch) {
@@ -115,7 +126,9 @@ public class HubSpotDispositionWriter {
         int unchanged = 0;
         int parked = 0;
         List<Dispositions.Verdict> verdicts = new ArrayList<>();
+        List<HandBack> handBacks = new ArrayList<>();
         for (var entry : byKey.entrySet()) {
+            SalesDisposition latest = entry.getValue().get(entry.getValue().size() - 1);
             for (SalesDisposition d : entry.getValue()) {
                 HubSpotContactWriter.Failure failure = failures.stream().filter(f -> f.key().equals(entry.getKey())).findFirst()
                         .orElse(noteFailures.stream().filter(f -> f.key().equals(noteKey(d))).findFirst().orElse(null));
@@ -129,6 +142,10 @@ public class HubSpotDispositionWriter {
                         if (d.disposition() == Disposition.REJECTED || d.disposition() == Disposition.LOST) {
                             verdicts.add(new Dispositions.Verdict(d.sfId(), d.disposition().value(), d.reason(), d.at(), null));
                         }
+                        if (d == latest && rules.reverseSla().startsOn(d.disposition(), d.reason())) {
+                            handBacks.add(new HandBack(entry.getKey(), d.sfId(), d.disposition(), d.reason(),
+                                    rules.hubspotLifecycle().get(d.disposition())));
+                        }
                     }
                     continue;
                 }
@@ -141,6 +158,9 @@ public class HubSpotDispositionWriter {
         }
         store.dispositions().saveFingerprints(doneFingerprints);
         store.dispositions().recordVerdicts(verdicts);
+        if (!handBacks.isEmpty()) {
+            onHandBack.accept(handBacks);
+        }
         batch.outcome(sent, parked, notInHubSpot);
         batch.detail(unchanged, newNotes.size() - noteFailures.size(), unmapped);
         return batch;

@@ -2,17 +2,13 @@ package io.closedloop.hubspot;
 
 import io.closedloop.core.StartFrom;
 import io.closedloop.core.FlowId;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.ListMemberships;
 import io.closedloop.core.ActivityType;
 import io.closedloop.core.EngagementEvent;
 import io.closedloop.core.PolledSource;
-import io.closedloop.core.SkippableSyncException;
 import io.closedloop.core.SourceRead;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,16 +25,13 @@ import org.slf4j.LoggerFactory;
  * of a list is a baseline that reports only recent joins. Emails come from contact batch reads (§5.1).
  */
 public class HubSpotListMembershipReader implements PolledSource {
-    static final int PAGE = 250;
-    static final int BATCH_READ = 100;
-
     private static final Logger LOG = LoggerFactory.getLogger(HubSpotListMembershipReader.class);
 
     /** A join or leave found in one poll, before its email is known. */
     private record Found(String listId, String contactId, ActivityType type, Instant occurredAt, Instant idTime) {
     }
 
-    private final HubSpotClient client;
+    private final HubSpotLists lists;
     private final ListMemberships memberships;
     private final List<String> listIds;
     private final StartFrom startFrom;
@@ -46,7 +39,7 @@ public class HubSpotListMembershipReader implements PolledSource {
 
     public HubSpotListMembershipReader(HubSpotClient client, ListMemberships memberships, List<String> listIds,
                                        StartFrom startFrom) {
-        this.client = client;
+        this.lists = new HubSpotLists(client);
         this.memberships = memberships;
         this.listIds = List.copyOf(listIds);
         this.startFrom = startFrom;
@@ -128,68 +121,17 @@ public class HubSpotListMembershipReader implements PolledSource {
 
     /** Every member of the list with its membership time, or null if the list does not exist. */
     private Map<String, Instant> members(String listId, Instant now) {
-        Map<String, Instant> members = new LinkedHashMap<>();
-        String after = null;
-        do {
-            Map<String, String> query = new LinkedHashMap<>();
-            query.put("limit", Integer.toString(PAGE));
-            if (after != null) {
-                query.put("after", after);
-            }
-            JsonNode page;
-            try {
-                page = client.get("/crm/v3/lists/" + listId + "/memberships", query).body();
-            } catch (SkippableSyncException e) {
-                if (!"OBJECT_NOT_FOUND".equals(e.code())) {
-                    throw e;
-                }
-                LOG.warn("{}: HubSpot list {} does not exist; check HUBSPOT_LIST_IDS", source().key(), listId);
-                return null;
-            }
-            if (!page.path("results").isArray()) {
-                throw new SkippableSyncException("MALFORMED_RESPONSE", "HubSpot list memberships page without a results array", null);
-            }
-            for (JsonNode m : page.path("results")) {
-                String contactId = m.path("recordId").asText("");
-                if (!contactId.isEmpty()) {
-                    members.put(contactId, timestamp(m.path("membershipTimestamp").asText(null), now));
-                }
-            }
-            after = page.path("paging").path("next").path("after").asText(null);
-        } while (after != null);
+        Map<String, Instant> members = lists.members(listId, now);
+        if (members == null) {
+            LOG.warn("{}: HubSpot list {} does not exist; check HUBSPOT_LIST_IDS", source().key(), listId);
+        }
         return members;
     }
 
-    /** Membership times are documented (§8.1); if one is ever missing, the poll time stands in. */
-    private static Instant timestamp(String iso, Instant now) {
-        try {
-            return iso == null ? now : Instant.parse(iso);
-        } catch (DateTimeParseException e) {
-            return now;
-        }
-    }
-
-    /** Emails by contact id, 100 ids per batch read; contacts HubSpot no longer has (207) are simply absent. */
+    /** Emails by contact id (contact batch reads); contacts HubSpot no longer has (207) are simply absent. */
     private Map<String, String> emails(Set<String> contactIds) {
-        Map<String, String> out = new HashMap<>();
-        List<String> ids = new ArrayList<>(contactIds);
-        List<String> missing = new ArrayList<>();
-        for (int from = 0; from < ids.size(); from += BATCH_READ) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + BATCH_READ));
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("inputs", chunk.stream().map(id -> Map.of("id", id)).toList());
-            body.put("properties", List.of(HubSpotNames.EMAIL));
-            body.put("propertiesWithHistory", List.of());
-            JsonNode response = client.post("/crm/v3/objects/contacts/batch/read", body).body();
-            // results come in no particular order (§5.1): match them by id
-            for (JsonNode r : response.path("results")) {
-                String email = r.path("properties").path(HubSpotNames.EMAIL).asText("");
-                if (!email.isBlank()) {
-                    out.put(r.path("id").asText(), email);
-                }
-            }
-            chunk.stream().filter(id -> !out.containsKey(id)).forEach(missing::add);
-        }
+        Map<String, String> out = lists.emails(contactIds);
+        List<String> missing = contactIds.stream().filter(id -> !out.containsKey(id)).toList();
         if (!missing.isEmpty()) {
             // their events still go out, without an email, so the sink parks them rather than losing them
             LOG.info("{}: {} HubSpot contact(s) without an email or not found, e.g. {}", source().key(), missing.size(),
@@ -204,8 +146,7 @@ public class HubSpotListMembershipReader implements PolledSource {
         if (cached != null) {
             return cached;
         }
-        String name = client.get("/crm/v3/lists/" + listId, Map.of()).body().path("list").path("name").asText("");
-        name = name.isBlank() ? "List " + listId : name;
+        String name = lists.list(listId).name();
         listNames.put(listId, name);
         return name;
     }

@@ -1,6 +1,7 @@
 package io.closedloop.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.closedloop.core.MarketingSlaStatus;
 import io.closedloop.core.SkippableSyncException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +48,10 @@ public class HubSpotPropertySetup {
                         "Whether sales worked the MQL within the hand-off SLA (Closedloop)", options(slaStatuses)),
                 new Property(HubSpotNames.SALES_SLA_DUE_AT, "Sales hand-off SLA due", "datetime", "date",
                         "When the MQL must be worked by (Closedloop)", Map.of()),
+                new Property(MarketingSlaStatus.STATUS_PROPERTY, "Marketing SLA (reverse)", "enumeration", "select",
+                        "Whether marketing acted in time on a lead sales handed back (Closedloop)", options(MarketingSlaStatus.labels())),
+                new Property(MarketingSlaStatus.DUE_PROPERTY, "Marketing SLA due", "datetime", "date",
+                        "When marketing must act on the lead sales handed back (Closedloop)", Map.of()),
                 new Property(HubSpotNames.SALES_QUALIFIED_AT, "Sales qualified at", "datetime", "date",
                         "When the lead became a sales-qualified lead under the agreed SQL definition (Closedloop, written once)", Map.of()),
                 new Property("closed_won_amount", "Closed-won amount", "number", "number",

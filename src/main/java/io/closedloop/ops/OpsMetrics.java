@@ -54,6 +54,12 @@ public final class OpsMetrics {
                 .description("Open SLA clocks due within the next hour").strongReference(true).register(registry);
         FunctionCounter.builder("closedloop.sla.breached", last, r -> r.get() == null ? 0 : r.get().sla().breachedEver())
                 .description("Hand-off SLA clocks that breached, from the state store").register(registry);
+        Gauge.builder("closedloop.reverse_sla.open", last, r -> r.get() == null ? 0 : r.get().reverseSla().open())
+                .description("Reverse SLA clocks: leads handed back to marketing, not yet acted on").strongReference(true).register(registry);
+        FunctionCounter.builder("closedloop.reverse_sla.breached", last, r -> r.get() == null ? 0 : r.get().reverseSla().breached())
+                .description("Reverse SLA clocks marketing did not act on in time, from the state store").register(registry);
+        FunctionCounter.builder("closedloop.reverse_sla.met.ever", last, r -> r.get() == null ? 0 : r.get().reverseSla().met())
+                .description("Reverse SLA clocks marketing met in time, from the state store").register(registry);
         Gauge.builder("closedloop.state.store.up", store, s -> s.last().up() ? 1 : 0)
                 .description("1 while the state store answers its probe").register(registry);
         Gauge.builder("closedloop.poll.interval.seconds", pollInterval, d -> d.toMillis() / 1000.0)

@@ -3,6 +3,7 @@ package io.closedloop.ops;
 import io.closedloop.core.FlowId;
 import io.closedloop.state.CursorStore;
 import io.closedloop.state.ParkedRecords;
+import io.closedloop.state.ReverseSlaClocks;
 import io.closedloop.state.SlaClocks;
 import io.closedloop.state.StateStore;
 import io.closedloop.state.SyncRuns;
@@ -31,7 +32,8 @@ public final class OpsView {
         }
     }
 
-    public record Snapshot(Instant at, List<FlowStatus> flows, List<ParkedRecords.Count> parked, SlaClocks.Counts sla) {
+    public record Snapshot(Instant at, List<FlowStatus> flows, List<ParkedRecords.Count> parked, SlaClocks.Counts sla,
+                           ReverseSlaClocks.Counts reverseSla) {
     }
 
     private final StateStore store;
@@ -49,7 +51,7 @@ public final class OpsView {
 
     /** Flows that poll a source: each poll is a recorded run, and the source keeps a cursor. */
     public static boolean recordsRuns(FlowId flow) {
-        return flow.engagementSource() || flow == FlowId.SALESFORCE_DISPOSITIONS;
+        return flow.engagementSource() || flow == FlowId.SALESFORCE_DISPOSITIONS || flow == FlowId.SALESFORCE_CAMPAIGNS;
     }
 
     /** Flows the page lists: every flow with a route of its own. */
@@ -93,7 +95,7 @@ public final class OpsView {
         }
         Instant today = now.truncatedTo(ChronoUnit.DAYS);
         SlaClocks.Counts sla = store.slaClocks().counts(now.plus(Duration.ofHours(1)), today);
-        return new Snapshot(now, flows, parked, sla);
+        return new Snapshot(now, flows, parked, sla, store.reverseSlaClocks().counts());
     }
 
     /** How far behind now a source stands: its watermark for a time-window cursor, else when the cursor last moved. */

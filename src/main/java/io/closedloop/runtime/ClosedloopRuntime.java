@@ -37,6 +37,7 @@ import io.closedloop.flow.FlowContext;
 import io.closedloop.flow.engagement.EngagementFlow;
 import io.closedloop.flow.feedback.FeedbackFlow;
 import io.closedloop.flow.sla.SlaFlow;
+import io.closedloop.flow.campaigns.CampaignsFlow;
 import java.time.Clock;
 import java.util.Map;
 import org.apache.camel.CamelContext;
@@ -157,7 +158,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
     }
 
     /** Every flow binds itself. */
-    static final List<FlowBinding> FLOWS = List.of(new EngagementFlow(), new FeedbackFlow(), new SlaFlow());
+    static final List<FlowBinding> FLOWS = List.of(new EngagementFlow(), new FeedbackFlow(), new SlaFlow(), new CampaignsFlow());
 
     /** The shared clients, budgets and gate once, then every flow's beans (they need the Camel context for endpoints). */
     private void bindFlows(CamelContext context) {

@@ -35,6 +35,20 @@ public class SalesforceIdentityResolver {
     /** Resolved emails, emails that matched several records under the PARK policy, and emails nobody has. */
     public record Resolution(Map<String, Target> byEmail, Map<String, List<Target>> duplicates, Set<String> unmatched,
                              Set<String> invalid) {
+        /** Null if the email resolved to one Lead or Contact, else "CODE: reason" (invalid, shared by several, no one yet). */
+        public String unresolved(String email) {
+            if (email == null || invalid.contains(email) || !validEmail(email)) {
+                return "INVALID_EMAIL: the event has no valid email address, so no Salesforce record can be matched";
+            }
+            if (duplicates.containsKey(email)) {
+                return "DUPLICATE_EMAIL: several Salesforce records share this email: "
+                        + duplicates.get(email).stream().map(t -> t.sobject() + " " + t.id()).collect(java.util.stream.Collectors.joining(", "));
+            }
+            if (!byEmail.containsKey(email)) {
+                return io.closedloop.state.ParkedRecords.UNMATCHED + ": no Salesforce Lead or Contact has this email yet";
+            }
+            return null;
+        }
     }
 
     /** Deliberately loose: one @, something before it, a dotted domain after it, no spaces or quotes that break mail. */

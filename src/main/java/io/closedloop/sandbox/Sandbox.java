@@ -13,6 +13,8 @@ import io.closedloop.runtime.ClosedloopRuntime;
 import io.closedloop.sandbox.hubspot.HubSpotEmulator;
 import io.closedloop.sandbox.salesforce.SalesforceEmulator;
 import io.closedloop.sandbox.world.EngagementGenerator;
+import io.closedloop.sandbox.world.MarketingTeamSimulator;
+import io.closedloop.state.ReverseSlaClocks;
 import io.closedloop.sandbox.world.SalesTeamSimulator;
 import io.closedloop.sandbox.world.World;
 import io.closedloop.sandbox.world.WorldConfig;
@@ -60,8 +62,17 @@ public final class Sandbox implements AutoCloseable {
 
     /** A snapshot of what has happened so far, for the live progress line. */
     public record Progress(long engagementGenerated, long eventsPolled, long activitiesWritten, long feedbackSent,
-                           long parked, long hubspotCalls, long salesforceCalls, SalesTeamSimulator.Counts salesTeam) {
+                           long parked, long hubspotCalls, long salesforceCalls, SalesTeamSimulator.Counts salesTeam,
+                           ReverseSlaClocks.Counts reverseSla) {
     }
+
+    /** The HubSpot list the simulated marketing team nurtures handed-back leads in (the reverse SLA's nurture list). */
+    public static final String NURTURE_LIST = "900";
+    /**
+     * The reverse SLA in the sandbox, in hours: 72 seconds, so breaches show within minutes of a run (sales acts within a
+     * minute of an MQL, marketing within 10 to 50 seconds of the hand-back, or never).
+     */
+    static final String REVERSE_SLA_HOURS = "0.02";
 
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
 
@@ -72,6 +83,7 @@ public final class Sandbox implements AutoCloseable {
     private World world;
     private EngagementGenerator engagement;
     private SalesTeamSimulator salesTeam;
+    private MarketingTeamSimulator marketingTeam;
     private ClosedloopRuntime runtime;
     private ScheduledExecutorService scheduler;
 
@@ -89,6 +101,9 @@ public final class Sandbox implements AutoCloseable {
         world = WorldSeeder.seed(options.world(), salesforce.org(), hubspot.portal(), clock);
         engagement = new EngagementGenerator(world, hubspot.portal(), options.world().seed());
         salesTeam = new SalesTeamSimulator(salesforce.org(), clock, options.world().seed(), options.salesTeam());
+        hubspot.portal().addList(NURTURE_LIST, "Nurture: handed back by sales");
+        marketingTeam = new MarketingTeamSimulator(hubspot.portal(), clock, options.world().seed(), NURTURE_LIST,
+                MarketingTeamSimulator.Config.defaults());
 
         // the simulated reps create Leads by the minute, so unmatched people are retried more often than in production
         runtime = new ClosedloopRuntime(settings(), clock, ClosedloopRuntime.ROUTES,
@@ -103,6 +118,7 @@ public final class Sandbox implements AutoCloseable {
         long perTick = Math.max(1, Math.round(options.eventsPerSecond()));
         scheduler.scheduleAtFixedRate(guard(() -> engagement.generate(clock.instant(), (int) perTick)), 0, 1, TimeUnit.SECONDS);
         scheduler.scheduleAtFixedRate(guard(salesTeam::work), 2, 2, TimeUnit.SECONDS);
+        scheduler.scheduleAtFixedRate(guard(marketingTeam::work), 3, 2, TimeUnit.SECONDS);
         return this;
     }
 
@@ -122,10 +138,7 @@ public final class Sandbox implements AutoCloseable {
         env.put("CLOSEDLOOP_POLL_INTERVAL", options.pollInterval().toMillis() + "ms");
         env.put("CLOSEDLOOP_KEY_MOMENTS", "form-submission,became-mql,page-visit");
         env.put("HUBSPOT_LIST_IDS", String.join(",", world.lists().stream().map(World.MarketingList::id).toList()));
-        if (options.orgProfile() != SalesforceOrgProfile.CLASSIC) {
-            // the shipped mapping names the classic statuses: the daemon gets the mapping init proposes for this org
-            env.put("CLOSEDLOOP_DISPOSITION_FILE", proposedMapping().toString());
-        }
+        env.put("CLOSEDLOOP_DISPOSITION_FILE", dispositionFile().toString());
         String logFormat = System.getenv("LOG_FORMAT");
         if (logFormat != null) {
             env.put("LOG_FORMAT", logFormat);
@@ -133,14 +146,28 @@ public final class Sandbox implements AutoCloseable {
         return SettingsLoader.loadEnvironmentOnly(env);
     }
 
-    /** What {@code closedloop init} proposes for the emulated org, written into the data directory. */
-    private Path proposedMapping() {
+    /**
+     * The disposition mapping, written into the data directory: the shipped one for the classic org (the mapping
+     * {@code closedloop init} proposes for any other, whose statuses the shipped file does not name), with the reverse
+     * SLA on so the hand-backs show.
+     */
+    private Path dispositionFile() {
         SalesforceOrgProfile p = options.orgProfile();
-        OrgProfile org = new OrgProfile(p.leadStatuses(), p.newStatus(), "Rejection_Reason__c", true, p.reasons(),
-                "Rejection_Detail__c", true, List.of(StandardObjects.STAGES), Set.of());
         Path file = options.dataDir().toAbsolutePath().resolve("dispositions.properties");
         try {
-            Files.writeString(file, DispositionProposal.propose(org, null, DispositionRules.defaults()).text());
+            String mapping;
+            if (p != SalesforceOrgProfile.CLASSIC) {
+                OrgProfile org = new OrgProfile(p.leadStatuses(), p.newStatus(), "Rejection_Reason__c", true, p.reasons(),
+                        "Rejection_Detail__c", true, List.of(StandardObjects.STAGES), Set.of());
+                mapping = DispositionProposal.propose(org, null, DispositionRules.defaults()).text();
+            } else {
+                mapping = Files.exists(DispositionRules.DEFAULT_FILE) ? Files.readString(DispositionRules.DEFAULT_FILE) : "";
+            }
+            // the org hands back by its recycle status, or else by rejections for Timing
+            String reasons = p.recycledStatus() == null && p.reasons().contains(SalesTeamSimulator.TIMING) ? SalesTeamSimulator.TIMING : "";
+            Files.writeString(file, mapping + "\n# the sandbox's reverse SLA\n" + DispositionRules.REVERSE_SLA_HOURS_KEY + "=" + REVERSE_SLA_HOURS
+                    + "\n" + DispositionRules.REVERSE_SLA_REASONS_KEY + "=" + reasons + "\n" + DispositionRules.REVERSE_SLA_LIST_KEY + "="
+                    + NURTURE_LIST + "\n");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -181,7 +208,7 @@ public final class Sandbox implements AutoCloseable {
                 // feedback: contacts whose HubSpot record carries a sales disposition
                 hubspot.portal().contacts().stream().filter(c -> c.get("sales_disposition") != null).count(),
                 runtime.store().parked().countParked(), hubspot.journal().total(),
-                salesforce.journal().total(), salesTeam.counts());
+                salesforce.journal().total(), salesTeam.counts(), runtime.store().reverseSlaClocks().counts());
     }
 
     public int httpPort() {

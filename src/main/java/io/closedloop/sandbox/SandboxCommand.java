@@ -161,10 +161,12 @@ public class SandboxCommand implements Callable<Integer> {
 
     private static void printProgress(PrintWriter out, Sandbox.Progress p, boolean sameLine) {
         String line = String.format("engagement generated %d | events polled %d | activities written %d | feedback sent %d"
-                        + " | parked %d | sales: %d accepted, %d rejected, %d converted, %d won, %d lost | API calls: HubSpot %d, Salesforce %d",
+                        + " | parked %d | sales: %d accepted, %d rejected, %d converted, %d won, %d lost, %d handed back"
+                        + " | reverse SLA: %d open, %d met, %d breached | API calls: HubSpot %d, Salesforce %d",
                 p.engagementGenerated(), p.eventsPolled(), p.activitiesWritten(), p.feedbackSent(), p.parked(),
                 p.salesTeam().accepted(), p.salesTeam().rejected(), p.salesTeam().converted(), p.salesTeam().won(),
-                p.salesTeam().lost(), p.hubspotCalls(), p.salesforceCalls());
+                p.salesTeam().lost(), p.salesTeam().recycled(), p.reverseSla().open(), p.reverseSla().met(), p.reverseSla().breached(),
+                p.hubspotCalls(), p.salesforceCalls());
         if (sameLine) {
             out.print("\r" + line);
         } else {

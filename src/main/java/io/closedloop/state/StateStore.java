@@ -22,11 +22,13 @@ public final class StateStore implements AutoCloseable {
     private final ParkedRecords parked;
     private final SyncRuns runs;
     private final SlaClocks slaClocks;
+    private final ReverseSlaClocks reverseSlaClocks;
     private final SummaryQueue summaryQueue;
     private final DomainAccounts domainAccounts;
     private final SubjectProfiles profiles;
     private final ContactStates contactStates;
     private final ListMemberships listMemberships;
+    private final CampaignMembers campaignMembers;
     private final Dispositions dispositions;
     private final SqlMoments sqlMoments;
     private final ApiBudgetStore apiBudgets;
@@ -50,11 +52,13 @@ public final class StateStore implements AutoCloseable {
         this.parked = new ParkedRecords(jdbc, clock);
         this.runs = new SyncRuns(jdbc, clock);
         this.slaClocks = new SlaClocks(jdbc);
+        this.reverseSlaClocks = new ReverseSlaClocks(jdbc);
         this.summaryQueue = new SummaryQueue(jdbc, dialect, clock);
         this.domainAccounts = new DomainAccounts(jdbc, dialect, clock);
         this.profiles = new SubjectProfiles(jdbc, dialect, clock);
         this.contactStates = new ContactStates(jdbc, dialect, clock);
         this.listMemberships = new ListMemberships(jdbc, dialect);
+        this.campaignMembers = new CampaignMembers(jdbc, dialect, clock);
         this.dispositions = new Dispositions(jdbc, dialect, clock);
         this.sqlMoments = new SqlMoments(jdbc, dialect, clock);
         this.apiBudgets = new ApiBudgetStore(jdbc, dialect);
@@ -209,6 +213,10 @@ public final class StateStore implements AutoCloseable {
         return slaClocks;
     }
 
+    public ReverseSlaClocks reverseSlaClocks() {
+        return reverseSlaClocks;
+    }
+
     public SummaryQueue summaryQueue() {
         return summaryQueue;
     }
@@ -227,6 +235,10 @@ public final class StateStore implements AutoCloseable {
 
     public ListMemberships listMemberships() {
         return listMemberships;
+    }
+
+    public CampaignMembers campaignMembers() {
+        return campaignMembers;
     }
 
     public Dispositions dispositions() {

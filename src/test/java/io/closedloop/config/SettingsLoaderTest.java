@@ -260,6 +260,44 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void campaignSyncIsOffByDefaultAndReadsItsListsLeaversAndNotes() throws Exception {
+        assertThat(load(valid()).campaignSync().enabled()).isFalse();
+        Path notes = Files.writeString(dir.resolve("campaigns.properties"), "list.12.offer=Pricing guide\nlist.12.link=https://www.example.com/g\n"
+                + "list.12.talking-points=Ask about their renewal\nlist.12.type=Email\n");
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_CAMPAIGN_SYNC", "12, 34");
+        env.put("CLOSEDLOOP_CAMPAIGN_NOTES_FILE", notes.toString());
+        CampaignSync sync = load(env).campaignSync();
+        assertThat(sync.listIds()).containsExactly("12", "34");
+        assertThat(sync.leavers()).isEqualTo(CampaignSync.Leavers.STATUS);
+        assertThat(sync.notesOf("12")).isEqualTo(new CampaignSync.Notes("Pricing guide", "https://www.example.com/g", "Ask about their renewal",
+                "Email"));
+        assertThat(sync.notesOf("34")).isEqualTo(CampaignSync.Notes.NONE);
+    }
+
+    @Test
+    void badCampaignSettingsAreProblemsNamingTheKey() throws Exception {
+        Path notes = Files.writeString(dir.resolve("bad-campaigns.properties"), "list.12.offer=ok\nlist.12.type=Seminar\nlists.12.link=x\n"
+                + "list.12.link=ftp://example.com\n");
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_CAMPAIGN_SYNC", "12,webinar");
+        env.put("CLOSEDLOOP_CAMPAIGN_LEAVERS", "forget");
+        env.put("CLOSEDLOOP_CAMPAIGN_NOTES_FILE", notes.toString());
+        List<String> problems = problems(noConfig(), env);
+        assertThat(problems).contains(
+                "CLOSEDLOOP_CAMPAIGN_SYNC: expected comma-separated numeric HubSpot list ids such as 1234,5678, got \"webinar\"");
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CLOSEDLOOP_CAMPAIGN_LEAVERS:").contains("forget"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CLOSEDLOOP_CAMPAIGN_NOTES_FILE:").contains("list.12.type")
+                .contains("Seminar"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CLOSEDLOOP_CAMPAIGN_NOTES_FILE:").contains("lists.12.link"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CLOSEDLOOP_CAMPAIGN_NOTES_FILE:").contains("list.12.link is not an http(s) link"));
+        env.put("CLOSEDLOOP_CAMPAIGN_NOTES_FILE", dir.resolve("missing.properties").toString());
+        env.put("CLOSEDLOOP_CAMPAIGN_SYNC", "12");
+        env.remove("CLOSEDLOOP_CAMPAIGN_LEAVERS");
+        assertThat(problems(noConfig(), env)).singleElement().satisfies(p -> assertThat(p).startsWith("CLOSEDLOOP_CAMPAIGN_NOTES_FILE: file not found"));
+    }
+
+    @Test
     void theShippedDispositionFileLoadsAndMapsLeadStatusesAndHubSpotValues() throws Exception {
         Map<String, String> env = valid();
         env.put("CLOSEDLOOP_DISPOSITION_FILE", Path.of("config", "dispositions.properties").toAbsolutePath().toString());

@@ -61,6 +61,8 @@ public final class Emulators implements AutoCloseable {
         props.put("closedloop.flow.salesforce-dispositions", "false");
         props.put("closedloop.flow.hubspot-list-memberships", "false");
         props.put("closedloop.flow.sla-watch", "false");
+        props.put("closedloop.flow.reverse-sla-watch", "false");
+        props.put("closedloop.flow.salesforce-campaigns", "false");
         props.put("closedloop.flow.state-retention", "false");
         props.put("closedloop.retry.max-redeliveries", "2");
         props.put("closedloop.retry.initial-delay-ms", "10");

@@ -5,6 +5,8 @@ import io.closedloop.core.FlowId;
 import io.closedloop.flow.FlowBinding;
 import io.closedloop.flow.FlowContext;
 import io.closedloop.flow.PolledSourceRunner;
+import io.closedloop.flow.sla.ReverseSlaActions;
+import io.closedloop.core.ReverseSla;
 import io.closedloop.hubspot.HubSpotClient;
 import io.closedloop.hubspot.HubSpotContactChangeReader;
 import io.closedloop.salesforce.SalesforceAccountFinder;
@@ -41,10 +43,13 @@ public final class EngagementFlow implements FlowBinding {
         sources.add(source(c, "hubSpotEmailEventSource", EngagementReaders.emailEvents(hubspot, settings, settings.startFrom())));
         sources.add(source(c, "hubSpotFormSubmissionSource",
                 EngagementReaders.formSubmissions(hubspot, settings, settings.startFrom(), settings.hubspotFormFullRead())));
-        sources.add(source(c, "hubSpotContactChangeSource", new HubSpotContactChangeReader(hubspot, store.contactStates(),
+        // both also tell the reverse SLA when marketing acted on a lead sales handed back
+        ReverseSla reverse = settings.dispositionRules().reverseSla();
+        sources.add(source(c, "hubSpotContactChangeSource", ReverseSlaActions.watching(new HubSpotContactChangeReader(hubspot, store.contactStates(),
                 ReaderWindows.contactChanges(settings.startFrom()), new HubSpotContactChangeReader.MqlDefinition(
-                        settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore()))));
-        sources.add(source(c, "hubSpotListMembershipSource", EngagementReaders.listMemberships(hubspot, store, settings, settings.startFrom())));
+                        settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())), store, reverse)));
+        sources.add(source(c, "hubSpotListMembershipSource", ReverseSlaActions.watching(
+                EngagementReaders.listMemberships(hubspot, store, settings, settings.startFrom()), store, reverse)));
 
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(c.salesforce(), settings.preferContact(),
                 settings.duplicatePolicy(), store.identities(), c.clock(), settings.identityCache());

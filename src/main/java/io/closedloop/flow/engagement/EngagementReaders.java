@@ -9,6 +9,8 @@ import io.closedloop.hubspot.HubSpotFormSubmissionReader;
 import io.closedloop.hubspot.HubSpotListMembershipReader;
 import io.closedloop.state.StateStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The engagement readers as the live sources build them, from a given start: the daemon's and the backfill's alike. */
 public final class EngagementReaders {
@@ -28,6 +30,16 @@ public final class EngagementReaders {
 
     public static HubSpotListMembershipReader listMemberships(HubSpotClient hubspot, StateStore store, ClosedloopSettings settings,
                                                               StartFrom startFrom) {
-        return new HubSpotListMembershipReader(hubspot, store.listMemberships(), settings.hubspotListIds(), startFrom);
+        return new HubSpotListMembershipReader(hubspot, store.listMemberships(), watchedLists(settings), startFrom);
+    }
+
+    /** HUBSPOT_LIST_IDS, plus the reverse SLA's nurture list: joining it is marketing's action, read like any list. */
+    static List<String> watchedLists(ClosedloopSettings settings) {
+        String nurture = settings.dispositionRules().reverseSla().nurtureListId();
+        List<String> ids = new ArrayList<>(settings.hubspotListIds());
+        if (nurture != null && !ids.contains(nurture)) {
+            ids.add(nurture);
+        }
+        return ids;
     }
 }

@@ -163,17 +163,7 @@ public class SalesforceActivitySink {
 
     /** Null if the event can be written, else "CODE: reason". */
     static String unwritable(EngagementEvent e, Resolution r) {
-        if (e.email() == null || r.invalid().contains(e.email()) || !SalesforceIdentityResolver.validEmail(e.email())) {
-            return "INVALID_EMAIL: the event has no valid email address, so no Salesforce record can be matched";
-        }
-        if (r.duplicates().containsKey(e.email())) {
-            return "DUPLICATE_EMAIL: several Salesforce records share this email: "
-                    + r.duplicates().get(e.email()).stream().map(t -> t.sobject() + " " + t.id()).collect(Collectors.joining(", "));
-        }
-        if (!r.byEmail().containsKey(e.email())) {
-            return ParkedRecords.UNMATCHED + ": no Salesforce Lead or Contact has this email yet";
-        }
-        return null;
+        return r.unresolved(e.email());
     }
 
     /** Scores and MQL moments of resolved people go to their profile; their summary fields are queued. */

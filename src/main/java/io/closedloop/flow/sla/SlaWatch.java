@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,19 +94,7 @@ public class SlaWatch {
         // the contact shows breached only once the rep has the Task to act on
         List<Decision> toWrite = decisions.stream().filter(d -> !tasksMissing.contains(d.clock().hubspotContactId())).toList();
         List<HubSpotContactWriter.Update> updates = toWrite.stream().map(SlaWatch::update).toList();
-        Set<String> failed = new LinkedHashSet<>();
-        for (HubSpotContactWriter.Failure f : hubspot.update(updates)) {
-            failed.add(f.key());
-            if (f.reason().kind() == ErrorKind.FATAL) {
-                throw new FatalSyncException(f.reason().code(), f.reason().message(), null);
-            }
-            if (f.reason().kind() == ErrorKind.SKIPPABLE) {
-                store.parked().park(FLOW, "sla:" + f.key(), payload(updates, f.key()), "HubSpot refused the SLA status: "
-                        + f.reason().message(), ErrorKind.SKIPPABLE, f.reason().code());
-            }
-            LOG.warn("SLA status of HubSpot contact {} not written ({} {}); the next poll tries again", f.key(), f.reason().code(),
-                    f.reason().message());
-        }
+        Set<String> failed = HubSpotStatusWrites.write(hubspot, updates, store.parked(), FLOW, "sla:", "SLA status", LOG);
         int[] counts = new int[4];
         for (Decision d : toWrite) {
             if (!failed.contains(d.clock().hubspotContactId())) {
@@ -190,9 +177,5 @@ public class SlaWatch {
                     .register(registry);
         }
         breaches.increment();
-    }
-
-    private static String payload(List<HubSpotContactWriter.Update> updates, String key) {
-        return updates.stream().filter(u -> u.key().equals(key)).findFirst().map(u -> u.properties().toString()).orElse("{}");
     }
 }

@@ -98,6 +98,7 @@ public final class HubSpotEmulator implements AutoCloseable {
         HubSpotPropertiesHandler properties = new HubSpotPropertiesHandler(portal, errors);
         HubSpotNotesHandler notes = new HubSpotNotesHandler(portal, errors, batch);
         HubSpotListsHandler lists = new HubSpotListsHandler(portal, errors);
+        HubSpotTasksHandler tasks = new HubSpotTasksHandler(portal, errors);
         String name = "[A-Za-z0-9_\\-]+";
         this.server = new EmulatorServer("hubspot", new HubSpotFaultRenderer(errors), config.clock(), config.seed())
                 .filter(auth)
@@ -120,6 +121,8 @@ public final class HubSpotEmulator implements AutoCloseable {
                 .route("hubspot.notes.create", "POST", "/crm/v3/objects/notes", notes::create)
                 .route("hubspot.notes.batch.create", "POST", "/crm/v3/objects/notes/batch/create", notes::batchCreate)
                 .route("hubspot.notes.search", "POST", "/crm/v3/objects/notes/search", notes::search)
+                .route("hubspot.tasks.create", "POST", "/crm/v3/objects/tasks", tasks::create)
+                .route("hubspot.associations.labels", "GET", "/crm/v4/associations/tasks/contacts/labels", tasks::labels)
                 .route("hubspot.lists.read", "GET", "/crm/v3/lists/(\\d+)", lists::list)
                 .route("hubspot.lists.memberships", "GET", "/crm/v3/lists/([^/]+)/memberships", lists::memberships)
                 .route("hubspot.lists.records.memberships", "GET", "/crm/v3/lists/records/([^/]+)/([^/]+)/memberships",

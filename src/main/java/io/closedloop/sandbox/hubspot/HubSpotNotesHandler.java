@@ -70,15 +70,8 @@ final class HubSpotNotesHandler {
     private Draft validate(JsonNode input) {
         Map<String, String> props = new LinkedHashMap<>();
         HubSpotJson.path(input, "properties").fields().forEachRemaining(e -> props.put(e.getKey(), HubSpotJson.text(e.getValue())));
-        List<Map<String, Object>> problems = new ArrayList<>();
-        props.keySet().stream().filter(k -> !NOTE_PROPERTIES.contains(k)).forEach(k -> problems.add(problem(k,
-                "Property \"" + k + "\" does not exist", "PROPERTY_DOESNT_EXIST")));
+        List<Map<String, Object>> problems = HubSpotActivityInputs.problems(props, NOTE_PROPERTIES);
         String ts = props.get("hs_timestamp");
-        if (ts == null || ts.isEmpty()) {
-            problems.add(problem("hs_timestamp", "hs_timestamp is required", "REQUIRED_PROPERTY"));
-        } else if (HubSpotJson.parseTime(ts, true) == null) {
-            problems.add(problem("hs_timestamp", ts + " is not a valid datetime", "INVALID_DATE"));
-        }
         String bodyText = props.get("hs_note_body");
         if (bodyText != null && bodyText.length() > MAX_BODY_CHARS) {
             problems.add(problem("hs_note_body", "hs_note_body is longer than " + MAX_BODY_CHARS + " characters", "INVALID_STRING"));
@@ -86,24 +79,7 @@ final class HubSpotNotesHandler {
         if (!problems.isEmpty()) {
             throw errors.invalidProperties(problems);
         }
-        List<String> contactIds = new ArrayList<>();
-        for (JsonNode a : HubSpotJson.path(input, "associations")) {
-            String to = HubSpotJson.text(HubSpotJson.path(HubSpotJson.path(a, "to"), "id"));
-            boolean contactType = false;
-            for (JsonNode t : HubSpotJson.path(a, "types")) {
-                contactType |= "HUBSPOT_DEFINED".equals(HubSpotJson.text(HubSpotJson.path(t, "associationCategory")))
-                        && HubSpotJson.path(t, "associationTypeId").asInt() == NOTE_TO_CONTACT;
-            }
-            if (!contactType) {
-                throw errors.validation("Unsupported association type for note " + to + ": use HUBSPOT_DEFINED " + NOTE_TO_CONTACT
-                        + " (note to contact)");
-            }
-            Long id = HubSpotPortal.parseId(to);
-            if (id == null || portal.contactById(id) == null) {
-                throw errors.validation("Could not find contact " + to + " to associate the note with");
-            }
-            contactIds.add(to);
-        }
+        List<String> contactIds = HubSpotActivityInputs.contactIds(input, "note", NOTE_TO_CONTACT, portal, errors);
         props.put("hs_timestamp", HubSpotJson.iso(HubSpotJson.parseTime(ts, true)));
         return new Draft(props, contactIds);
     }
@@ -168,7 +144,7 @@ final class HubSpotNotesHandler {
     }
 
     private Map<String, Object> problem(String name, String message, String code) {
-        return HubSpotJson.obj("isValid", false, "message", message, "error", code, "name", name);
+        return HubSpotActivityInputs.problem(name, message, code);
     }
 
     @SuppressWarnings("unchecked")

@@ -96,6 +96,8 @@ public final class HubSpotPortal {
     private final Map<String, ContactList> lists = new ConcurrentHashMap<>();
     private final List<Note> notes = new CopyOnWriteArrayList<>();
     private final AtomicLong nextNoteId = new AtomicLong(51_238_845_001L);
+    private final List<Task> tasks = new CopyOnWriteArrayList<>();
+    private final AtomicLong nextTaskId = new AtomicLong(77_412_300_001L);
 
     private final Map<String, Map<String, Object>> propertyDefinitions;
     private final Map<String, Map<String, Object>> propertyGroups;
@@ -422,6 +424,16 @@ public final class HubSpotPortal {
         }
     }
 
+    /** The contact ids on a list now. */
+    public java.util.Set<String> listMembers(String listId) {
+        ContactList list = list(listId);
+        synchronized (list) {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            list.members.keySet().forEach(id -> out.add(Long.toString(id)));
+            return out;
+        }
+    }
+
     private ContactList list(String listId) {
         ContactList list = lists.get(listId);
         if (list == null) {
@@ -452,6 +464,20 @@ public final class HubSpotPortal {
 
     void addNote(Note note) {
         notes.add(note);
+    }
+
+    // ---- tasks
+
+    public List<Task> tasks() {
+        return List.copyOf(tasks);
+    }
+
+    String nextTaskId() {
+        return Long.toString(nextTaskId.getAndIncrement());
+    }
+
+    void addTask(Task task) {
+        tasks.add(task);
     }
 
     // ---- property definitions

@@ -138,7 +138,7 @@ public final class SalesforceAccess {
                 yield new ObjectAccess(true, edit, edit);
             }
             case "OpportunityContactRole" -> object("Opportunity");
-            case "CampaignMember" -> object("Campaign");
+            case "CampaignMember", "CampaignMemberStatus" -> object("Campaign");
             default -> objects.getOrDefault(key(sobject), ObjectAccess.NONE);
         };
     }

@@ -38,10 +38,16 @@ final class SalesforceCompositeHandler {
 
     private final SalesforceOrg org;
     private final SalesforceApiRoutes routes;
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> subrequests = new java.util.concurrent.ConcurrentHashMap<>();
 
     SalesforceCompositeHandler(SalesforceOrg org, SalesforceApiRoutes routes) {
         this.org = org;
         this.routes = routes;
+    }
+
+    /** Subrequests answered so far, by endpoint name plus the path group after the API version (the sObject of an upsert). */
+    Map<String, Long> subrequests() {
+        return new java.util.TreeMap<>(subrequests);
     }
 
     @SuppressWarnings("unchecked")
@@ -154,6 +160,8 @@ final class SalesforceCompositeHandler {
         }
         EmulatorRequest request = new EmulatorRequest(method, pathPart, rawQuery, EmulatorServer.parseForm(rawQuery), headers,
                 json);
+        // the journal counts the Composite call; tests count what it carried (e.g. Collections upserts per object)
+        subrequests.merge(match.route().endpoint() + (match.matcher().groupCount() >= 2 ? " " + match.matcher().group(2) : ""), 1L, Long::sum);
         EmulatorResponse response;
         try {
             response = match.route().handler().handle(request, match.matcher());

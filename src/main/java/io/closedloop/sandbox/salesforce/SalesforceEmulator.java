@@ -8,6 +8,7 @@ import io.closedloop.sandbox.http.FaultPlan;
 import java.io.IOException;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * A local Salesforce REST API for tests and the benchmark: OAuth, SOQL query, sObject Collections, Composite,
@@ -64,6 +65,7 @@ public final class SalesforceEmulator implements AutoCloseable {
     private final SalesforceOrg org;
     private final SalesforceOAuthHandler oauth;
     private final SalesforceBulkAllocation bulkAllocation;
+    private final SalesforceCompositeHandler composite;
 
     public SalesforceEmulator(Config config) {
         this.org = new SalesforceOrg(SalesforceSchema.load(), config.clock(), config.seed(), config.username());
@@ -76,7 +78,7 @@ public final class SalesforceEmulator implements AutoCloseable {
         SalesforceMetadataHandler metadata = new SalesforceMetadataHandler(org, config.dailyApiLimit(), bulkAllocation);
         SalesforceBulkIngestHandler bulk = new SalesforceBulkIngestHandler(org, bulkAllocation, config.clock());
         SalesforceApiRoutes api = new SalesforceApiRoutes();
-        SalesforceCompositeHandler composite = new SalesforceCompositeHandler(org, api);
+        composite = new SalesforceCompositeHandler(org, api);
         api.add("salesforce.query", "GET", DATA + "/(?:query|queryAll)/?", query::query)
                 .add("salesforce.query.more", "GET", DATA + "/(?:query|queryAll)/(01g[0-9A-Za-z]+)-(\\d+)", query::queryMore)
                 .add("salesforce.collections.create", "POST", DATA + "/composite/sobjects/?", collections::create)
@@ -114,6 +116,14 @@ public final class SalesforceEmulator implements AutoCloseable {
     /** The login URL, which is also the instance_url of every token. */
     public String baseUrl() {
         return server.baseUrl();
+    }
+
+    /**
+     * Composite subrequests answered, by endpoint name and the path's first group: {@code salesforce.collections.upsert
+     * CampaignMember} counts the Collections upserts of CampaignMembers that travelled inside Composite calls.
+     */
+    public Map<String, Long> compositeSubrequests() {
+        return composite.subrequests();
     }
 
     public CallJournal journal() {

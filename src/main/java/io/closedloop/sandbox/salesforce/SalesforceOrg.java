@@ -387,6 +387,9 @@ public final class SalesforceOrg {
             validator.checkUnique(type, id, record);
             checkCampaignMember(type, record);
             store.put(type.name(), record);
+            if (type.name().equals("Campaign")) {
+                defaultMemberStatuses(id);
+            }
             return id;
         } finally {
             store.unlock();
@@ -408,6 +411,9 @@ public final class SalesforceOrg {
             derive(type, record, existing);
             SalesforceValidator.checkRequired(type, record);
             validator.checkUnique(type, id, record);
+            if (type.name().equals("CampaignMember")) {
+                checkMemberStatus(record);
+            }
             store.put(type.name(), record);
         } finally {
             store.unlock();
@@ -508,7 +514,8 @@ public final class SalesforceOrg {
                 r.put("IsWon", "Closed Won".equals(stage));
             }
             case "CampaignMember" -> {
-                boolean responded = "Responded".equals(r.get("Status"));
+                Map<String, Object> status = memberStatus(r);
+                boolean responded = status != null && Boolean.TRUE.equals(status.get("HasResponded"));
                 r.put("HasResponded", responded);
                 if (responded && r.get("FirstRespondedDate") == null) {
                     r.put("FirstRespondedDate", today());
@@ -542,10 +549,36 @@ public final class SalesforceOrg {
         return type.autoNumberFormat().substring(0, m.start()) + digits + type.autoNumberFormat().substring(m.end());
     }
 
+    /**
+     * A new campaign's member statuses: "Sent" (the default) and "Responded" (HasResponded), as Salesforce gives every
+     * new campaign (Salesforce Help, "Campaign Member Statuses"; each campaign needs one default and one responded status
+     * since API 39, object reference CampaignMemberStatus).
+     */
+    private void defaultMemberStatuses(String campaignId) {
+        create("CampaignMemberStatus", Map.of("CampaignId", campaignId, "Label", "Sent", "IsDefault", true, "HasResponded", false,
+                "SortOrder", 1), false);
+        create("CampaignMemberStatus", Map.of("CampaignId", campaignId, "Label", "Responded", "IsDefault", false, "HasResponded", true,
+                "SortOrder", 2), false);
+    }
+
+    /** The CampaignMemberStatus a member's Status names in its campaign (the default one when Status is blank), or null. */
+    private Map<String, Object> memberStatus(Map<String, Object> member) {
+        Object campaign = member.get("CampaignId");
+        Object label = member.get("Status");
+        for (Map<String, Object> s : store.rows("CampaignMemberStatus")) {
+            if (s.get("CampaignId").equals(campaign) && (label == null ? Boolean.TRUE.equals(s.get("IsDefault"))
+                    : label.toString().equalsIgnoreCase(s.get("Label").toString()))) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     private void checkCampaignMember(SalesforceObjectType type, Map<String, Object> r) {
         if (!type.name().equals("CampaignMember")) {
             return;
         }
+        checkMemberStatus(r);
         if (r.get("LeadId") == null && r.get("ContactId") == null) {
             throw new ValidationException("REQUIRED_FIELD_MISSING", "Required fields are missing: [LeadId or ContactId]",
                     List.of("LeadId", "ContactId"));
@@ -559,6 +592,16 @@ public final class SalesforceOrg {
                 throw new ValidationException("DUPLICATE_VALUE", "Already a campaign member.", List.of());
             }
         }
+    }
+
+    /** A member's Status is one of its campaign's labels; a blank one takes the default (error code UNCONFIRMED, §7.5). */
+    private void checkMemberStatus(Map<String, Object> r) {
+        Map<String, Object> status = memberStatus(r);
+        if (status == null) {
+            throw new ValidationException("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "Status: bad value for restricted picklist field: "
+                    + r.get("Status"), List.of("Status"));
+        }
+        r.put("Status", status.get("Label"));
     }
 
     private Map<String, Object> sameNamedCustomFields(Map<String, Object> lead, String target) {

@@ -64,6 +64,11 @@ public enum SalesforceOrgProfile {
         return convertedStatus;
     }
 
+    /** The status that hands a lead back to marketing (MODERN's Nurturing), or null when the org has none. */
+    public String recycledStatus() {
+        return leadStatuses.contains("Nurturing") ? "Nurturing" : null;
+    }
+
     /** Rejection reason to example details in the rep's words. */
     public Map<String, List<String>> rejections() {
         return rejections;

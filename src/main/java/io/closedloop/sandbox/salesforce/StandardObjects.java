@@ -18,7 +18,7 @@ public final class StandardObjects {
     public static SalesforceSchema create() {
         SalesforceSchema schema = new SalesforceSchema();
         schema.add(lead()).add(contact()).add(account()).add(task()).add(opportunity()).add(contactRole())
-                .add(campaign()).add(campaignMember()).add(user());
+                .add(campaign()).add(campaignMember()).add(campaignMemberStatus()).add(user());
         return schema;
     }
 
@@ -110,6 +110,7 @@ public final class StandardObjects {
                 .add(picklist("Status", false, null, "Planned", "In Progress", "Completed", "Aborted"))
                 .add(of("IsActive", SalesforceFieldType.BOOLEAN, 0))
                 .add(of("StartDate", SalesforceFieldType.DATE, 0)).add(of("EndDate", SalesforceFieldType.DATE, 0))
+                .add(of("Description", SalesforceFieldType.TEXTAREA, 32_000))
                 .add(reference("ParentId", "Campaign"));
     }
 
@@ -117,9 +118,23 @@ public final class StandardObjects {
         return base("CampaignMember", "00v", false, false)
                 .add(reference("CampaignId", "Campaign").asRequired().createOnly())
                 .add(reference("LeadId", "Lead").createOnly()).add(reference("ContactId", "Contact").createOnly())
-                .add(picklist("Status", false, "Sent", "Sent", "Responded"))
+                // the values are the campaign's CampaignMemberStatus labels, checked by the org (second-batch-notes §3)
+                .add(picklist("Status", false, null))
                 .add(of("HasResponded", SalesforceFieldType.BOOLEAN, 0).readOnly())
                 .add(of("FirstRespondedDate", SalesforceFieldType.DATE, 0).readOnly());
+    }
+
+    /**
+     * A campaign's member statuses (object reference, CampaignMemberStatus: CampaignId create-only; Label, HasResponded,
+     * IsDefault and SortOrder created and updated; second-batch-notes §3).
+     */
+    static SalesforceObjectType campaignMemberStatus() {
+        return base("CampaignMemberStatus", "01Y", false, false)
+                .add(reference("CampaignId", "Campaign").asRequired().createOnly())
+                .add(text("Label", 765).asRequired())
+                .add(of("HasResponded", SalesforceFieldType.BOOLEAN, 0))
+                .add(of("IsDefault", SalesforceFieldType.BOOLEAN, 0))
+                .add(of("SortOrder", SalesforceFieldType.DOUBLE, 9));
     }
 
     static SalesforceObjectType user() {

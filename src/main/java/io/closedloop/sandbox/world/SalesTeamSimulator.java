@@ -14,12 +14,16 @@ import java.util.SplittableRandom;
 
 /**
  * A simulated sales team working the MQLs in Salesforce: it accepts some, rejects some with a reason and a
- * specific detail, converts some (with an opportunity it later wins or loses), and lets some sit past the
+ * specific detail, hands some of those back to marketing (recycled, or rejected for Timing where the org has no
+ * recycle status), converts some (with an opportunity it later wins or loses), and lets some sit past the
  * SLA. Each lead's fate is a pure function of the seed and the lead id, and every step is read back from
  * Salesforce, so the team behaves the same across restarts.
  */
 public final class SalesTeamSimulator {
     public enum Fate { ACCEPT, REJECT, CONVERT, IGNORE }
+
+    /** The rejection reason that hands a lead back to marketing in an org without a recycle status. */
+    public static final String TIMING = "Timing";
 
     /** Shares of each fate, and how long after the MQL moment (or opportunity creation) sales acts. */
     public record Config(double accept, double reject, double convert, Duration minDelay, Duration maxDelay, double winRate) {
@@ -28,8 +32,12 @@ public final class SalesTeamSimulator {
         }
     }
 
-    public record Counts(int accepted, int rejected, int converted, int won, int lost) {
+    /** {@code recycled}: leads handed back to marketing, by the recycle status or (then also rejected) for Timing. */
+    public record Counts(int accepted, int rejected, int converted, int won, int lost, int recycled) {
     }
+
+    /** Share of the rejected leads sales hands back to marketing instead. */
+    static final double RECYCLE_SHARE = 0.3;
 
 
 
@@ -42,6 +50,7 @@ public final class SalesTeamSimulator {
     private int converted;
     private int won;
     private int lost;
+    private int recycled;
 
     public SalesTeamSimulator(SalesforceOrg org, Clock clock, long seed, Config config) {
         this.org = org;
@@ -84,7 +93,7 @@ public final class SalesTeamSimulator {
     }
 
     public synchronized Counts counts() {
-        return new Counts(accepted, rejected, converted, won, lost);
+        return new Counts(accepted, rejected, converted, won, lost, recycled);
     }
 
     private void act(String leadId, Fate fate) {
@@ -94,6 +103,10 @@ public final class SalesTeamSimulator {
                 accepted++;
             }
             case REJECT -> {
+                if (rng(leadId + "/recycle").nextDouble() < RECYCLE_SHARE && handBack(leadId)) {
+                    recycled++;
+                    return;
+                }
                 SplittableRandom r = rng(leadId + "/reason");
                 List<String> reasons = org.profile().reasons();
                 String reason = reasons.get(r.nextInt(reasons.size()));
@@ -126,6 +139,23 @@ public final class SalesTeamSimulator {
             }
             default -> throw new IllegalStateException(fate.name());
         }
+    }
+
+    /** Back to marketing: the org's recycle status, or a rejection for Timing (still counted as a rejection); false if neither. */
+    private boolean handBack(String leadId) {
+        String status = org.profile().recycledStatus();
+        if (status != null) {
+            org.update("Lead", leadId, Map.of("Status", status));
+            return true;
+        }
+        List<String> timing = org.profile().rejections().get(TIMING);
+        if (timing == null) {
+            return false;
+        }
+        rejected++;
+        org.update("Lead", leadId, Map.of("Status", org.profile().rejectedStatus(), "Rejection_Reason__c", TIMING,
+                "Rejection_Detail__c", timing.get(rng(leadId + "/timing").nextInt(timing.size()))));
+        return true;
     }
 
     private void close(String opportunityId) {

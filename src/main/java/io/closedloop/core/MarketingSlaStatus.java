@@ -1,0 +1,33 @@
+package io.closedloop.core;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** The reverse SLA as both teams see it on the HubSpot contact (property marketing_sla_status). */
+public enum MarketingSlaStatus {
+    PENDING("Pending"), MET("Met"), BREACHED("Breached"), CLEARED("Cleared");
+
+    /** The HubSpot contact properties the reverse SLA watch writes. */
+    public static final String STATUS_PROPERTY = "marketing_sla_status";
+    public static final String DUE_PROPERTY = "marketing_sla_due_at";
+
+    private final String label;
+
+    MarketingSlaStatus(String label) {
+        this.label = label;
+    }
+
+    /** The HubSpot option value: pending, met, breached, cleared. */
+    public String value() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public static List<String> labels() {
+        return Arrays.stream(values()).map(MarketingSlaStatus::label).toList();
+    }
+}

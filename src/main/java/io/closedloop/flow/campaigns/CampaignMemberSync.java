@@ -1,0 +1,193 @@
+package io.closedloop.flow.campaigns;
+
+import io.closedloop.flow.engagement.SalesforceUnmatchedBackoff;
+import io.closedloop.hubspot.HubSpotLists;
+import io.closedloop.salesforce.SalesforceCampaigns;
+import io.closedloop.salesforce.SalesforceCampaigns.MemberRecord;
+import io.closedloop.salesforce.SalesforceErrorClassifier;
+import io.closedloop.salesforce.SalesforceIdentityResolver;
+import io.closedloop.salesforce.SalesforceIdentityResolver.Resolution;
+import io.closedloop.salesforce.SalesforceIdentityResolver.Target;
+import io.closedloop.salesforce.SalesforceWriteResult;
+import io.closedloop.state.CampaignMembers.Member;
+import io.closedloop.state.EventLedger;
+import io.closedloop.state.ParkedRecords;
+import io.closedloop.state.ParkedRecords.ParkedRecord;
+import io.closedloop.state.StateStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One list's members into its Campaign: new members are matched to a Lead or Contact by the same identity resolution
+ * as Flow 1 (unmatched ones are parked with the reason and tried again with the unmatched retry's backoff), every
+ * member's status follows the engagement the ledger holds for them since they joined, and all changes go out as
+ * CampaignMember upserts in Collections. The store records a member only once Salesforce confirmed it, so a crash
+ * re-sends the same keyed upserts, which find the same records.
+ */
+public class CampaignMemberSync {
+    /** What one list's sync did. */
+    public record Outcome(int read, int written, int left, int parked) {
+        static final Outcome NONE = new Outcome(0, 0, 0, 0);
+
+        Outcome plus(Outcome o) {
+            return new Outcome(read + o.read, written + o.written, left + o.left, parked + o.parked);
+        }
+    }
+
+    private final HubSpotLists lists;
+    private final SalesforceIdentityResolver resolver;
+    private final SalesforceCampaigns campaigns;
+    private final StateStore store;
+    private final SalesforceUnmatchedBackoff backoff;
+
+    public CampaignMemberSync(HubSpotLists lists, SalesforceIdentityResolver resolver, SalesforceCampaigns campaigns, StateStore store,
+                              SalesforceUnmatchedBackoff backoff) {
+        this.lists = lists;
+        this.resolver = resolver;
+        this.campaigns = campaigns;
+        this.store = store;
+        this.backoff = backoff;
+    }
+
+    /** The parked-record key of a member waiting for its Lead or Contact. */
+    static String parkedKey(String campaignKey, String contactId) {
+        return campaignKey + ":" + contactId;
+    }
+
+    /** The CampaignMember's external id: campaign key plus the Lead or Contact id. */
+    static String memberKey(String campaignKey, String personId) {
+        return campaignKey + ":" + personId;
+    }
+
+    /** Syncs one list: {@code current} is every member now (HubSpot contact id to membership time). */
+    public Outcome sync(String campaignKey, String campaignId, Map<String, Instant> current, Instant now) {
+        Map<String, Member> stored = store.campaignMembers().members(campaignKey);
+        Map<String, ParkedRecord> parked = new HashMap<>();
+        store.parked().list(ParkedRecords.Filter.parkedIn(CampaignSync.FLOW), Integer.MAX_VALUE).stream()
+                .filter(r -> r.recordKey().startsWith(campaignKey + ":")).forEach(r -> parked.put(r.recordKey(), r));
+
+        // new members whose wait (if they were parked) is over
+        Set<String> due = new LinkedHashSet<>();
+        current.keySet().stream().filter(id -> !stored.containsKey(id)).forEach(id -> {
+            ParkedRecord p = parked.get(parkedKey(campaignKey, id));
+            if (p == null || !p.nextAttempt().isAfter(now)) {
+                due.add(id);
+            }
+        });
+        Map<String, String> emails = due.isEmpty() ? Map.of() : lists.emails(due);
+        Set<String> wanted = new LinkedHashSet<>();
+        emails.values().forEach(e -> wanted.add(e.trim().toLowerCase(Locale.ROOT)));
+        Resolution resolution = wanted.isEmpty() ? new Resolution(Map.of(), Map.of(), Set.of(), Set.of())
+                : resolver.resolve(wanted, List.of());
+
+        List<ParkedRecords.Parking> toPark = new ArrayList<>();
+        Map<String, Member> candidates = new LinkedHashMap<>();
+        Map<String, Boolean> leads = new HashMap<>();
+        for (String contactId : due) {
+            String email = emails.get(contactId) == null ? null : emails.get(contactId).trim().toLowerCase(Locale.ROOT);
+            String why = resolution.unresolved(email);
+            if (why != null) {
+                String code = why.substring(0, why.indexOf(':'));
+                toPark.add(new ParkedRecords.Parking(CampaignSync.FLOW, parkedKey(campaignKey, contactId),
+                        "{\"campaignKey\":\"" + campaignKey + "\",\"hubspotContactId\":\"" + contactId + "\"}",
+                        why.substring(why.indexOf(':') + 1).trim(), SalesforceErrorClassifier.parkedKind(code), code));
+                continue;
+            }
+            Target t = resolution.byEmail().get(email);
+            leads.put(t.id(), t.lead());
+            candidates.put(contactId, new Member(campaignKey, contactId, t.id(), null, current.get(contactId), true));
+        }
+        stored.forEach((id, m) -> candidates.put(id, new Member(campaignKey, id, m.sfPersonId(), m.status(),
+                current.getOrDefault(id, m.joinedAt()), current.containsKey(id))));
+
+        Map<String, List<String>> engagement = engagement(candidates.values());
+        List<MemberRecord> writes = new ArrayList<>();
+        Map<String, Member> next = new HashMap<>();
+        for (Member m : candidates.values()) {
+            Member before = stored.get(m.personKey());
+            if (before != null && !before.inList() && !m.inList()) {
+                continue;
+            }
+            String status = CampaignMemberStatusRule.next(before == null || !before.inList() ? null : before.status(),
+                    engagement.getOrDefault(m.sfPersonId() + "|" + m.joinedAt(), List.of()), m.inList());
+            if (before != null && before.inList() == m.inList() && status.equals(before.status())) {
+                continue;
+            }
+            String key = memberKey(campaignKey, m.sfPersonId());
+            writes.add(new MemberRecord(key, null, m.sfPersonId(), false, status, before == null));
+            next.put(key, new Member(campaignKey, m.personKey(), m.sfPersonId(), status, m.joinedAt(), m.inList()));
+        }
+        List<MemberRecord> withCampaign = writes.stream().map(w -> w.isNew()
+                ? new MemberRecord(w.key(), campaignId, w.personId(), leads.get(w.personId()), w.status(), true) : w).toList();
+        List<SalesforceWriteResult> results = campaigns.upsertMembers(withCampaign);
+
+        List<Member> written = new ArrayList<>();
+        int left = 0;
+        for (SalesforceWriteResult r : results) {
+            Member m = next.get(r.write().key());
+            if (r.success()) {
+                written.add(m);
+                left += m.inList() ? 0 : 1;
+            } else {
+                toPark.add(new ParkedRecords.Parking(CampaignSync.FLOW, parkedKey(campaignKey, m.personKey()),
+                        "{\"campaignKey\":\"" + campaignKey + "\",\"hubspotContactId\":\"" + m.personKey() + "\"}",
+                        r.failure().message(), SalesforceErrorClassifier.parkedKind(r.failure().code()), r.failure().code()));
+            }
+        }
+        record(campaignKey, written, toPark, parked, now);
+        return new Outcome(current.size(), written.size() - left, left, toPark.size());
+    }
+
+    /** Activity labels per person and join time, from the ledger (what Flow 1 wrote), since each member joined. */
+    private Map<String, List<String>> engagement(java.util.Collection<Member> members) {
+        Map<String, List<Member>> bySubject = new HashMap<>();
+        Instant since = Instant.MAX;
+        for (Member m : members) {
+            if (m.inList()) {
+                bySubject.computeIfAbsent(m.sfPersonId(), k -> new ArrayList<>()).add(m);
+                since = m.joinedAt().isBefore(since) ? m.joinedAt() : since;
+            }
+        }
+        Map<String, List<String>> out = new HashMap<>();
+        if (bySubject.isEmpty()) {
+            return out;
+        }
+        for (EventLedger.Activity a : store.ledger().activitiesOfSubjects(bySubject.keySet(), since)) {
+            for (Member m : bySubject.getOrDefault(a.subjectId(), List.of())) {
+                if (!a.occurredAt().isBefore(m.joinedAt())) {
+                    out.computeIfAbsent(m.sfPersonId() + "|" + m.joinedAt(), k -> new ArrayList<>()).add(a.activityType());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One transaction: written members, their parked waits resolved, new waits parked and scheduled with the backoff. */
+    private void record(String campaignKey, List<Member> written, List<ParkedRecords.Parking> toPark, Map<String, ParkedRecord> parked,
+                        Instant now) {
+        List<Long> resolved = written.stream().map(m -> parked.get(parkedKey(campaignKey, m.personKey()))).filter(p -> p != null)
+                .map(ParkedRecord::id).toList();
+        store.inTransaction(() -> {
+            store.campaignMembers().putMembers(written);
+            store.parked().markResolved(resolved);
+            store.parked().parkAll(toPark);
+        });
+        if (toPark.isEmpty()) {
+            return;
+        }
+        // the next attempt waits as the unmatched retry's would: the interval, doubling per attempt up to the maximum
+        Set<String> keys = new java.util.HashSet<>();
+        toPark.forEach(p -> keys.add(p.recordKey()));
+        List<ParkedRecords.Retry> retries = store.parked().list(ParkedRecords.Filter.parkedIn(CampaignSync.FLOW), Integer.MAX_VALUE).stream()
+                .filter(r -> keys.contains(r.recordKey()))
+                .map(r -> new ParkedRecords.Retry(r.id(), backoff.next(now, r.attempts()), r.lastSeen())).toList();
+        store.parked().scheduleRetries(retries);
+    }
+}
