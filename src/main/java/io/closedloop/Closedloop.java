@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         subcommands = {RunCommand.class, ValidateCommand.class, io.closedloop.cli.InitCommand.class, io.closedloop.cli.PlanCommand.class,
-                ParkedCommand.class, ReplayCommand.class, BackfillCommand.class, SandboxCommand.class,
+                ParkedCommand.class, ReplayCommand.class, BackfillCommand.class, io.closedloop.cli.ReportCommand.class, SandboxCommand.class,
                 CommandLine.HelpCommand.class})
 public class Closedloop implements Runnable {
     /** Exit code for configuration problems. */

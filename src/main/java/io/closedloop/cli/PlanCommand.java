@@ -138,6 +138,8 @@ public class PlanCommand implements Callable<Integer> {
         parked.put("AWAITING_CONTACT", p.awaitingContact());
         flow.put("parked", parked);
         flow.put("unmappedStatus", p.unmapped());
+        flow.put("sqlDefinition", runtime.settings().dispositionRules().sqlDefinition());
+        flow.put("sqlMoments", r.sqlMoments());
         flow.put("samples", p.samples());
         Map<String, Object> calls = new LinkedHashMap<>();
         calls.put("salesforce", api(salesforceReads, salesforceWrites, runtime.salesforceBudget()));
@@ -180,6 +182,8 @@ public class PlanCommand implements Callable<Integer> {
                 + " UNMAPPED_STATUS (Lead Status in no status.* key), " + p.awaitingContact()
                 + " AWAITING_CONTACT (no HubSpot contact has the email yet)");
         p.samples().forEach((kind, lines) -> lines.forEach(l -> out.println("    " + kind + ": " + l)));
+        out.println("  would record " + r.sqlMoments() + " new SQL moments (sales_qualified_at in HubSpot, SQL_At__c in Salesforce)");
+        out.println("  SQL definition: " + ((Map<?, ?>) report.get("salesforce-dispositions")).get("sqlDefinition"));
         ((List<String>) report.get("notPlanned")).forEach(n -> out.println("not planned: " + n));
         Map<String, Map<String, Object>> calls = (Map<String, Map<String, Object>>) report.get("apiCalls");
         calls.forEach((api, c) -> out.println("API calls, " + api + ": " + c.get("reads") + " reads, " + c.get("writes") + " writes"

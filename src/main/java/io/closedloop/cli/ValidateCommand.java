@@ -41,6 +41,7 @@ public class ValidateCommand implements Callable<Integer> {
             return ConfigOption.configExit();
         }
         out.println("ok: configuration" + (settings.configFile() == null ? "" : " (" + settings.configFile() + ")"));
+        out.println("SQL definition: " + settings.dispositionRules().sqlDefinition());
         if (offline) {
             out.flush();
             return 0;

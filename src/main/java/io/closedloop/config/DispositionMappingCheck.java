@@ -51,6 +51,7 @@ public final class DispositionMappingCheck {
                         + (rules.unmappedWithReasonRejected() ? " unless they carry a rejection reason (then sent as rejected)" : ""));
             }
         }
+        sqlDefinition(rules, org, problems);
         if (!org.reasonFieldExists()) {
             problems.add(DispositionRules.REASON_FIELD_KEY + ": Lead has no field " + org.reasonField()
                     + "; name the org's reason field or deploy the salesforce directory");
@@ -81,6 +82,25 @@ public final class DispositionMappingCheck {
             }
         }
         return new Result(problems, warnings);
+    }
+
+    /**
+     * Each disposition sql.on names must be one this org's Leads can reach: converted always can (IsConverted); accepted
+     * and working only through a status.* value that is a Lead Status of the org.
+     */
+    private static void sqlDefinition(DispositionRules rules, OrgProfile org, List<String> problems) {
+        for (Disposition d : rules.sqlOn()) {
+            if (d == Disposition.CONVERTED) {
+                continue;
+            }
+            String key = "status." + d.value();
+            List<String> statuses = rules.statusKeys().getOrDefault(key, List.of()).stream().filter(org.leadStatuses()::contains).toList();
+            if (statuses.isEmpty()) {
+                problems.add(DispositionRules.SQL_ON_KEY + ": \"" + d.value() + "\" is reached by no Lead Status of this org (" + key
+                        + " names none of its statuses: " + String.join(", ", org.leadStatuses()) + "); map one in " + key
+                        + " or take " + d.value() + " out of " + DispositionRules.SQL_ON_KEY);
+            }
+        }
     }
 
     private static void options(List<String> problems, HubSpotOptions hubspot, String property, String keyPrefix,

@@ -82,6 +82,16 @@ public final class DispositionProposal {
                     stages, DispositionMappingCheck.LIFECYCLE);
         }
         s.append("hubspot.lifecycle.allow-backwards=").append(current.allowBackwards()).append('\n');
+        // the SQL definition: the forward dispositions this org's statuses reach (converted always, through IsConverted)
+        List<String> sql = new ArrayList<>();
+        for (String d : List.of("accepted", "working")) {
+            if (!keys.getOrDefault("status." + d, List.of()).isEmpty()) {
+                sql.add(d);
+            }
+        }
+        sql.add("converted");
+        s.append("\n# The SQL definition: a Lead is sales-qualified when sales move it to one of these (see the README).\n");
+        s.append(DispositionRules.SQL_ON_KEY).append('=').append(String.join(",", sql)).append('\n');
         s.append("\n# The MQL definition and the hand-off SLA keep their defaults until set here (see the README):\n");
         s.append("# mql.lifecycle-stage, mql.score-threshold, sla.hours, sla.hours-by-lead-source, sla.business-hours, sla.notify-manager\n");
         if (!org.opportunityStages().isEmpty()) {

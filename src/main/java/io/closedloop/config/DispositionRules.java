@@ -24,14 +24,15 @@ import java.util.Set;
 
 /**
  * The sales-feedback rules (config/dispositions.properties): Salesforce Lead Status to disposition, disposition to
- * HubSpot lead status and lifecycle stage, whether the stage may move backwards, the MQL definition, the hand-off SLA
- * and the reverse SLA (marketing's side).
+ * HubSpot lead status and lifecycle stage, whether the stage may move backwards, the MQL and SQL definitions, the
+ * hand-off SLA and the reverse SLA (marketing's side).
  */
 public record DispositionRules(Map<String, Disposition> byLeadStatus, Map<Disposition, String> hubspotLeadStatus,
                                Map<Disposition, String> hubspotLifecycle, boolean allowBackwards, String mqlStage,
                                Integer mqlScore, Duration slaHours, Map<String, Duration> slaByLeadSource,
                                BusinessHours businessHours, boolean notifyManager, Set<String> noVerdictStatuses,
-                               String reasonField, String detailField, boolean unmappedWithReasonRejected, ReverseSla reverseSla) {
+                               String reasonField, String detailField, boolean unmappedWithReasonRejected, ReverseSla reverseSla,
+                               Set<Disposition> sqlOn) {
 
     /** The key listing Lead statuses that carry no verdict yet (new, not yet worked): only the owner is sent. */
     public static final String NO_VERDICT_KEY = "status.none";
@@ -41,6 +42,33 @@ public record DispositionRules(Map<String, Disposition> byLeadStatus, Map<Dispos
     public static final String REVERSE_SLA_HOURS_KEY = "reverse-sla.hours";
     public static final String REVERSE_SLA_REASONS_KEY = "reverse-sla.rejection-reasons";
     public static final String REVERSE_SLA_LIST_KEY = "reverse-sla.nurture-list-id";
+    /** The SQL definition: the Lead dispositions that make a lead sales-qualified. */
+    public static final String SQL_ON_KEY = "sql.on";
+    /** What sql.on may name: verdicts on a Lead that take it forward (won and lost come from opportunities, not Leads). */
+    public static final Set<Disposition> SQL_DISPOSITIONS = java.util.Collections.unmodifiableSet(
+            EnumSet.of(Disposition.ACCEPTED, Disposition.WORKING, Disposition.CONVERTED));
+
+    /** The SQL definition in words, for validate and plan: which dispositions, reached by which Lead statuses. */
+    public String sqlDefinition() {
+        if (sqlOn.isEmpty()) {
+            return SQL_ON_KEY + " is empty: no SQL moments are written";
+        }
+        List<String> parts = new ArrayList<>();
+        for (Disposition d : sqlOn) {
+            List<String> statuses = statusKeys().getOrDefault("status." + d.value(), List.of());
+            String how = d == Disposition.CONVERTED ? "converted" + (statuses.isEmpty() ? "" : " or Lead Status " + String.join(" / ", statuses))
+                    : d.value() + " (Lead Status " + (statuses.isEmpty() ? "none" : String.join(" / ", statuses)) + ")";
+            parts.add(how);
+        }
+        return SQL_ON_KEY + "=" + String.join(",", sqlOn.stream().map(Disposition::value).toList())
+                + ": a Lead becomes sales-qualified when " + String.join(" or ", parts)
+                + "; written once as sales_qualified_at (HubSpot) and SQL_At__c (Salesforce)";
+    }
+
+    /** Whether a Lead with this disposition is a sales-qualified lead under the SQL definition. */
+    public boolean salesQualified(Disposition disposition) {
+        return disposition != null && sqlOn.contains(disposition);
+    }
 
     /**
      * What a Lead comes to under these rules. {@code disposition} is null for no verdict (only the owner is sent) and
@@ -190,10 +218,20 @@ public record DispositionRules(Map<String, Disposition> byLeadStatus, Map<Dispos
         if (!unmapped.equals("rejected") && !unmapped.equals("park")) {
             problems.add(file + ": " + UNMAPPED_WITH_REASON_KEY + ": expected rejected or park, got \"" + values.get(UNMAPPED_WITH_REASON_KEY) + "\"");
         }
+        Set<Disposition> sqlOn = EnumSet.noneOf(Disposition.class);
+        for (String token : split(values.get(SQL_ON_KEY))) {
+            Disposition d = java.util.Arrays.stream(Disposition.values()).filter(x -> x.value().equals(token.toLowerCase(Locale.ROOT)))
+                    .findFirst().orElse(null);
+            if (d == null || !SQL_DISPOSITIONS.contains(d)) {
+                problems.add(file + ": " + SQL_ON_KEY + ": expected some of accepted, working, converted, got \"" + token + "\"");
+            } else {
+                sqlOn.add(d);
+            }
+        }
         ReverseSla reverse = reverseSla(values, byStatus, file, problems);
         return new DispositionRules(byStatus, leadStatus, lifecycle, backwards, mqlStage.isEmpty() ? null : mqlStage, score, sla,
                 bySource, business, manager, java.util.Collections.unmodifiableSet(none), reasonField, detailField, !unmapped.equals("park"),
-                reverse);
+                reverse, java.util.Collections.unmodifiableSet(sqlOn));
     }
 
     /** reverse-sla.*: off while the hours are empty; once on, something must be able to start a clock. */
@@ -219,6 +257,7 @@ public record DispositionRules(Map<String, Disposition> byLeadStatus, Map<Dispos
         Map<String, String> v = new LinkedHashMap<>();
         v.put("mql.lifecycle-stage", "marketingqualifiedlead");
         v.put("mql.score-threshold", "");
+        v.put(SQL_ON_KEY, "");
         v.put("status.accepted", "");
         v.put("status.working", "Working - Contacted");
         v.put("status.rejected", "Closed - Not Converted");

@@ -15,6 +15,7 @@ public final class DispositionBatch {
 
     private final List<SalesDisposition> dispositions;
     private final List<UnmappedLead> unmapped;
+    private final List<SalesQualified> qualified;
     private final List<WonOpportunity> won;
     private final String nextCursor;
     private final long runId;
@@ -33,6 +34,13 @@ public final class DispositionBatch {
 
     public DispositionBatch(List<SalesDisposition> dispositions, List<WonOpportunity> won, String nextCursor, long runId,
                             long salesforceCalls, List<UnmappedLead> unmapped) {
+        this(dispositions, won, nextCursor, runId, salesforceCalls, unmapped, List.of());
+    }
+
+    /** @param qualified Leads seen at a disposition of the SQL definition (sql.on) in this poll */
+    public DispositionBatch(List<SalesDisposition> dispositions, List<WonOpportunity> won, String nextCursor, long runId,
+                            long salesforceCalls, List<UnmappedLead> unmapped, List<SalesQualified> qualified) {
+        this.qualified = List.copyOf(qualified);
         this.unmapped = List.copyOf(unmapped);
         this.dispositions = List.copyOf(dispositions);
         this.won = List.copyOf(won);
@@ -65,6 +73,10 @@ public final class DispositionBatch {
         this.sent = sentCount;
         this.parked = parkedCount;
         this.notInHubSpot = notInHubSpotCount;
+    }
+
+    public List<SalesQualified> qualified() {
+        return qualified;
     }
 
     public List<UnmappedLead> unmapped() {

@@ -17,6 +17,8 @@ public final class HubSpotNames {
     public static final String SALES_OWNER = "sales_owner";
     public static final String SALES_SLA_STATUS = SlaStatus.STATUS_PROPERTY;
     public static final String SALES_SLA_DUE_AT = SlaStatus.DUE_PROPERTY;
+    /** When the contact became a sales-qualified lead under the SQL definition (sql.on); written once. */
+    public static final String SALES_QUALIFIED_AT = "sales_qualified_at";
 
     private HubSpotNames() {
     }

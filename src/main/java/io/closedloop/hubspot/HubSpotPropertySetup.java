@@ -52,6 +52,8 @@ public class HubSpotPropertySetup {
                         "Whether marketing acted in time on a lead sales handed back (Closedloop)", options(MarketingSlaStatus.labels())),
                 new Property(MarketingSlaStatus.DUE_PROPERTY, "Marketing SLA due", "datetime", "date",
                         "When marketing must act on the lead sales handed back (Closedloop)", Map.of()),
+                new Property(HubSpotNames.SALES_QUALIFIED_AT, "Sales qualified at", "datetime", "date",
+                        "When the lead became a sales-qualified lead under the agreed SQL definition (Closedloop, written once)", Map.of()),
                 new Property("closed_won_amount", "Closed-won amount", "number", "number",
                         "Won opportunity amount this contact took part in (Closedloop)", Map.of()));
     }

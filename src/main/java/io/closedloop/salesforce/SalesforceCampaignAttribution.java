@@ -22,8 +22,9 @@ import java.util.Set;
  */
 public class SalesforceCampaignAttribution {
     public static final List<String> MODELS = List.of("first_touch", "last_touch", "linear");
-    static final Set<String> TOUCHES = Set.of("Email Open", "Email Click", "Form Submission");
-    static final String NO_CAMPAIGN = "(no campaign)";
+    /** The activity types that count as a campaign touch. */
+    public static final Set<String> TOUCHES = Set.of("Email Open", "Email Click", "Form Submission");
+    public static final String NO_CAMPAIGN = "(no campaign)";
 
     private final SalesforceClient client;
     private final StateStore store;
@@ -91,7 +92,8 @@ public class SalesforceCampaignAttribution {
         return out;
     }
 
-    static String campaignOf(EventLedger.Activity a) {
+    /** The campaign a touch counts for: the email campaign, or the form as "Form: <name>". */
+    public static String campaignOf(EventLedger.Activity a) {
         return a.activityType().equals("Form Submission") ? "Form: " + a.assetName() : a.assetName();
     }
 }

@@ -9,6 +9,7 @@ import io.closedloop.state.StateStore;
 import io.closedloop.state.TimeWindowCursor;
 import io.closedloop.core.DispositionBatch;
 import io.closedloop.core.SalesDisposition;
+import io.closedloop.core.SalesQualified;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -106,7 +107,8 @@ public class SalesforceDispositionReader {
         String reasonField = rules.reasonField();
         String detailField = rules.detailField();
         List<List<JsonNode>> rows = client.queries(List.of(
-                "SELECT Id, Email, Status, " + reasonField + ", " + detailField + ", IsConverted, OwnerId, Owner.Name, SystemModstamp "
+                "SELECT Id, Email, Status, " + reasonField + ", " + detailField + ", IsConverted, ConvertedContactId, OwnerId, Owner.Name, "
+                        + "SystemModstamp "
                         + "FROM Lead WHERE SystemModstamp >= " + from + " ORDER BY SystemModstamp, Id",
                 SalesforceOpportunityOutcomes.closedSince(from), SalesforceOpportunityOutcomes.rolesSince(from)));
         Instant newest = cursor.watermark();
@@ -126,6 +128,7 @@ public class SalesforceDispositionReader {
 
         List<SalesDisposition> out = new ArrayList<>();
         List<DispositionBatch.UnmappedLead> unmapped = new ArrayList<>();
+        List<SalesQualified> qualified = new ArrayList<>();
         for (var lead : leads.entrySet()) {
             if (!fingerprints.containsKey(lead.getKey())) {
                 continue;
@@ -144,6 +147,9 @@ public class SalesforceDispositionReader {
             SalesDisposition sd = new SalesDisposition(lead.getKey(), lower(text(l, "Email")), d, keep ? reason : null,
                     keep ? text(l, detailField) : null, text(l.path("Owner"), "Name"), "Lead " + lead.getKey(),
                     SalesforceDateTimes.parse(text(l, "SystemModstamp")), null, fingerprints.get(lead.getKey()));
+            if (rules.salesQualified(d)) {
+                qualified.add(qualified(l, sd));
+            }
             if (r.unmapped()) {
                 unmapped.add(new DispositionBatch.UnmappedLead(sd, status));
             } else {
@@ -154,7 +160,15 @@ public class SalesforceDispositionReader {
         out.addAll(opportunities.dispositions());
         List<DispositionBatch.WonOpportunity> won = opportunities.won();
         String next = new TimeWindowCursor(newest, cursor.polls() + 1).serialize();
-        return new DispositionBatch(out, won, next, runId, client.calls() - callsBefore, unmapped);
+        return new DispositionBatch(out, won, next, runId, client.calls() - callsBefore, unmapped, qualified);
+    }
+
+    /** A converted Lead can no longer be updated, so its SQL_At__c goes on the Contact it became. */
+    private static SalesQualified qualified(JsonNode lead, SalesDisposition d) {
+        String contact = text(lead, "ConvertedContactId");
+        boolean converted = lead.path("IsConverted").asBoolean(false) && contact != null;
+        return new SalesQualified(d.sfId(), d.email(), converted ? "Contact" : "Lead", converted ? contact : d.sfId(), d.disposition(),
+                d.at());
     }
 
     static String fingerprint(JsonNode record, String... fields) {

@@ -32,6 +32,8 @@ public final class SalesforceNames {
     public static final String MARKETING_ENGAGED_PEOPLE = FieldMapping.MARKETING_ENGAGED_PEOPLE;
     public static final String MARKETING_SUMMARY = FieldMapping.MARKETING_SUMMARY;
     public static final String MQL_AT = FieldMapping.MQL_AT;
+    /** On Lead and Contact: when the lead became sales-qualified under sql.on (Flow 2 writes it once). */
+    public static final String SQL_AT = "SQL_At__c";
 
     // Lead fields sales fill in when they reject a lead
     public static final String REJECTION_REASON = "Rejection_Reason__c";

@@ -36,6 +36,8 @@ public class SalesforceSchemaCheck {
             "TaskSubtype", "Description", SalesforceNames.EVENT_ID);
     /** The Lead fields Flow 2 reads beyond the standard ones. */
     static final List<String> LEAD_READ_FIELDS = List.of(SalesforceNames.REJECTION_REASON, SalesforceNames.REJECTION_DETAIL);
+    /** The fields Flow 2 updates on Lead and Contact beyond the field mapping (the SQL moment). */
+    static final List<String> FLOW_2_UPDATE_FIELDS = List.of(SalesforceNames.SQL_AT);
     /** The restricted picklists of Marketing_Activity__c and every value the sink may write into them. */
     static final Map<String, List<String>> PICKLISTS = Map.of(
             SalesforceNames.ACTIVITY_TYPE, Arrays.stream(ActivityType.values()).map(ActivityType::label).toList(),
@@ -126,6 +128,9 @@ public class SalesforceSchemaCheck {
             // summaries are updates by Id; activities are upserts, which both create and update; Tasks are created
             List<String> updated = activity ? SalesforceActivityRecord.FIELDS : READ.contains(object) || task ? List.of()
                     : mapping.written(object);
+            if (needs.otherFlows() && (lead || object.equals("Contact"))) {
+                updated = java.util.stream.Stream.concat(updated.stream(), FLOW_2_UPDATE_FIELDS.stream()).toList();
+            }
             List<String> created = activity ? SalesforceActivityRecord.FIELDS : task ? TASK_FIELDS
                     : lead && needs.createLeads() ? LEAD_CREATE_FIELDS : List.of();
             List<String> read = lead && needs.otherFlows() ? LEAD_READ_FIELDS : List.of();

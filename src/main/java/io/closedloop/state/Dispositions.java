@@ -119,6 +119,21 @@ public final class Dispositions {
                 rs.getString(3), Jdbc.instant(rs, "decided_at"), Jdbc.instant(rs, "sent_at")), since);
     }
 
+    /** Every verdict of one kind sent since the instant, oldest first (the funnel report). */
+    public List<Verdict> verdictsSince(String disposition, Instant since) {
+        return jdbc.query("SELECT sf_id, disposition, reason, decided_at, sent_at FROM disposition_verdict WHERE disposition = ? AND sent_at >= ? "
+                + "ORDER BY sent_at, sf_id", rs -> new Verdict(rs.getString(1), rs.getString(2), rs.getString(3),
+                Jdbc.instant(rs, "decided_at"), Jdbc.instant(rs, "sent_at")), disposition, since);
+    }
+
+    /** Campaign totals per model over the opportunities won (closed) since the instant. */
+    public List<CampaignTotal> campaignTotalsClosedSince(Instant since) {
+        return jdbc.query("SELECT campaign, model, SUM(amount), COUNT(DISTINCT opportunity_id) FROM campaign_attribution "
+                + "WHERE opportunity_id IN (SELECT opportunity_id FROM won_opportunity_contact WHERE closed_at >= ?) "
+                + "GROUP BY campaign, model ORDER BY model, SUM(amount) DESC, campaign",
+                rs -> new CampaignTotal(rs.getString(1), rs.getString(2), rs.getBigDecimal(3), rs.getLong(4)), since);
+    }
+
     /** Verdicts sent since the instant, counted by kind and reason (a missing reason counts under null). */
     public List<VerdictCount> verdictCounts(Instant since) {
         return jdbc.query("SELECT disposition, reason, COUNT(*) FROM disposition_verdict WHERE sent_at >= ? "

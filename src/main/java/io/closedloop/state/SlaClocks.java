@@ -82,6 +82,11 @@ public final class SlaClocks {
         return jdbc.query("SELECT * FROM sla_clock WHERE stopped_at IS NULL ORDER BY due_at, hubspot_contact_id", SlaClocks::map);
     }
 
+    /** Clocks whose MQL moment is at or after the instant, for the funnel report. */
+    public List<SlaClock> startedSince(Instant from) {
+        return jdbc.query("SELECT * FROM sla_clock WHERE started_at >= ? ORDER BY started_at, hubspot_contact_id", SlaClocks::map, from);
+    }
+
     /** Running clocks whose due time has passed: the breaches still to act on. */
     public List<SlaClock> overdue(Instant now) {
         return jdbc.query("SELECT * FROM sla_clock WHERE status = ? AND stopped_at IS NULL AND due_at <= ? ORDER BY due_at",

@@ -30,6 +30,7 @@ public final class StateStore implements AutoCloseable {
     private final ListMemberships listMemberships;
     private final CampaignMembers campaignMembers;
     private final Dispositions dispositions;
+    private final SqlMoments sqlMoments;
     private final ApiBudgetStore apiBudgets;
     private final Jdbc jdbc;
     private volatile Leadership fence = Leadership.SINGLE_NODE;
@@ -59,6 +60,7 @@ public final class StateStore implements AutoCloseable {
         this.listMemberships = new ListMemberships(jdbc, dialect);
         this.campaignMembers = new CampaignMembers(jdbc, dialect, clock);
         this.dispositions = new Dispositions(jdbc, dialect, clock);
+        this.sqlMoments = new SqlMoments(jdbc, dialect, clock);
         this.apiBudgets = new ApiBudgetStore(jdbc, dialect);
     }
 
@@ -244,6 +246,11 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** The API budgets every replica spends from. */
+    /** Flow 2's sales-qualified moments and where they have been written. */
+    public SqlMoments sqlMoments() {
+        return sqlMoments;
+    }
+
     public ApiBudgetStore apiBudgets() {
         return apiBudgets;
     }

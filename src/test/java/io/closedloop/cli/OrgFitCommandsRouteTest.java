@@ -116,6 +116,35 @@ class OrgFitCommandsRouteTest {
                 .doesNotContain("Lead Status \"Working\" is in no");
     }
 
+    @Test
+    void validateAndPlanShowTheSqlDefinitionAndAnUnreachableOneStopsValidateAndRunNamingSqlOn() throws Exception {
+        World world = seed(SalesforceOrgProfile.CLASSIC);
+        assertThat(execute(shippedMapping(), "validate")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("SQL definition: sql.on=working,converted: a Lead becomes sales-qualified when working "
+                + "(Lead Status Working - Contacted) or converted or Lead Status Closed - Converted");
+
+        Path unreachable = Files.writeString(dir.resolve("sql-accepted.properties"), "sql.on=accepted,working\n");
+        for (String command : new String[] {"validate", "run"}) {
+            assertThat(execute(withMapping(unreachable), command)).as(command + ": " + err).isEqualTo(2);
+            assertThat(err.toString()).as(command).contains("sql.on: \"accepted\" is reached by no Lead Status of this org");
+        }
+        assertThat(emulators.writeCalls()).isEmpty();
+
+        Path file = Path.of("config", "dispositions.properties").toAbsolutePath();
+        emulators.startDaemon(withMapping(file), Map.of());
+        emulators.poll(SOURCE);
+        List<World.Person> people = leads(world, 3);
+        people.subList(0, 2).forEach(p -> emulators.salesforce.org().update("Lead", p.sfLeadId(), Map.of("Status", "Working - Contacted")));
+        emulators.stopDaemon();
+        assertThat(execute(withMapping(file), "plan", "--json")).as(err.toString()).isZero();
+        JsonNode plan = new ObjectMapper().readTree(out.toString()).path("salesforce-dispositions");
+        assertThat(plan.path("sqlMoments").asInt()).isEqualTo(2);
+        assertThat(plan.path("sqlDefinition").asText()).startsWith("sql.on=working,converted");
+        emulators.startDaemon(withMapping(file), Map.of());
+        emulators.poll(SOURCE);
+        assertThat(emulators.startedStore().sqlMoments().since(java.time.Instant.EPOCH)).hasSize(plan.path("sqlMoments").asInt());
+    }
+
     private World seed(SalesforceOrgProfile profile) {
         emulators.salesforce.org().useProfile(profile);
         return WorldSeeder.seed(WorldConfig.defaults().withCompanies(8), emulators.salesforce.org(), emulators.hubspot.portal(),

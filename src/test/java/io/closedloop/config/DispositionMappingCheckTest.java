@@ -110,4 +110,29 @@ class DispositionMappingCheckTest {
         assertThat(proposal.undecided()).anySatisfy(u -> assertThat(u).startsWith("hubspot.lead-status.rejected: HubSpot hs_lead_status has no option UNQUALIFIED"));
         assertThat(proposal.text()).contains("hubspot.lead-status.rejected=\n");
     }
+
+    @Test
+    void anSqlDispositionNoLeadStatusOfTheOrgReachesStopsStartupNamingSqlOn() throws IOException {
+        DispositionRules r = rules("status.working=Working\nstatus.rejected=Unqualified\nstatus.converted=Qualified\nstatus.none=New\n"
+                + "sql.on=accepted,working,converted\n");
+        var result = DispositionMappingCheck.check(r, MODERN, null, s -> s);
+        assertThat(result.problems()).singleElement().satisfies(p -> assertThat(p).startsWith("sql.on: \"accepted\" is reached by no Lead Status")
+                .contains("status.accepted"));
+        DispositionRules fixed = rules("status.accepted=Nurturing\nstatus.working=Working\nstatus.rejected=Unqualified\n"
+                + "status.converted=Qualified\nstatus.none=New\nsql.on=accepted,working,converted\n");
+        assertThat(DispositionMappingCheck.check(fixed, MODERN, null, s -> s).problems()).isEmpty();
+        assertThat(fixed.salesQualified(Disposition.ACCEPTED)).isTrue();
+        assertThat(fixed.salesQualified(Disposition.REJECTED)).isFalse();
+        assertThat(fixed.sqlDefinition()).startsWith("sql.on=accepted,working,converted: a Lead becomes sales-qualified when accepted "
+                + "(Lead Status Nurturing) or working (Lead Status Working) or converted");
+    }
+
+    @Test
+    void sqlOnTakesOnlyLeadDispositionsThatMoveALeadForward() {
+        assertThatThrownBy(() -> rules("sql.on=working,rejected,won\n")).isInstanceOf(SettingsException.class)
+                .satisfies(e -> assertThat(((SettingsException) e).problems()).hasSize(2)
+                        .allSatisfy(p -> assertThat(p).contains("sql.on: expected some of accepted, working, converted")));
+        assertThat(DispositionRules.defaults().sqlOn()).isEmpty();
+        assertThat(DispositionRules.defaults().sqlDefinition()).isEqualTo("sql.on is empty: no SQL moments are written");
+    }
 }

@@ -112,6 +112,64 @@ class SalesforceMetadataPackageTest {
         }
     }
 
+    @Test
+    void theReportTypeOnMarketingActivitiesNamesOnlyFieldsThatExistAndTheReportsUseOnlyItsColumns() throws Exception {
+        Path source = defaultPackageDirectory().resolve("main/default");
+        Element type = parse(source.resolve("reportTypes/Closedloop_Marketing_Activities.reportType-meta.xml"));
+        assertThat(SalesforceMetadataShape.child(type, "baseObject").getTextContent()).isEqualTo("Marketing_Activity__c");
+        // lookups from Marketing_Activity__c to the objects whose fields the report type reaches
+        java.util.Map<String, String> lookups = java.util.Map.of("Lead__c", "Lead", "Contact__c", "Contact");
+        List<String> standard = List.of("Name", "Lead.LeadSource", "Lead.Status", "Lead.IsConverted", "Lead.CreatedDate", "Contact.LeadSource");
+        java.util.Set<String> columns = new java.util.HashSet<>();
+        for (Element column : elements(type, "columns")) {
+            String field = SalesforceMetadataShape.child(column, "field").getTextContent().trim();
+            assertThat(SalesforceMetadataShape.child(column, "table").getTextContent()).isEqualTo("Marketing_Activity__c");
+            columns.add("Marketing_Activity__c$" + field);
+            String[] path = field.split("\\.");
+            String object = path.length == 1 ? "Marketing_Activity__c" : lookups.get(path[0]);
+            String name = path[path.length - 1];
+            assertThat(object).as(field + ": a lookup of Marketing_Activity__c").isNotNull();
+            if (path.length == 2) {
+                assertThat(source.resolve("objects/Marketing_Activity__c/fields/" + path[0] + ".field-meta.xml")).as(field).exists();
+            }
+            if (!standard.contains(name) && !standard.contains(object + "." + name)) {
+                assertThat(source.resolve("objects/" + object + "/fields/" + name + ".field-meta.xml")).as(field).exists();
+            }
+        }
+        assertThat(columns).contains("Marketing_Activity__c$Lead__c.Rejection_Reason__c", "Marketing_Activity__c$Lead__c.LeadSource",
+                "Marketing_Activity__c$Lead__c.SQL_At__c", "Marketing_Activity__c$Activity_Type__c");
+
+        List<String> names = new ArrayList<>();
+        for (Path file : metadataFiles(source.resolve("reports"))) {
+            if (!file.toString().endsWith(".report-meta.xml")) {
+                continue;
+            }
+            Element report = parse(file);
+            names.add(SalesforceMetadataShape.child(report, "name").getTextContent());
+            // a custom report type is named by its API name plus __c
+            assertThat(SalesforceMetadataShape.child(report, "reportType").getTextContent()).isEqualTo("Closedloop_Marketing_Activities__c");
+            List<String> used = new ArrayList<>();
+            elements(report, "field").forEach(e -> used.add(e.getTextContent().trim()));
+            elements(report, "column").forEach(e -> used.add(e.getTextContent().trim()));
+            elements(report, "dateColumn").forEach(e -> used.add(e.getTextContent().trim()));
+            assertThat(used).as(file.toString()).isNotEmpty().allSatisfy(c -> assertThat(columns).as(file + " uses " + c).contains(c));
+            // the MQL moment is the activity Flow 1 writes with this picklist value
+            assertThat(elements(report, "value")).extracting(Node::getTextContent).contains(io.closedloop.core.ActivityType.BECAME_MQL.label());
+        }
+        assertThat(names).containsExactlyInAnyOrder("Rejections by reason and source", "MQL hand-off SLA");
+        assertThat(source.resolve("reports/Closedloop.reportFolder-meta.xml")).exists();
+    }
+
+    /** Every descendant element with this local name, in document order. */
+    private static List<Element> elements(Element root, String name) {
+        List<Element> out = new ArrayList<>();
+        org.w3c.dom.NodeList list = root.getElementsByTagNameNS("*", name);
+        for (int i = 0; i < list.getLength(); i++) {
+            out.add((Element) list.item(i));
+        }
+        return out;
+    }
+
     private static final String NS = "<CustomField xmlns=\"http://soap.sforce.com/2006/04/metadata\">";
 
     static Stream<Arguments> malformedFieldFiles() {

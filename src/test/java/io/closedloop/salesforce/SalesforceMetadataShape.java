@@ -29,7 +29,10 @@ final class SalesforceMetadataShape {
             ".field-meta.xml", "CustomField",
             ".object-meta.xml", "CustomObject",
             ".permissionset-meta.xml", "PermissionSet",
-            ".layout-meta.xml", "Layout");
+            ".layout-meta.xml", "Layout",
+            ".reportType-meta.xml", "ReportType",
+            ".report-meta.xml", "Report",
+            ".reportFolder-meta.xml", "ReportFolder");
 
     /**
      * Required elements per type. CustomField: fullName, label and type, plus what each field type needs
@@ -39,13 +42,21 @@ final class SalesforceMetadataShape {
      * PermissionSet: label, and the field or object each permission names
      * (https://developer.salesforce.com/docs/platform/api-metadata/references/meta-types/metadata-permissionset.html);
      * Layout: nothing beyond the WSDL shape
-     * (https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_layouts.htm).
+     * (https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_layouts.htm);
+     * ReportType: baseObject, category, deployed, label, sections
+     * (https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_reporttype.htm);
+     * Report: name, format, reportType
+     * (https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_report.htm);
+     * ReportFolder: name (Folder, https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_folder.htm).
      */
     static final Map<String, List<String>> REQUIRED = Map.of(
             "CustomField", List.of("fullName", "label", "type"),
             "CustomObject", List.of("label", "pluralLabel", "nameField", "deploymentStatus", "sharingModel"),
             "PermissionSet", List.of("label"),
-            "Layout", List.of());
+            "Layout", List.of(),
+            "ReportType", List.of("baseObject", "category", "deployed", "label", "sections"),
+            "Report", List.of("name", "format", "reportType"),
+            "ReportFolder", List.of("name"));
 
     /** What a custom field of each type must also say (CustomField reference, field type by field type). */
     static final Map<String, List<String>> REQUIRED_BY_FIELD_TYPE = Map.of(

@@ -16,7 +16,7 @@ abstract class StateStoreContract extends StateStoreConcurrencyContract {
         try (var c = store().dataSource().getConnection()) {
             for (String table : List.of("source_cursor", "identity_map", "event_ledger", "parked_record", "sync_run", "sla_clock",
                     "list_membership", "domain_account", "contact_state", "summary_pending", "subject_profile", "email_identity",
-                    "disposition_state", "won_opportunity_contact", "campaign_attribution", "disposition_verdict")) {
+                    "disposition_state", "won_opportunity_contact", "campaign_attribution", "disposition_verdict", "sql_moment")) {
                 try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
                     assertThat(rs.next()).as(table).isTrue();
                     assertThat(rs.getLong(1)).as(table).isZero();
@@ -62,6 +62,51 @@ abstract class StateStoreContract extends StateStoreConcurrencyContract {
         d.saveAttribution("006A", List.of(new Dispositions.Attribution("006A", "linear", "Webinar", new java.math.BigDecimal("1000.50"))));
         assertThat(d.attributionOf("006A")).singleElement().satisfies(a -> assertThat(a.campaign()).isEqualTo("Webinar"));
         assertThat(d.campaignTotals()).singleElement().satisfies(t -> assertThat(t.amount()).isEqualByComparingTo("1000.50"));
+    }
+
+    @Test
+    void anSqlMomentIsRecordedOncePerLeadAndMarkedOncePerSystem() {
+        SqlMoments m = store().sqlMoments();
+        var first = new io.closedloop.core.SalesQualified("00Q1", "a@x.example", "Lead", "00Q1", io.closedloop.core.Disposition.WORKING, T0);
+        m.record(List.of(first, new io.closedloop.core.SalesQualified("00Q2", null, "Contact", "003B", io.closedloop.core.Disposition.CONVERTED,
+                T0.plusSeconds(5))));
+        // the same Lead qualifying again later keeps its first moment
+        m.record(List.of(new io.closedloop.core.SalesQualified("00Q1", "a@x.example", "Contact", "003A", io.closedloop.core.Disposition.CONVERTED,
+                T0.plusSeconds(60))));
+        assertThat(m.pending(10)).extracting(p -> p.moment()).containsExactly(first,
+                new io.closedloop.core.SalesQualified("00Q2", null, "Contact", "003B", io.closedloop.core.Disposition.CONVERTED, T0.plusSeconds(5)));
+        m.markHubSpot(List.of("00Q1", "00Q2"));
+        m.markSalesforce(List.of("00Q1"));
+        Instant marked = clock.instant();
+        clock.advance(Duration.ofMinutes(1));
+        m.markSalesforce(List.of("00Q1"));
+        assertThat(m.pending(10)).singleElement().satisfies(p -> {
+            assertThat(p.moment().leadId()).isEqualTo("00Q2");
+            assertThat(p.hubspotAt()).isNotNull();
+            assertThat(p.salesforceAt()).isNull();
+        });
+        assertThat(m.since(T0)).filteredOn(p -> p.moment().leadId().equals("00Q1")).singleElement()
+                .satisfies(p -> assertThat(p.salesforceAt()).isEqualTo(marked));
+        assertThat(m.of(List.of("00Q1", "00Q9"))).containsOnly(java.util.Map.entry("00Q1", T0));
+        assertThat(m.since(T0.plusSeconds(1))).extracting(p -> p.moment().leadId()).containsExactly("00Q2");
+    }
+
+    @Test
+    void theFunnelReportReadsVerdictsOfOneKindClocksStartedAndRevenueWonSince() {
+        Dispositions d = store().dispositions();
+        d.recordVerdicts(List.of(new Dispositions.Verdict("00Q1", "rejected", "No budget", T0, null),
+                new Dispositions.Verdict("006A", "lost", null, T0, null)));
+        assertThat(d.verdictsSince("rejected", T0.minusSeconds(1))).extracting(Dispositions.Verdict::sfId).containsExactly("00Q1");
+        d.recordWon("006W", List.of("a@x.example"), new java.math.BigDecimal("900"), T0);
+        d.saveAttribution("006W", List.of(new Dispositions.Attribution("006W", "linear", "Spring", new java.math.BigDecimal("900"))));
+        d.recordWon("006V", List.of("b@x.example"), new java.math.BigDecimal("100"), T0.minus(Duration.ofDays(40)));
+        d.saveAttribution("006V", List.of(new Dispositions.Attribution("006V", "linear", "Spring", new java.math.BigDecimal("100"))));
+        assertThat(d.campaignTotalsClosedSince(T0.minus(Duration.ofDays(30)))).singleElement()
+                .satisfies(t -> assertThat(t.amount()).isEqualByComparingTo("900"));
+        store().slaClocks().start("c1", "00Q1", "005A", T0, T0.plus(Duration.ofHours(24)));
+        store().slaClocks().start("c2", "00Q2", "005A", T0.minus(Duration.ofDays(40)), T0);
+        assertThat(store().slaClocks().startedSince(T0.minus(Duration.ofDays(30)))).extracting(SlaClocks.SlaClock::hubspotContactId)
+                .containsExactly("c1");
     }
 
     @Test

@@ -9,6 +9,9 @@ import io.closedloop.hubspot.HubSpotPropertySetup;
 import io.closedloop.ops.UnmappedDispositionStatuses;
 import io.closedloop.salesforce.SalesforceCampaignAttribution;
 import io.closedloop.salesforce.SalesforceDispositionReader;
+import io.closedloop.salesforce.SalesforceSqlStamps;
+import io.closedloop.salesforce.SalesforceFunnelReader;
+import io.closedloop.flow.report.FunnelReport;
 import java.time.Duration;
 
 /**
@@ -49,11 +52,14 @@ public final class FeedbackFlow implements FlowBinding {
         HubSpotDispositionWriter writer = new HubSpotDispositionWriter(c.hubspotContacts(), c.store(), rules,
                 FlowId.SALESFORCE_DISPOSITIONS.key(), unmapped::seen);
         c.bind("hubSpotDispositionWriter", writer);
-        c.bind(FeedbackPlanner.BEAN, new FeedbackPlanner(reader, writer));
+        c.bind("salesQualifiedMoments", new SalesQualifiedMoments(c.store(), c.hubspotContacts(),
+                new SalesforceSqlStamps(c.salesforce(), c.settings().salesforceApiVersion()), FlowId.SALESFORCE_DISPOSITIONS.key(), c.meters()));
+        c.bind(FeedbackPlanner.BEAN, new FeedbackPlanner(reader, writer, c.store().sqlMoments()));
         HubSpotDispositionReplay replay = new HubSpotDispositionReplay(setup, writer, c.store().parked(), rules);
         c.parkedReplay().register(replay, FlowId.SALESFORCE_DISPOSITIONS);
         c.bind("hubSpotAwaitingContactRetry", new HubSpotAwaitingContactRetry(c.store().parked(), replay, c.clock(),
                 c.settings().unmatchedRetryInterval(), c.settings().contactWait()));
         c.bind("attributionReport", new AttributionReport(c.store()));
+        c.bind(FunnelReport.BEAN, new FunnelReport(c.store(), new SalesforceFunnelReader(c.salesforce()), rules, c.clock()));
     }
 }

@@ -4,6 +4,7 @@ import io.closedloop.core.DispositionBatch;
 import io.closedloop.core.DispositionPlan;
 import io.closedloop.hubspot.HubSpotDispositionWriter;
 import io.closedloop.salesforce.SalesforceDispositionReader;
+import io.closedloop.state.SqlMoments;
 import java.time.Instant;
 
 /**
@@ -13,23 +14,28 @@ import java.time.Instant;
  */
 public class FeedbackPlanner {
     /** The window read and what it would come to. */
-    public record Result(Instant from, DispositionPlan plan, long salesforceReads) {
+    public record Result(Instant from, DispositionPlan plan, long salesforceReads, int sqlMoments) {
     }
 
     public static final String BEAN = "feedbackPlanner";
 
     private final SalesforceDispositionReader reader;
     private final HubSpotDispositionWriter writer;
+    private final SqlMoments sqlMoments;
 
-    public FeedbackPlanner(SalesforceDispositionReader reader, HubSpotDispositionWriter writer) {
+    public FeedbackPlanner(SalesforceDispositionReader reader, HubSpotDispositionWriter writer, SqlMoments sqlMoments) {
         this.reader = reader;
         this.writer = writer;
+        this.sqlMoments = sqlMoments;
     }
 
     /** @param since where to start reading, or null for the window the next poll would read */
     public Result plan(Instant since, int samples) {
         Instant from = since != null ? since : reader.nextWindowStart();
         DispositionBatch batch = reader.preview(from);
-        return new Result(from, writer.plan(batch, samples), batch.salesforceCalls());
+        // new SQL moments: Leads that qualify now and have none recorded yet
+        java.util.Set<String> recorded = sqlMoments.recorded(batch.qualified().stream().map(q -> q.leadId()).toList());
+        int sql = (int) batch.qualified().stream().filter(q -> !recorded.contains(q.leadId())).count();
+        return new Result(from, writer.plan(batch, samples), batch.salesforceCalls(), sql);
     }
 }
