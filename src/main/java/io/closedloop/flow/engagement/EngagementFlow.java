@@ -43,7 +43,7 @@ public final class EngagementFlow implements FlowBinding {
                 EngagementReaders.formSubmissions(hubspot, settings, settings.startFrom(), settings.hubspotFormFullRead())));
         sources.add(source(c, "hubSpotContactChangeSource", new HubSpotContactChangeReader(hubspot, store.contactStates(),
                 ReaderWindows.contactChanges(settings.startFrom()), new HubSpotContactChangeReader.MqlDefinition(
-                        settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore()))));
+                        settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore()), settings.pollChunk())));
         sources.add(source(c, "hubSpotListMembershipSource", EngagementReaders.listMemberships(hubspot, store, settings, settings.startFrom())));
 
         SalesforceIdentityResolver resolver = new SalesforceIdentityResolver(c.salesforce(), settings.preferContact(),
