@@ -126,19 +126,25 @@ public class SalesforceDispositionReader {
     private DispositionBatch read(long runId, long callsBefore, TimeWindowCursor cursor, String from, Instant until, int limit) {
         List<List<JsonNode>> rows = query(from, until, limit);
         Instant cut = cut(rows, limit);
-        String start = from;
-        if (cut != null && !cut.isAfter(cursor.watermark()) && cursor.watermark().isBefore(clock.instant().minus(overlap))) {
-            // the overlap alone fills a chunk (a drain under way), and rows this old are committed: read on from the watermark
-            start = SalesforceDateTimes.format(cursor.watermark());
-            rows = query(start, until, limit);
-            cut = cut(rows, limit);
-        }
-        if (cut != null && !cut.isAfter(cursor.watermark())) {
-            // more than a chunk at one time (or in the overlap): that time is read whole, and the next chunk starts after it
-            Instant through = cut.plusMillis(1);
-            boolean last = until != null && !through.isBefore(until);
-            rows = query(start, last ? until : through, 0);
-            cut = last ? null : through;
+        Instant watermark = cursor.watermark();
+        if (cut != null && !cut.isAfter(watermark)) {
+            if (watermark.isBefore(clock.instant().minus(overlap))) {
+                // the overlap alone fills a chunk (a drain under way), and rows this old are committed: read on from the watermark
+                String start = SalesforceDateTimes.format(watermark);
+                rows = query(start, until, limit);
+                cut = cut(rows, limit);
+                if (cut != null && !cut.isAfter(watermark)) {
+                    // a chunk's worth at the watermark's very millisecond: that one is read whole, the next chunk starts after it
+                    Instant through = watermark.plusMillis(1);
+                    boolean last = until != null && !through.isBefore(until);
+                    rows = query(start, last ? until : through, 0);
+                    cut = last ? null : through;
+                }
+            } else {
+                // near now the rest of the window is the overlap and a few seconds: read whole
+                rows = query(from, until, 0);
+                cut = null;
+            }
         }
         Instant newest = cursor.watermark();
         for (List<JsonNode> records : rows) {
