@@ -88,6 +88,8 @@ public class PlanCommand implements Callable<Integer> {
             }
             long hubspotReads = calls(runtime, "hubSpotClient") - hubspotBefore;
             Map<String, Object> report = report(sources, result, hubspotReads, runtime);
+            // where every source starts its very first poll, so a first run's reach is visible before it starts
+            report.put("startFrom", startFrom(settings, clock));
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
             } else {
@@ -96,6 +98,10 @@ public class PlanCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+    }
+
+    private static String startFrom(ClosedloopSettings settings, Clock clock) {
+        return settings.startFrom() + " (a source's first poll starts at " + settings.startFrom().from(clock.instant()) + ")";
     }
 
     private static long calls(ClosedloopRuntime runtime, String bean) {
@@ -165,6 +171,7 @@ public class PlanCommand implements Callable<Integer> {
 
     @SuppressWarnings("unchecked")
     private static void print(PrintWriter out, FeedbackPlanner.Result r, Map<String, Object> report) {
+        out.println("CLOSEDLOOP_START_FROM: " + report.get("startFrom"));
         ((Map<String, Map<String, Object>>) report.get("engagement")).forEach((source, m) -> {
             out.println(source + " (Flow 1): read " + m.get("read") + " events, " + m.get("alreadyWritten") + " already written");
             out.println("  would write " + m.get("activities") + " activities " + m.get("activitiesByType") + ", " + m.get("tasks")

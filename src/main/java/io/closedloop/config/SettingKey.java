@@ -27,6 +27,8 @@ public enum SettingKey {
             "Share of the org's daily API allocation Closedloop may reach (org-wide usage, from Sforce-Limit-Info); at the share, Salesforce flows pause"),
     SALESFORCE_BULK_THRESHOLD("2000", false,
             "More activities than this in one write go to Salesforce through Bulk API 2.0 jobs, fewer through Composite calls"),
+    CLOSEDLOOP_POLL_CHUNK("10000", false,
+            "Most events one poll reads and writes before its cursor moves; a longer window (after downtime) is read in several chunks"),
     CLOSEDLOOP_ALLOW_INSECURE_HTTP("false", false,
             "Allow plain http:// HubSpot and Salesforce URLs to hosts other than this machine (test setups only)"),
     CLOSEDLOOP_DB_URL(SettingsLoader.DEFAULT_DB_URL, false, "JDBC URL of the state store (H2 or PostgreSQL)"),

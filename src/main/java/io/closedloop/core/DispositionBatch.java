@@ -26,6 +26,7 @@ public final class DispositionBatch {
     private volatile int unchanged;
     private volatile int notes;
     private volatile int unmappedParked;
+    private volatile boolean more;
 
     public DispositionBatch(List<SalesDisposition> dispositions, List<WonOpportunity> won, String nextCursor, long runId,
                             long salesforceCalls) {
@@ -55,6 +56,17 @@ public final class DispositionBatch {
 
     public List<WonOpportunity> won() {
         return won;
+    }
+
+    /** Whether the read stopped at its chunk: its route reads the next chunk once this one is committed. */
+    public boolean more() {
+        return more;
+    }
+
+    /** Named apart from {@link #more()}, so the route's simple expression finds the getter. */
+    public DispositionBatch moreToRead(boolean value) {
+        this.more = value;
+        return this;
     }
 
     public String nextCursor() {

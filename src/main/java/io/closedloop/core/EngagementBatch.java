@@ -17,6 +17,7 @@ public final class EngagementBatch {
     private volatile Runnable commitHook;
     private volatile WriteOutcome outcome;
     private volatile List<ContactProfile> profiles = List.of();
+    private volatile boolean more;
 
     public EngagementBatch(String source, List<EngagementEvent> events, String nextCursor, Map<String, Long> countedOnly,
                            long runId, long hubspotCalls) {
@@ -63,6 +64,17 @@ public final class EngagementBatch {
     /** Saves the source's own state; for {@link SyncCheckpoint#commit} and tests that stand in for it. */
     public void runCommitHook() {
         commitHook.run();
+    }
+
+    /** Whether the source stopped at its chunk: its route reads the next chunk once this one is committed. */
+    public boolean more() {
+        return more;
+    }
+
+    /** Named apart from {@link #more()}, so the route's simple expression finds the getter. */
+    public EngagementBatch moreToRead(boolean value) {
+        this.more = value;
+        return this;
     }
 
     public WriteOutcome outcome() {

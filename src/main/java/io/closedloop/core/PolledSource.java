@@ -8,6 +8,9 @@ import java.time.Instant;
  * cursor once the batch was written.
  */
 public interface PolledSource {
+    /** Most events one read holds unless told otherwise ({@code CLOSEDLOOP_POLL_CHUNK}). */
+    int CHUNK = 10_000;
+
     /** The flow this source feeds: its key names the cursor and the run, its route ids the routes. */
     FlowId source();
 

@@ -6,9 +6,10 @@ import java.util.Map;
 /**
  * What a reader found in one poll: the events to write, what was only counted, the profiles for the summary
  * fields, the cursor to commit once they are written (null: it stays) and the reader's own state to save with it.
+ * {@code more}: the read stopped at its chunk of events, and the rest of its window is read once this is committed.
  */
 public record SourceRead(List<EngagementEvent> events, Map<String, Long> countedOnly, List<ContactProfile> profiles,
-                         String nextCursor, Runnable onCommit) {
+                         String nextCursor, Runnable onCommit, boolean more) {
     private static final Runnable NOTHING = () -> { };
 
     public SourceRead {
@@ -19,19 +20,24 @@ public record SourceRead(List<EngagementEvent> events, Map<String, Long> counted
     }
 
     public static SourceRead of(List<EngagementEvent> events, String nextCursor) {
-        return new SourceRead(events, Map.of(), List.of(), nextCursor, NOTHING);
+        return new SourceRead(events, Map.of(), List.of(), nextCursor, NOTHING, false);
     }
 
     public SourceRead countedOnly(Map<String, Long> value) {
-        return new SourceRead(events, value, profiles, nextCursor, onCommit);
+        return new SourceRead(events, value, profiles, nextCursor, onCommit, more);
     }
 
     public SourceRead profiles(List<ContactProfile> value) {
-        return new SourceRead(events, countedOnly, value, nextCursor, onCommit);
+        return new SourceRead(events, countedOnly, value, nextCursor, onCommit, more);
     }
 
     /** Local state kept in step with the cursor, saved only once the batch was written. */
     public SourceRead onCommit(Runnable value) {
-        return new SourceRead(events, countedOnly, profiles, nextCursor, value);
+        return new SourceRead(events, countedOnly, profiles, nextCursor, value, more);
+    }
+
+    /** The window is not read to its end: the source reads its next chunk as soon as this one is committed. */
+    public SourceRead more(boolean value) {
+        return new SourceRead(events, countedOnly, profiles, nextCursor, onCommit, value);
     }
 }

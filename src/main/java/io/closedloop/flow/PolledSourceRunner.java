@@ -56,7 +56,9 @@ public class PolledSourceRunner {
             store.cursors().put(reader.source().key(), cursor);
         }
         SourceRead read = reader.read(cursor, now);
+        // a chunk that would not move the cursor never asks for another: the drain cannot loop on the spot
         return new EngagementBatch(reader.source().key(), read.events(), read.nextCursor(), read.countedOnly(), runId,
-                calls.getAsLong() - callsBefore, read.onCommit()).profiles(read.profiles());
+                calls.getAsLong() - callsBefore, read.onCommit()).profiles(read.profiles())
+                .moreToRead(read.more() && read.nextCursor() != null && !read.nextCursor().equals(cursor));
     }
 }

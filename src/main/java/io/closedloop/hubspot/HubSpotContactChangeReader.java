@@ -32,6 +32,8 @@ public class HubSpotContactChangeReader implements PolledSource {
     static final int RESULT_CAP = 10_000;
     static final String MQL = "marketingqualifiedlead";
     static final String STAGE_ARROW = " → ";
+    /** Cursor entry of a first read (a baseline) that goes on in the next chunk. */
+    static final String BASELINE = "baseline";
     /** HubSpot's default lifecycle stages, each with a "Became a ... Date" property. */
     static final List<String> DEFAULT_STAGES = List.of("subscriber", "lead", MQL, "salesqualifiedlead", "opportunity", "customer",
             "evangelist", "other");
@@ -54,6 +56,7 @@ public class HubSpotContactChangeReader implements PolledSource {
     private final ContactStates contactStates;
     private final Window window;
     private final MqlDefinition mql;
+    private final int chunk;
 
     /** The MQL definition: lifecycle stage and/or score threshold (config/dispositions.properties). */
     public record MqlDefinition(String stage, Integer scoreThreshold) {
@@ -71,6 +74,12 @@ public class HubSpotContactChangeReader implements PolledSource {
     }
 
     public HubSpotContactChangeReader(HubSpotClient client, ContactStates contactStates, Window window, MqlDefinition mql) {
+        this(client, contactStates, window, mql, PolledSource.CHUNK);
+    }
+
+    /** @param chunk how many contacts modified after the watermark one read holds, at most a page more */
+    public HubSpotContactChangeReader(HubSpotClient client, ContactStates contactStates, Window window, MqlDefinition mql, int chunk) {
+        this.chunk = chunk;
         this.mql = mql;
         this.client = client;
         this.contactStates = contactStates;
@@ -85,11 +94,16 @@ public class HubSpotContactChangeReader implements PolledSource {
     @Override
     public SourceRead read(String cursor, Instant now) {
         // the first poll is a baseline: a contact already an MQL then became one at some unknown earlier time
-        boolean baseline = cursor.isEmpty();
-        long watermark = baseline ? window.startFrom().from(now).toEpochMilli() : parseCursor(cursor);
-        long windowStart = watermark - window.overlap().toMillis();
+        boolean first = cursor.isEmpty();
+        // a baseline read in several chunks keeps its first window's start, which decides the MQL catch-up
+        Long baselineStart = first ? null : baselineStart(cursor);
+        boolean baseline = first || baselineStart != null;
+        long watermark = first ? window.startFrom().from(now).toEpochMilli() : parseCursor(cursor);
+        long scanFrom = watermark - window.overlap().toMillis();
+        long windowStart = baselineStart != null ? baselineStart : scanFrom;
 
-        Map<String, JsonNode> snapshots = scan(windowStart);
+        Scan scan = scan(scanFrom, watermark);
+        Map<String, JsonNode> snapshots = scan.snapshots();
         long newest = watermark;
         for (JsonNode c : snapshots.values()) {
             newest = Math.max(newest, epoch(c.path("properties").path("lastmodifieddate").asText(null), 0));
@@ -106,12 +120,21 @@ public class HubSpotContactChangeReader implements PolledSource {
                 after.add(next);
             }
         }
-        return SourceRead.of(events, Long.toString(newest)).profiles(profiles).onCommit(() -> contactStates.put(after));
+        String next = scan.cut() && baseline ? newest + ";" + BASELINE + "=" + windowStart : Long.toString(newest);
+        return SourceRead.of(events, next).profiles(profiles).onCommit(() -> contactStates.put(after)).more(scan.cut());
     }
 
-    /** Every contact modified at or after {@code from}, latest snapshot per id, oldest first. */
-    private Map<String, JsonNode> scan(long from) {
+    /** The snapshots a read found, and whether it stopped at its chunk before the end of its window. */
+    private record Scan(Map<String, JsonNode> snapshots, boolean cut) {
+    }
+
+    /**
+     * Every contact modified at or after {@code from}, latest snapshot per id, oldest first; after the chunk's worth of
+     * contacts modified after the watermark, the scan stops at the end of a page (the next chunk goes on from there).
+     */
+    private Scan scan(long from, long watermark) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
+        int fresh = 0;
         long lower = from;
         String sameMillisAfterId = null;
         while (true) {
@@ -129,10 +152,15 @@ public class HubSpotContactChangeReader implements PolledSource {
                     out.put(c.path("id").asText(), c);
                     lastModified = epoch(c.path("properties").path("lastmodifieddate").asText(null), lastModified);
                     lastId = c.path("id").asText();
+                    fresh += lastModified > watermark ? 1 : 0;
                 }
                 String next = page.path("paging").path("next").path("after").asText(null);
                 if (next == null) {
                     break;
+                }
+                if (fresh >= chunk && sameMillisAfterId == null) {
+                    // only contacts past the watermark count, so every chunk moves it: the overlap is re-read, never looped on
+                    return new Scan(out, true);
                 }
                 offset = Integer.parseInt(next);
                 if (offset + PAGE > window.resultCap()) {
@@ -142,7 +170,7 @@ public class HubSpotContactChangeReader implements PolledSource {
             }
             if (!capped) {
                 if (sameMillisAfterId == null) {
-                    return out;
+                    return new Scan(out, false);
                 }
                 // done with the crowded millisecond: carry on after it
                 lower = lower + 1;
@@ -316,6 +344,12 @@ public class HubSpotContactChangeReader implements PolledSource {
     }
 
     static long parseCursor(String cursor) {
-        return Long.parseLong(cursor.trim());
+        return Long.parseLong(cursor.split(";", 2)[0].trim());
+    }
+
+    /** The first window's start of a baseline still being read in chunks, else null. */
+    static Long baselineStart(String cursor) {
+        String[] parts = cursor.split(";", 2);
+        return parts.length == 2 && parts[1].startsWith(BASELINE + "=") ? Long.valueOf(parts[1].substring(BASELINE.length() + 1).trim()) : null;
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.TimeWindowCursor;
 import io.closedloop.core.EngagementEvent;
 import io.closedloop.core.PolledSource;
+import io.closedloop.core.SkippableSyncException;
 import io.closedloop.core.SourceRead;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,10 +38,17 @@ public class HubSpotEmailEventReader implements PolledSource {
     private final HubSpotClient client;
     private final Window window;
     private final Map<Long, String> campaignNames = new ConcurrentHashMap<>();
+    private final int chunk;
 
     public HubSpotEmailEventReader(HubSpotClient client, Window window) {
+        this(client, window, PolledSource.CHUNK);
+    }
+
+    /** @param chunk most events one read holds; a longer window is read newest first in several chunks */
+    public HubSpotEmailEventReader(HubSpotClient client, Window window, int chunk) {
         this.client = client;
         this.window = window;
+        this.chunk = chunk;
     }
 
     @Override
@@ -61,23 +69,42 @@ public class HubSpotEmailEventReader implements PolledSource {
         // widened either way: event times need not come from the clock that stamps the Date header
         Duration skew = client.clockOffset().magnitude();
         Instant start = cursor.watermark().minus(window.overlap());
-        boolean sweep = !now.isBefore(cursor.sweptAt().plus(window.sweepPeriod()));
+        // a part-read window is finished before anything else, the sweep included
+        boolean sweep = !cursor.draining() && !now.isBefore(cursor.sweptAt().plus(window.sweepPeriod()));
         if (sweep) {
             Instant depth = now.minus(window.sweepDepth()).minus(skew);
             start = depth.isBefore(start) ? depth : start;
         }
-        Instant end = now.minus(window.settle()).minus(skew);
+        Instant end = cursor.draining() ? cursor.below() : now.minus(window.settle()).minus(skew);
         if (!end.isAfter(start)) {
-            return SourceRead.of(List.of(), null);
+            return cursor.draining() ? SourceRead.of(List.of(), new TimeWindowCursor(cursor.then(), cursor.polls() + 1,
+                    cursor.sweptAt()).serialize()) : SourceRead.of(List.of(), null);
         }
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("startTimestamp", Long.toString(start.toEpochMilli()));
-        query.put("endTimestamp", Long.toString(end.toEpochMilli()));
-        List<JsonNode> raw = HubSpotEmailSends.events(client, query);
+        List<JsonNode> raw = new ArrayList<>();
+        String offset = null;
+        boolean cut = false;
+        do {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("startTimestamp", Long.toString(start.toEpochMilli()));
+            query.put("endTimestamp", Long.toString(end.toEpochMilli()));
+            // the limit may change between pages (§2.1): the last page of a chunk asks only for what is left of it
+            query.put("limit", Integer.toString(raw.size() >= chunk ? PAGE : Math.min(PAGE, chunk - raw.size())));
+            if (offset != null) {
+                query.put("offset", offset);
+            }
+            JsonNode page = client.get("/email/public/v1/events", query).body();
+            if (!page.path("events").isArray()) {
+                throw new SkippableSyncException("MALFORMED_RESPONSE", "HubSpot email events page without an events array", null);
+            }
+            page.path("events").forEach(raw::add);
+            offset = page.path("hasMore").asBoolean(false) ? page.path("offset").asText(null) : null;
+            // newest first: a full chunk covers everything from its oldest event to the window's end; the rest is the next chunk's
+            cut = offset != null && raw.size() >= chunk && oldest(raw) + 1 < end.toEpochMilli();
+        } while (offset != null && !cut);
         // a window read before the offset was known (first poll after a start) commits only what the answers' offset allows
         client.clockOffset().guard(now);
         Instant settled = now.minus(window.settle()).minus(client.clockOffset().magnitude());
-        Instant watermark = settled.isBefore(end) ? settled : end;
+        Instant watermark = cursor.draining() ? cursor.then() : settled.isBefore(end) ? settled : end;
 
         Map<String, Long> countedOnly = new LinkedHashMap<>();
         List<EngagementEvent> events = new ArrayList<>();
@@ -89,8 +116,18 @@ public class HubSpotEmailEventReader implements PolledSource {
                 countedOnly.merge(e.path("type").asText("UNKNOWN"), 1L, Long::sum);
             }
         }
+        if (cut) {
+            // the oldest millisecond of the chunk may go on in the next page: the next chunk reads it again (the ledger drops repeats)
+            Instant below = Instant.ofEpochMilli(oldest(raw) + 1);
+            String next = new TimeWindowCursor(cursor.watermark(), cursor.polls() + 1, cursor.sweptAt(), below, watermark).serialize();
+            return SourceRead.of(events, next).countedOnly(countedOnly).more(true);
+        }
         String next = new TimeWindowCursor(watermark, cursor.polls() + 1, sweep ? now : cursor.sweptAt()).serialize();
         return SourceRead.of(events, next).countedOnly(countedOnly);
+    }
+
+    private static long oldest(List<JsonNode> raw) {
+        return raw.get(raw.size() - 1).path("created").asLong();
     }
 
     /** Campaign names are looked up once per campaign (§2.3) and cached. */

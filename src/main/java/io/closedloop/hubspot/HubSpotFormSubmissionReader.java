@@ -39,8 +39,15 @@ public class HubSpotFormSubmissionReader implements PolledSource {
     private final HubSpotClient client;
     private final Window window;
     private final HubSpotFormSelector selector;
+    private final int chunk;
 
     public HubSpotFormSubmissionReader(HubSpotClient client, Window window, HubSpotFormSelector selector) {
+        this(client, window, selector, PolledSource.CHUNK);
+    }
+
+    /** @param chunk once a read holds this many new submissions it reads no further form (one form's new ones are read whole) */
+    public HubSpotFormSubmissionReader(HubSpotClient client, Window window, HubSpotFormSelector selector, int chunk) {
+        this.chunk = chunk;
         this.client = client;
         this.window = window;
         this.selector = selector;
@@ -72,17 +79,24 @@ public class HubSpotFormSubmissionReader implements PolledSource {
         long sweepFrom = now.minus(window.sweepDepth()).minus(client.clockOffset().magnitude()).toEpochMilli();
         List<EngagementEvent> events = new ArrayList<>();
         Map<String, Long> next = new LinkedHashMap<>(watermarks);
-        if (sweep) {
-            next.put(SWEPT, now.toEpochMilli());
-        }
         // a sweep reads every form, like a full read
         HubSpotFormSelector.Selection selection = sweep ? selector.everyForm(now) : selector.select(watermarks, now);
+        // submissions after now belong to the next read (a backfill reads window by window, each up to its end)
+        long upper = now.toEpochMilli();
+        int fresh = 0;
+        boolean cut = false;
         for (JsonNode form : selection.forms()) {
+            if (fresh >= chunk) {
+                // the chunk is full: the forms not read yet keep their watermarks and the next chunk reads them
+                cut = true;
+                break;
+            }
             String guid = form.path("id").asText();
             String name = form.path("name").asText(guid);
-            long since = watermarks.getOrDefault(guid, defaultStart) - window.overlap().toMillis();
+            long watermark = watermarks.getOrDefault(guid, defaultStart);
+            long since = watermark - window.overlap().toMillis();
             since = sweep ? Math.min(since, sweepFrom) : since;
-            long newest = watermarks.getOrDefault(guid, defaultStart);
+            long newest = watermark;
             String after = null;
             boolean older = false;
             do {
@@ -99,7 +113,12 @@ public class HubSpotFormSubmissionReader implements PolledSource {
                         older = true;
                         break;
                     }
+                    if (at > upper) {
+                        continue;
+                    }
                     newest = Math.max(newest, at);
+                    // only submissions past the watermark fill the chunk, so every chunk moves a watermark
+                    fresh += at > watermark ? 1 : 0;
                     events.add(event(guid, name, s));
                 }
                 after = page.path("paging").path("next").path("after").asText(null);
@@ -107,6 +126,13 @@ public class HubSpotFormSubmissionReader implements PolledSource {
             next.put(guid, newest);
         }
         client.clockOffset().guard(now);
+        if (cut) {
+            // the full read, the sweep and the conversions search count as done only once every form is read
+            return SourceRead.of(events, serialize(next)).more(true);
+        }
+        if (sweep) {
+            next.put(SWEPT, now.toEpochMilli());
+        }
         return SourceRead.of(events, serialize(selector.next(selection, next)));
     }
 

@@ -8,6 +8,7 @@ import io.closedloop.core.Disposition;
 import io.closedloop.state.StateStore;
 import io.closedloop.state.TimeWindowCursor;
 import io.closedloop.core.DispositionBatch;
+import io.closedloop.core.PolledSource;
 import io.closedloop.core.SalesDisposition;
 import io.closedloop.core.SalesQualified;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ public class SalesforceDispositionReader {
     private final Duration overlap;
     private final SalesforceOpportunityOutcomes outcomes;
     private final java.util.function.Consumer<String> reasonRule;
+    private final int chunk;
 
     public SalesforceDispositionReader(SalesforceClient client, StateStore store, DispositionRules rules, Clock clock,
                                        StartFrom startFrom, Duration overlap) {
@@ -61,6 +63,14 @@ public class SalesforceDispositionReader {
     public SalesforceDispositionReader(SalesforceClient client, StateStore store, DispositionRules rules, Clock clock,
                                        StartFrom startFrom, Duration overlap, String cursorKey,
                                        java.util.function.Consumer<String> reasonRule) {
+        this(client, store, rules, clock, startFrom, overlap, cursorKey, reasonRule, PolledSource.CHUNK);
+    }
+
+    /** @param chunk most records per query one read holds; more (after downtime) are read in several chunks */
+    public SalesforceDispositionReader(SalesforceClient client, StateStore store, DispositionRules rules, Clock clock,
+                                       StartFrom startFrom, Duration overlap, String cursorKey,
+                                       java.util.function.Consumer<String> reasonRule, int chunk) {
+        this.chunk = chunk;
         this.cursorKey = cursorKey;
         this.client = client;
         this.store = store;
@@ -74,16 +84,24 @@ public class SalesforceDispositionReader {
 
     public DispositionBatch read() {
         // a read that fails before a batch exists still ends its run, as FAILED with the reason
-        return store.runs().guard(cursorKey, this::read);
+        return store.runs().guard(cursorKey, runId -> read(runId, null));
     }
 
-    private DispositionBatch read(long runId) {
+    /**
+     * A read of what was modified before {@code until} only (a backfill's window): the watermark then moves to
+     * {@code until} once the window is read through, so memory follows the window, not the range.
+     */
+    public DispositionBatch read(Instant until) {
+        return store.runs().guard(cursorKey, runId -> read(runId, until));
+    }
+
+    private DispositionBatch read(long runId, Instant until) {
         long callsBefore = client.calls();
         Instant now = clock.instant();
         TimeWindowCursor cursor = TimeWindowCursor.parse(store.cursors().getOrStart(cursorKey,
                 () -> new TimeWindowCursor(startFrom.from(now), 0).serialize()));
         String from = SalesforceDateTimes.format(cursor.watermark().minus(overlap));
-        return read(runId, callsBefore, cursor, from);
+        return read(runId, callsBefore, cursor, from, until, chunk);
     }
 
     /**
@@ -92,7 +110,7 @@ public class SalesforceDispositionReader {
      */
     public DispositionBatch preview(Instant since) {
         long callsBefore = client.calls();
-        return read(0, callsBefore, new TimeWindowCursor(since, 0), SalesforceDateTimes.format(since));
+        return read(0, callsBefore, new TimeWindowCursor(since, 0), SalesforceDateTimes.format(since), null, 0);
     }
 
     /** Where the next poll would start reading: the cursor less the overlap, or the initial lookback. Reads only. */
@@ -102,21 +120,75 @@ public class SalesforceDispositionReader {
         return watermark.minus(overlap);
     }
 
-    private DispositionBatch read(long runId, long callsBefore, TimeWindowCursor cursor, String from) {
-        // the field names come from the rules, which accept only API names, so they are safe in SOQL
-        String reasonField = rules.reasonField();
-        String detailField = rules.detailField();
-        List<List<JsonNode>> rows = client.queries(List.of(
-                "SELECT Id, Email, Status, " + reasonField + ", " + detailField + ", IsConverted, ConvertedContactId, OwnerId, Owner.Name, "
-                        + "SystemModstamp "
-                        + "FROM Lead WHERE SystemModstamp >= " + from + " ORDER BY SystemModstamp, Id",
-                SalesforceOpportunityOutcomes.closedSince(from), SalesforceOpportunityOutcomes.rolesSince(from)));
+    /**
+     * @param until exclusive upper bound, or null
+     * @param limit most rows per query (0: no limit); a query that hits it ends the chunk at its last row's time
+     */
+    private DispositionBatch read(long runId, long callsBefore, TimeWindowCursor cursor, String from, Instant until, int limit) {
+        List<List<JsonNode>> rows = query(from, until, limit);
+        Instant cut = cut(rows, limit);
+        Instant watermark = cursor.watermark();
+        if (cut != null && !cut.isAfter(watermark)) {
+            if (watermark.isBefore(clock.instant().minus(overlap))) {
+                // the overlap alone fills a chunk (a drain under way), and rows this old are committed: read on from the watermark
+                String start = SalesforceDateTimes.format(watermark);
+                rows = query(start, until, limit);
+                cut = cut(rows, limit);
+                if (cut != null && !cut.isAfter(watermark)) {
+                    // a chunk's worth at the watermark's very millisecond: that one is read whole, the next chunk starts after it
+                    Instant through = watermark.plusMillis(1);
+                    boolean last = until != null && !through.isBefore(until);
+                    rows = query(start, last ? until : through, 0);
+                    cut = last ? null : through;
+                }
+            } else {
+                // near now the rest of the window is the overlap and a few seconds: read whole
+                rows = query(from, until, 0);
+                cut = null;
+            }
+        }
         Instant newest = cursor.watermark();
         for (List<JsonNode> records : rows) {
+            if (cut != null) {
+                // rows at the cut's time may go on past the limit: the next chunk reads them (fingerprints skip the repeats)
+                Instant end = cut;
+                records.removeIf(r -> !SalesforceDateTimes.parse(text(r, "SystemModstamp")).isBefore(end));
+            }
             for (JsonNode r : records) {
                 newest = max(newest, r);
             }
         }
+        // a bounded window read through has covered everything before its end
+        newest = cut != null ? cut : until != null && until.isAfter(newest) ? until : newest;
+        return read(runId, callsBefore, cursor, rows, newest).moreToRead(cut != null);
+    }
+
+    private List<List<JsonNode>> query(String from, Instant until, int limit) {
+        // the field names come from the rules, which accept only API names, so they are safe in SOQL
+        String tail = SalesforceSoql.modstampTail(until == null ? null : SalesforceDateTimes.format(until), limit);
+        List<List<JsonNode>> rows = client.queries(List.of(
+                "SELECT Id, Email, Status, " + rules.reasonField() + ", " + rules.detailField() + ", IsConverted, ConvertedContactId, OwnerId, Owner.Name, "
+                        + "SystemModstamp "
+                        + "FROM Lead WHERE SystemModstamp >= " + from + tail,
+                SalesforceOpportunityOutcomes.closedSince(from, tail), SalesforceOpportunityOutcomes.rolesSince(from, tail)));
+        return rows.stream().map(r -> (List<JsonNode>) new ArrayList<>(r)).toList();
+    }
+
+    /** The earliest last-row time among the queries that hit the limit: everything before it was read by all three. */
+    private static Instant cut(List<List<JsonNode>> rows, int limit) {
+        Instant cut = null;
+        for (List<JsonNode> records : rows) {
+            if (limit > 0 && records.size() >= limit) {
+                Instant last = SalesforceDateTimes.parse(text(records.get(records.size() - 1), "SystemModstamp"));
+                cut = cut == null || last.isBefore(cut) ? last : cut;
+            }
+        }
+        return cut;
+    }
+
+    private DispositionBatch read(long runId, long callsBefore, TimeWindowCursor cursor, List<List<JsonNode>> rows, Instant newest) {
+        String reasonField = rules.reasonField();
+        String detailField = rules.detailField();
         Map<String, String> fingerprints = new LinkedHashMap<>();
         Map<String, JsonNode> leads = new LinkedHashMap<>();
         for (JsonNode l : rows.get(0)) {

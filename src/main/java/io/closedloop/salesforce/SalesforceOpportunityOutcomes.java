@@ -35,13 +35,22 @@ final class SalesforceOpportunityOutcomes {
 
     /** Closed opportunities changed since {@code from} (an unquoted datetime literal, §2.4). */
     static String closedSince(String from) {
-        return "SELECT " + FIELDS + " FROM Opportunity WHERE IsClosed = true AND SystemModstamp >= " + from + " ORDER BY SystemModstamp, Id";
+        return closedSince(from, SalesforceSoql.modstampTail(null, 0));
+    }
+
+    /** @param tail {@link SalesforceSoql#modstampTail}: an upper bound, the order and a limit */
+    static String closedSince(String from, String tail) {
+        return "SELECT " + FIELDS + " FROM Opportunity WHERE IsClosed = true AND SystemModstamp >= " + from + tail;
     }
 
     /** Contact roles changed since {@code from} on closed opportunities: adding a role leaves the opportunity as it was. */
     static String rolesSince(String from) {
+        return rolesSince(from, SalesforceSoql.modstampTail(null, 0));
+    }
+
+    static String rolesSince(String from, String tail) {
         return "SELECT Id, OpportunityId, SystemModstamp FROM OpportunityContactRole WHERE Opportunity.IsClosed = true"
-                + " AND SystemModstamp >= " + from + " ORDER BY SystemModstamp, Id";
+                + " AND SystemModstamp >= " + from + tail;
     }
 
     Outcomes read(List<JsonNode> closed, List<JsonNode> changedRoles) {

@@ -82,4 +82,9 @@ public final class SalesforceSoql {
         }
         return chunks;
     }
+
+    /** The end of a query read by SystemModstamp: an optional upper bound (exclusive, a formatted date-time), the order, a limit (0: none). */
+    public static String modstampTail(String until, int limit) {
+        return (until == null ? "" : " AND SystemModstamp < " + until) + " ORDER BY SystemModstamp, Id" + (limit > 0 ? " LIMIT " + limit : "");
+    }
 }

@@ -234,9 +234,11 @@ class OrgFitCommandsRouteTest {
         assertThat(emulators.writeCalls()).isEmpty();
         JsonNode plan = new ObjectMapper().readTree(out.toString()).path("salesforce-dispositions");
         assertThat(plan.path("sent").asInt()).isEqualTo(4);
+        // the first poll's reach (CLOSEDLOOP_START_FROM, default 1h) is part of the plan
+        assertThat(new ObjectMapper().readTree(out.toString()).path("startFrom").asText()).startsWith("PT1H (a source's first poll starts at ");
         assertThat(out.toString()).doesNotContain("@");
         assertThat(execute(withMapping(file), "plan", "--sample", "1")).isZero();
-        assertThat(out.toString()).contains("salesforce-dispositions (Flow 2)", "would send 4 dispositions to HubSpot", "1 UNMAPPED_STATUS",
+        assertThat(out.toString()).contains("CLOSEDLOOP_START_FROM: PT1H", "salesforce-dispositions (Flow 2)", "would send 4 dispositions to HubSpot", "1 UNMAPPED_STATUS",
                 "1 AWAITING_CONTACT", "hubspot-email-events (Flow 1)", "API calls, salesforce:", "dry run: nothing").doesNotContain("@");
         assertThat(emulators.writeCalls()).isEmpty();
         try (var store = io.closedloop.state.StateStore.open(url, "sa", "", Clock.systemUTC())) {

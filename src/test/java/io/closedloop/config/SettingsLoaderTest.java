@@ -500,6 +500,19 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void pollChunkDefaultsTo10000AndAMalformedOneIsNamed() throws Exception {
+        assertThat(load(valid()).pollChunk()).isEqualTo(10_000);
+        Map<String, String> env = valid();
+        env.put("CLOSEDLOOP_POLL_CHUNK", "2500");
+        assertThat(load(env).pollChunk()).isEqualTo(2500);
+        env.put("CLOSEDLOOP_POLL_CHUNK", "10");
+        assertThat(problems(noConfig(), env)).containsExactly(
+                "CLOSEDLOOP_POLL_CHUNK: expected a number of events from 100 to 1000000, got \"10\"");
+        env.put("CLOSEDLOOP_POLL_CHUNK", "lots");
+        assertThat(problems(noConfig(), env)).hasSize(1).allMatch(p -> p.startsWith("CLOSEDLOOP_POLL_CHUNK: expected"));
+    }
+
+    @Test
     void initialLookbackIsADeprecatedAliasOfStartFromAndBothSetIsAProblem() throws Exception {
         Map<String, String> env = valid();
         env.put("CLOSEDLOOP_INITIAL_LOOKBACK", "7d");

@@ -71,6 +71,10 @@ class HubSpotContactChangeReaderTest {
 
     /** One poll's read, without the checkpoint: as if the daemon died after writing the batch. */
     private EngagementBatch read(HubSpotEmulator hubspot, Clock clock, StateStore store) throws Exception {
+        return read(hubspot, clock, store, io.closedloop.core.PolledSource.CHUNK);
+    }
+
+    private EngagementBatch read(HubSpotEmulator hubspot, Clock clock, StateStore store, int chunk) throws Exception {
         Map<String, String> env = TestSettings.env(dir);
         env.put("HUBSPOT_BASE_URL", hubspot.baseUrl());
         env.put("HUBSPOT_ACCESS_TOKEN", HubSpotEmulator.Config.defaults().tokens().iterator().next());
@@ -78,7 +82,8 @@ class HubSpotContactChangeReaderTest {
             context.start();
             HubSpotClient client = new HubSpotClient(context, TestSettings.settings(dir, env));
             PolledSourceRunner reader = new PolledSourceRunner(store, clock, new HubSpotContactChangeReader(client, store.contactStates(),
-                    new HubSpotContactChangeReader.Window(StartFrom.ago(Duration.ofDays(1)), Duration.ofSeconds(60), CAP)), client::calls);
+                    new HubSpotContactChangeReader.Window(StartFrom.ago(Duration.ofDays(1)), Duration.ofSeconds(60), CAP),
+                    HubSpotContactChangeReader.MqlDefinition.defaults(), chunk), client::calls);
             return reader.read();
         }
     }
@@ -96,6 +101,39 @@ class HubSpotContactChangeReaderTest {
             long searches = hubspot.journal().count("hubspot.contacts.search");
             assertThat(searches).isBetween((long) Math.ceil(CONTACTS / 200.0), (long) Math.ceil(CONTACTS / 200.0) + CONTACTS / CAP + 1);
         }
+    }
+
+    @Test
+    void aLongWindowIsReadInChunksThatEachMoveTheCursorAndTheBaselineCarriesOverEveryChunk() throws Exception {
+        Clock clock = new TickingClock(Instant.now().minusSeconds(600));
+        try (HubSpotEmulator hubspot = new HubSpotEmulator(HubSpotEmulator.Config.defaults().withClock(clock)
+                .withSearchResultCap(CAP).withSearchPerSecond(10_000).withBurstPer10s(100_000)).start(0);
+             StateStore store = StateStore.open("jdbc:h2:mem:walk3;DB_CLOSE_DELAY=-1", "sa", "", Clock.systemUTC())) {
+            List<String> ids = seeded(hubspot);
+            List<String> cursors = new ArrayList<>();
+            EngagementBatch batch;
+            do {
+                batch = readOnce(hubspot, Clock.systemUTC(), store, 500);
+                // what the checkpoint does once the chunk is written
+                store.cursors().put("hubspot-contact-changes", batch.nextCursor());
+                cursors.add(batch.nextCursor());
+                // a chunk stops at the end of the page (200) that brought it to 500 contacts past the watermark
+                assertThat(store.contactStates().find(ids).size()).isLessThanOrEqualTo((500 + 199) * cursors.size());
+            } while (batch.more());
+            assertThat(store.contactStates().find(ids)).hasSize(CONTACTS);
+            assertThat(cursors).hasSizeGreaterThanOrEqualTo(CONTACTS / 500);
+            // each chunk moved the watermark; every chunk but the last still reads as the first poll (the baseline)
+            List<Long> watermarks = cursors.stream().map(HubSpotContactChangeReader::parseCursor).toList();
+            assertThat(watermarks).isSorted().doesNotHaveDuplicates();
+            assertThat(cursors.subList(0, cursors.size() - 1)).allMatch(c -> HubSpotContactChangeReader.baselineStart(c) != null);
+            assertThat(HubSpotContactChangeReader.baselineStart(cursors.get(cursors.size() - 1))).isNull();
+        }
+    }
+
+    private EngagementBatch readOnce(HubSpotEmulator hubspot, Clock clock, StateStore store, int chunk) throws Exception {
+        EngagementBatch batch = read(hubspot, clock, store, chunk);
+        batch.runCommitHook();
+        return batch;
     }
 
     @Test

@@ -115,24 +115,28 @@ public final class Backfill {
         while (done.isBefore(range.until())) {
             Instant end = done.plus(range.window()).isBefore(range.until()) ? done.plus(range.window()) : range.until();
             Instant readAt = end.plus(SETTLE).isAfter(clock.instant()) ? clock.instant() : end.plus(SETTLE);
-            String from = cursor;
-            SourceRead read = pausing(() -> reader.read(from, readAt));
-            List<EngagementEvent> events = read.events().stream()
-                    .filter(e -> !e.occurredAt().isBefore(range.since()) && e.occurredAt().isBefore(range.until())).toList();
-            totals.read(events.size());
-            if (!dryRun) {
-                WriteOutcome outcome = pausing(() -> sink.write(reader.source().key(), events));
-                totals.add(outcome);
-                if (applyReaderState) {
-                    read.onCommit().run();
+            SourceRead read;
+            do {
+                String from = cursor;
+                read = pausing(() -> reader.read(from, readAt));
+                List<EngagementEvent> events = read.events().stream()
+                        .filter(e -> !e.occurredAt().isBefore(range.since()) && e.occurredAt().isBefore(range.until())).toList();
+                totals.read(events.size());
+                if (!dryRun) {
+                    WriteOutcome outcome = pausing(() -> sink.write(reader.source().key(), events));
+                    totals.add(outcome);
+                    if (applyReaderState) {
+                        read.onCommit().run();
+                    }
                 }
-            }
-            cursor = read.nextCursor() == null ? cursor : read.nextCursor();
+                cursor = read.nextCursor() == null ? cursor : read.nextCursor();
+                if (!dryRun) {
+                    // the chunk is written (or parked): only now does the backfill's cursor move past it; the window's
+                    // end only once its last chunk is
+                    cursors.put(key, (read.more() ? done : end).toEpochMilli() + "|" + cursor);
+                }
+            } while (read.more());
             done = end;
-            if (!dryRun) {
-                // the window is written (or parked): only now does the backfill's cursor move past it
-                cursors.put(key, done.toEpochMilli() + "|" + cursor);
-            }
             totals.windowDone();
             listener.window(reader.source(), done, totals);
         }

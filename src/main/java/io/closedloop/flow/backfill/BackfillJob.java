@@ -17,6 +17,7 @@ import io.closedloop.salesforce.SalesforceCampaignAttribution;
 import io.closedloop.salesforce.SalesforceClient;
 import io.closedloop.salesforce.SalesforceDispositionReader;
 import io.closedloop.state.StateStore;
+import io.closedloop.state.TimeWindowCursor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,7 +103,7 @@ public final class BackfillJob {
         }
         if (o.parts().contains(Part.FEEDBACK) && !o.dryRun()) {
             listener.phase("feedback");
-            feedback(backfill, since, totals);
+            feedback(backfill, range, totals);
         }
         if (!o.dryRun()) {
             listener.phase("summaries");
@@ -113,22 +114,40 @@ public final class BackfillJob {
         return totals;
     }
 
-    /** Dispositions and closed opportunities modified since the start, sent as the live flow sends them. */
-    private void feedback(Backfill backfill, StartFrom since, BackfillTotals totals) {
+    /**
+     * Dispositions and closed opportunities modified in the range, window by window (each in chunks), sent as the live
+     * flow sends them; the reader's cursor under the backfill's key is where a killed run continues.
+     */
+    private void feedback(Backfill backfill, Backfill.Range range, BackfillTotals totals) {
         SalesforceClient salesforce = bean("salesforceClient", SalesforceClient.class);
         String key = Backfill.key(FlowId.SALESFORCE_DISPOSITIONS);
-        SalesforceDispositionReader reader = new SalesforceDispositionReader(salesforce, store, settings.dispositionRules(), clock, since,
-                FeedbackFlow.SETTLE, key);
+        SalesforceDispositionReader reader = new SalesforceDispositionReader(salesforce, store, settings.dispositionRules(), clock,
+                StartFrom.at(range.since()), FeedbackFlow.SETTLE, key, status -> { }, settings.pollChunk());
         HubSpotDispositionWriter writer = new HubSpotDispositionWriter(new HubSpotContactWriter(bean("hubSpotClient", HubSpotClient.class)),
                 store, settings.dispositionRules(), key);
         HubSpotFeedbackSetup setup = bean("hubSpotFeedbackSetup", HubSpotFeedbackSetup.class);
         SalesforceCampaignAttribution attribution = bean("salesforceCampaignAttribution", SalesforceCampaignAttribution.class);
-        DispositionBatch batch = backfill.pausing(() -> {
-            setup.verify();
-            return reader.read();
-        });
-        backfill.pausing(() -> writer.write(attribution.attribute(batch)));
-        writer.commit(batch);
-        totals.dispositions(batch.sent(), batch.parked());
+        Instant done = store.cursors().get(key).filter(c -> !c.isEmpty()).map(c -> TimeWindowCursor.parse(c).watermark()).orElse(range.since());
+        Instant end = range.since();
+        while (end.isBefore(range.until())) {
+            Instant next = end.plus(range.window());
+            end = next.isBefore(range.until()) ? next : range.until();
+            if (!end.isAfter(done)) {
+                // read through before a kill
+                continue;
+            }
+            Instant until = end;
+            DispositionBatch batch;
+            do {
+                batch = backfill.pausing(() -> {
+                    setup.verify();
+                    return reader.read(until);
+                });
+                DispositionBatch read = batch;
+                backfill.pausing(() -> writer.write(attribution.attribute(read)));
+                writer.commit(batch);
+                totals.dispositions(batch.sent(), batch.parked());
+            } while (batch.more());
+        }
     }
 }

@@ -47,7 +47,7 @@ public final class EngagementFlow implements FlowBinding {
         ReverseSla reverse = settings.dispositionRules().reverseSla();
         sources.add(source(c, "hubSpotContactChangeSource", ReverseSlaActions.watching(new HubSpotContactChangeReader(hubspot, store.contactStates(),
                 ReaderWindows.contactChanges(settings.startFrom()), new HubSpotContactChangeReader.MqlDefinition(
-                        settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore())), store, reverse)));
+                        settings.dispositionRules().mqlStage(), settings.dispositionRules().mqlScore()), settings.pollChunk()), store, reverse)));
         sources.add(source(c, "hubSpotListMembershipSource", ReverseSlaActions.watching(
                 EngagementReaders.listMemberships(hubspot, store, settings, settings.startFrom()), store, reverse)));
 

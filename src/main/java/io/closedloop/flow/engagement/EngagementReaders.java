@@ -18,14 +18,15 @@ public final class EngagementReaders {
     }
 
     public static HubSpotEmailEventReader emailEvents(HubSpotClient hubspot, ClosedloopSettings settings, StartFrom startFrom) {
-        return new HubSpotEmailEventReader(hubspot, ReaderWindows.emailEvents(startFrom, settings.sweepPeriod(), settings.sweepDepth()));
+        return new HubSpotEmailEventReader(hubspot, ReaderWindows.emailEvents(startFrom, settings.sweepPeriod(), settings.sweepDepth()),
+                settings.pollChunk());
     }
 
     /** @param fullRead how often every form is read (the backfill reads every form every time: {@link Duration#ZERO}) */
     public static HubSpotFormSubmissionReader formSubmissions(HubSpotClient hubspot, ClosedloopSettings settings, StartFrom startFrom,
                                                               Duration fullRead) {
         return new HubSpotFormSubmissionReader(hubspot, new HubSpotFormSubmissionReader.Window(startFrom, EngagementFlow.FORM_OVERLAP,
-                settings.sweepPeriod(), settings.sweepDepth()), new HubSpotFormSelector(hubspot, fullRead));
+                settings.sweepPeriod(), settings.sweepDepth()), new HubSpotFormSelector(hubspot, fullRead), settings.pollChunk());
     }
 
     public static HubSpotListMembershipReader listMemberships(HubSpotClient hubspot, StateStore store, ClosedloopSettings settings,

@@ -46,7 +46,7 @@ public final class FeedbackFlow implements FlowBinding {
         UnmappedDispositionStatuses unmapped = new UnmappedDispositionStatuses(c.meters());
         c.bind(UNMAPPED_BEAN, unmapped);
         SalesforceDispositionReader reader = new SalesforceDispositionReader(c.salesforce(), c.store(), rules, c.clock(),
-                c.settings().startFrom(), SETTLE, new ReasonRuleNotice());
+                c.settings().startFrom(), SETTLE, SalesforceDispositionReader.SOURCE, new ReasonRuleNotice(), c.settings().pollChunk());
         c.bind("salesforceDispositionReader", reader);
         c.bind("salesforceCampaignAttribution", new SalesforceCampaignAttribution(c.salesforce(), c.store()));
         HubSpotDispositionWriter writer = new HubSpotDispositionWriter(c.hubspotContacts(), c.store(), rules,
