@@ -122,9 +122,12 @@ public class BenchCommand implements Callable<Integer> {
                 out.flush();
                 baseline(world, report);
             }
-        } finally {
-            deleteTree(dir);
+        } catch (Exception e) {
+            // the emulators' log tells what they saw
+            spec.commandLine().getErr().println("bench failed; its working directory (emulators.log) is kept in " + dir);
+            throw e;
         }
+        deleteTree(dir);
         out.print(report.table());
         out.flush();
         if (json != null) {
