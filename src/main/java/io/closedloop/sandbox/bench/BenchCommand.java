@@ -161,7 +161,8 @@ public class BenchCommand implements Callable<Integer> {
             if (mode == Mode.LIVE) {
                 world.send("live " + events + " " + liveRate);
             }
-            long deadline = System.currentTimeMillis() + Math.max(300_000, (long) (events / liveRate * 1000) * 3);
+            // generous, as the machine may be slow; a run that ends here says so in its figures
+            long deadline = System.currentTimeMillis() + Math.max(300_000, Math.max((long) (events / liveRate * 1000) * 3, events * 20L));
             int rejections = 0;
             while (System.currentTimeMillis() < deadline) {
                 // a few rejections a second while engagement flows, to time the way back to HubSpot

@@ -17,8 +17,11 @@ final class BenchReport {
     static final int HUBSPOT_PAGE = 1000;
     /** Salesforce Composite: 5 subrequests of 200-record collections (salesforce-api.md §3, §4). */
     static final int COMPOSITE_RECORDS = 1000;
-    /** The emulator's (and HubSpot Professional's) burst limit: 190 calls per 10 s (hubspot-api.md §11.1). */
-    static final double HUBSPOT_CALLS_PER_SECOND = 19.0;
+    /**
+     * The binding HubSpot rate: the daemon's own HUBSPOT_BURST_PER_10S default of 100 calls per 10 s, below the emulated
+     * Professional limit of 190 (hubspot-api.md §11.1).
+     */
+    static final double HUBSPOT_CALLS_PER_SECOND = 10.0;
     /** Salesforce Enterprise Edition: 100,000 calls a day plus 1,000 per Salesforce licence. */
     static final long SALESFORCE_ENTERPRISE_BASE = 100_000;
     static final long SALESFORCE_PER_LICENCE = 1_000;
@@ -59,6 +62,7 @@ final class BenchReport {
 
     void closedloop(JsonNode stats, long healthyMs, double busyThroughput, long peakHeap, long peakRss, double cpu, long maxHeap) {
         counts(closedloop, stats, stats.path("activities").asLong(), stats.path("generated").asLong());
+        closedloop.put("complete", stats.path("activities").asLong() >= stats.path("generated").asLong());
         if (mode == BenchCommand.Mode.BURST) {
             long drain = stats.path("lastWriteMs").asLong() - healthyMs;
             closedloop.put("drainSeconds", drain / 1000.0);
@@ -180,6 +184,10 @@ final class BenchReport {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%nclosedloop bench: mode %s, %s events, %d ms round trip, poll %s s, emulators in a separate JVM%n",
                 root.get("mode"), root.get("events"), rtt.toMillis(), ((Number) root.get("pollMs")).longValue() / 1000.0));
+        if (Boolean.FALSE.equals(closedloop.get("complete"))) {
+            out.append(String.format(Locale.ROOT, "INCOMPLETE: Closedloop wrote %s of %s activities before the bench's deadline%n",
+                    closedloop.get("activities"), closedloop.get("events")));
+        }
         for (String[] r : rows) {
             out.append(String.format(Locale.ROOT, "%-36s %22s %24s%n", r[0], r[1], r[2]));
         }
