@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         subcommands = {RunCommand.class, ValidateCommand.class, io.closedloop.cli.InitCommand.class, io.closedloop.cli.PlanCommand.class,
                 ParkedCommand.class, ReplayCommand.class, BackfillCommand.class, io.closedloop.cli.ReportCommand.class, SandboxCommand.class,
+                io.closedloop.sandbox.bench.BenchCommand.class, io.closedloop.sandbox.bench.BenchEmulators.class,
                 CommandLine.HelpCommand.class})
 public class Closedloop implements Runnable {
     /** Exit code for configuration problems. */

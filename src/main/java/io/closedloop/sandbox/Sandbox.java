@@ -124,18 +124,8 @@ public final class Sandbox implements AutoCloseable {
 
     /** The settings a real deployment would set, pointed at the emulators. */
     ClosedloopSettings settings() {
-        Map<String, String> env = new HashMap<>();
-        env.put("HUBSPOT_BASE_URL", hubspot.baseUrl());
-        env.put("HUBSPOT_ACCESS_TOKEN", HubSpotEmulator.Config.defaults().tokens().iterator().next());
-        env.put("SALESFORCE_LOGIN_URL", salesforce.baseUrl());
-        // the emulators speak plain http on this machine: an explicit opt-in, as a test setup would give
-        env.put("CLOSEDLOOP_ALLOW_INSECURE_HTTP", "true");
-        env.put("SALESFORCE_CLIENT_ID", SalesforceEmulator.Config.defaults().clientId());
-        env.put("SALESFORCE_CLIENT_SECRET", SalesforceEmulator.Config.defaults().clientSecret());
-        env.put("CLOSEDLOOP_DB_URL", "jdbc:h2:file:" + options.dataDir().toAbsolutePath().resolve("closedloop")
-                + ";DB_CLOSE_ON_EXIT=FALSE");
-        env.put("CLOSEDLOOP_HTTP_PORT", Integer.toString(options.httpPort()));
-        env.put("CLOSEDLOOP_POLL_INTERVAL", options.pollInterval().toMillis() + "ms");
+        Map<String, String> env = daemonEnv(hubspot.baseUrl(), salesforce.baseUrl(), options.dataDir(), options.httpPort(),
+                options.pollInterval());
         env.put("CLOSEDLOOP_KEY_MOMENTS", "form-submission,became-mql,page-visit");
         env.put("HUBSPOT_LIST_IDS", String.join(",", world.lists().stream().map(World.MarketingList::id).toList()));
         env.put("CLOSEDLOOP_DISPOSITION_FILE", dispositionFile().toString());
@@ -144,6 +134,23 @@ public final class Sandbox implements AutoCloseable {
             env.put("LOG_FORMAT", logFormat);
         }
         return SettingsLoader.loadEnvironmentOnly(env);
+    }
+
+    /** The environment of a daemon pointed at emulators on these URLs, with its state under {@code dataDir}. */
+    public static Map<String, String> daemonEnv(String hubspotUrl, String salesforceUrl, Path dataDir, int httpPort,
+                                                Duration pollInterval) {
+        Map<String, String> env = new HashMap<>();
+        env.put("HUBSPOT_BASE_URL", hubspotUrl);
+        env.put("HUBSPOT_ACCESS_TOKEN", HubSpotEmulator.Config.defaults().tokens().iterator().next());
+        env.put("SALESFORCE_LOGIN_URL", salesforceUrl);
+        // the emulators speak plain http on this machine: an explicit opt-in, as a test setup would give
+        env.put("CLOSEDLOOP_ALLOW_INSECURE_HTTP", "true");
+        env.put("SALESFORCE_CLIENT_ID", SalesforceEmulator.Config.defaults().clientId());
+        env.put("SALESFORCE_CLIENT_SECRET", SalesforceEmulator.Config.defaults().clientSecret());
+        env.put("CLOSEDLOOP_DB_URL", "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("closedloop") + ";DB_CLOSE_ON_EXIT=FALSE");
+        env.put("CLOSEDLOOP_HTTP_PORT", Integer.toString(httpPort));
+        env.put("CLOSEDLOOP_POLL_INTERVAL", pollInterval.toMillis() + "ms");
+        return env;
     }
 
     /**

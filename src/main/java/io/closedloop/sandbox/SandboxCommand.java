@@ -74,7 +74,8 @@ public class SandboxCommand implements Callable<Integer> {
         }
     }
 
-    static class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    /** Durations as settings take them (30s, 5m, PT1M); shared with {@code bench}. */
+    public static class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             Duration d = io.closedloop.config.SettingsLoader.parseDuration(value);
@@ -133,7 +134,7 @@ public class SandboxCommand implements Callable<Integer> {
     }
 
     /** The terminal shows progress; only warnings and errors get through as log lines. */
-    private static void quietLogs() {
+    public static void quietLogs() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
             context.getLoggerList().stream().filter(l -> l.getLevel() != null && l.getLevel().toInt() < Level.WARN_INT)

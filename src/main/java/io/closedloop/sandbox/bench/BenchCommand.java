@@ -1,0 +1,255 @@
+package io.closedloop.sandbox.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.closedloop.cli.VersionProvider;
+import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.config.SettingsLoader;
+import io.closedloop.runtime.ClosedloopRuntime;
+import io.closedloop.sandbox.Sandbox;
+import io.closedloop.sandbox.SandboxCommand;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code closedloop bench}: the real daemon and a naive per-record baseline against the same emulated world, side by
+ * side. The emulators run in a JVM of their own, so heap, RSS and CPU are the daemon's (and the baseline's) alone.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+        description = {"Measure Closedloop against emulated HubSpot and Salesforce with a fixed round-trip time, next to a",
+                "naive baseline (one poll, then one SOQL query and one upsert per event through camel-salesforce).",
+                "Prints one table with both columns; --json writes the same figures as JSON."})
+public class BenchCommand implements Callable<Integer> {
+    public enum Mode { LIVE, BURST, BACKFILL }
+
+    @Option(names = "--events", defaultValue = "100000", description = "Email events to sync (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--people", defaultValue = "20000", description = "People in the seeded world (default: ${DEFAULT-VALUE}).")
+    int people;
+
+    @Option(names = "--rtt", defaultValue = "100ms", converter = SandboxCommand.DurationConverter.class,
+            description = "Round-trip time of every emulated API call (default: ${DEFAULT-VALUE}).")
+    Duration rtt;
+
+    @Option(names = "--poll", defaultValue = "5s", converter = SandboxCommand.DurationConverter.class,
+            description = "The daemon's poll interval (default: ${DEFAULT-VALUE}).")
+    Duration poll;
+
+    @Option(names = "--mode", defaultValue = "live", converter = ModeConverter.class,
+            description = "live (events arrive at --rate), burst (all events wait before the daemon starts) or backfill "
+                    + "(`closedloop backfill` over a seeded history). Default: ${DEFAULT-VALUE}.")
+    Mode mode;
+
+    @Option(names = "--rate", description = "Live events a second (default: --events spread over 60 s).")
+    Double rate;
+
+    @Option(names = "--baseline-sample", defaultValue = "200",
+            description = "Events the baseline syncs; its per-1,000 figures are extrapolated from them (default: ${DEFAULT-VALUE}).")
+    int baselineSample;
+
+    @Option(names = "--per-day", defaultValue = "1000000", description = "Events a day for the projection line (default: ${DEFAULT-VALUE}).")
+    long perDay;
+
+    @Option(names = "--licences", defaultValue = "50",
+            description = "Salesforce user licences for the projected daily allocation (default: ${DEFAULT-VALUE}).")
+    int licences;
+
+    @Option(names = "--history", defaultValue = "14d", converter = SandboxCommand.DurationConverter.class,
+            description = "backfill: how far back the seeded history goes (default: ${DEFAULT-VALUE}).")
+    Duration history;
+
+    @Option(names = "--window", defaultValue = "6h",
+            description = "backfill: the backfill's window (default: ${DEFAULT-VALUE}).")
+    String window;
+
+    @Option(names = "--emulator-heap", defaultValue = "4g", description = "-Xmx of the emulators' JVM (default: ${DEFAULT-VALUE}).")
+    String emulatorHeap;
+
+    @Option(names = "--verbose", description = "Keep the daemon's own log lines (INFO and up) on the output.")
+    boolean verbose;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON to this file.")
+    Path json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    static class ModeConverter implements CommandLine.ITypeConverter<Mode> {
+        @Override
+        public Mode convert(String value) {
+            try {
+                return Mode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected live, burst or backfill, got '" + value + "'");
+            }
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!verbose) {
+            SandboxCommand.quietLogs();
+        }
+        Path dir = Files.createTempDirectory("closedloop-bench");
+        BenchReport report = new BenchReport(mode, events, people, rtt, poll, perDay, licences);
+        try (ProcessMeter meter = new ProcessMeter();
+             BenchWorld world = BenchWorld.start(people, rtt.toMillis(), emulatorHeap, dir.resolve("emulators.log"))) {
+            out.printf("Emulators up in their own JVM (%d people, %d ms round trip); %s run of %d events...%n",
+                    world.ready().path("people").asInt(), rtt.toMillis(), mode.name().toLowerCase(Locale.ROOT), events);
+            out.flush();
+            if (mode == Mode.BACKFILL) {
+                new BenchBackfill(world, dir, backfillWindow(), history, out).run(events, report, meter);
+            } else {
+                closedloop(world, dir, report, meter);
+                out.println("Closedloop done; running the baseline on " + Math.min(baselineSample, events) + " events...");
+                out.flush();
+                baseline(world, report);
+            }
+        } catch (Exception e) {
+            // the emulators' log tells what they saw
+            spec.commandLine().getErr().println("bench failed; its working directory (emulators.log) is kept in " + dir);
+            throw e;
+        }
+        deleteTree(dir);
+        out.print(report.table());
+        out.flush();
+        if (json != null) {
+            Files.writeString(json, report.json());
+        }
+        return 0;
+    }
+
+    private Duration backfillWindow() {
+        Duration d = SettingsLoader.parseDuration(window);
+        if (d == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--window: expected a duration such as 6h, got '" + window + "'");
+        }
+        return d;
+    }
+
+    private void closedloop(BenchWorld world, Path dir, BenchReport report, ProcessMeter meter) throws Exception {
+        int port = freePort();
+        Map<String, String> env = Sandbox.daemonEnv(world.ready().path("hubspot").asText(), world.ready().path("salesforce").asText(),
+                dir.resolve("daemon"), port, poll);
+        ClosedloopSettings settings = SettingsLoader.loadEnvironmentOnly(env);
+        if (mode == Mode.BURST) {
+            world.send("history " + events + " " + Duration.ofMinutes(10).toMillis());
+        }
+        long t0 = System.currentTimeMillis();
+        try (ClosedloopRuntime runtime = new ClosedloopRuntime(settings, Clock.systemUTC())) {
+            runtime.start();
+            long healthy = waitHealthy(port);
+            report.startup(healthy - t0);
+            double liveRate = rate != null ? rate : events / 60.0;
+            if (mode == Mode.LIVE) {
+                world.send("live " + events + " " + liveRate);
+            }
+            // generous, as the machine may be slow; a run that ends here says so in its figures
+            long deadline = System.currentTimeMillis() + Math.max(300_000, Math.max((long) (events / liveRate * 1000) * 3, events * 20L));
+            int rejections = 0;
+            while (System.currentTimeMillis() < deadline) {
+                // a few rejections a second while engagement flows, to time the way back to HubSpot
+                if (rejections < 40) {
+                    rejections += world.send("reject 2").path("rejected").asInt();
+                }
+                JsonNode p = world.send("progress");
+                if (p.path("activities").asInt() >= events && !p.path("liveRunning").asBoolean()) {
+                    break;
+                }
+                Thread.sleep(1000);
+            }
+            // the rejections go out on the dispositions source's own poll
+            long feedbackDeadline = System.currentTimeMillis() + poll.toMillis() * 3 + 30_000;
+            JsonNode stats = world.send("stats");
+            while (stats.path("feedbackSent").asInt() < stats.path("rejected").asInt() && System.currentTimeMillis() < feedbackDeadline) {
+                Thread.sleep(500);
+                stats = world.send("stats");
+            }
+            report.closedloop(stats, healthy, busyThroughput(runtime), meter.peakHeapBytes(), ProcessMeter.peakRssBytes(),
+                    ProcessMeter.cpuSeconds(), meter.maxHeapBytes());
+        }
+    }
+
+    /** Events read by the email source over the time its polls took: the rate while working, comparable with the bound. */
+    private static double busyThroughput(ClosedloopRuntime runtime) {
+        long read = 0;
+        long busyMs = 0;
+        for (var run : runtime.store().runs().recent(io.closedloop.core.FlowId.HUBSPOT_EMAIL_EVENTS.key(), 100_000)) {
+            if (run.finishedAt() != null && run.counts().read() > 0) {
+                read += run.counts().read();
+                busyMs += Duration.between(run.startedAt(), run.finishedAt()).toMillis();
+            }
+        }
+        return busyMs == 0 ? 0 : read * 1000.0 / busyMs;
+    }
+
+    private void baseline(BenchWorld world, BenchReport report) throws Exception {
+        int sample = Math.min(baselineSample, events);
+        world.send("reset");
+        Instant from = Instant.now().minus(Duration.ofMinutes(11));
+        BaselineSync baseline = new BaselineSync(world.ready().path("hubspot").asText(), world.ready().path("salesforce").asText());
+        if (mode == Mode.LIVE) {
+            // the sample arrives over one poll interval; then the one poll, then one record at a time
+            from = Instant.now().minusSeconds(1);
+            world.send("live " + sample + " " + sample * 1000.0 / poll.toMillis());
+            Thread.sleep(poll.toMillis());
+            while (world.send("progress").path("liveRunning").asBoolean()) {
+                Thread.sleep(100);
+            }
+        } else {
+            world.send("history " + sample + " " + Duration.ofMinutes(10).toMillis());
+        }
+        BaselineSync.Result result = baseline.run(from, Instant.now());
+        report.baseline(world.send("stats"), result);
+    }
+
+    private static long waitHealthy(int port) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return System.currentTimeMillis();
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("the daemon did not turn healthy within 2 minutes");
+    }
+
+    static int freePort() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+}
