@@ -83,10 +83,10 @@ class CampaignCrashIT {
             for (int kill = 1; kill <= KILLS; kill++) {
                 long before = composites.get();
                 daemon.start();
-                // past start-up (its schema check is one Composite), then somewhere in the Campaign, identity and member calls
-                int calls = 2 + rng.nextInt(4);
-                waitFor(() -> composites.get() >= before + calls || !daemon.alive(), Duration.ofSeconds(60));
-                Thread.sleep(rng.nextInt(600));
+                // into the member writes: once the first upserts of this start land, the rest of the call and its recording follow
+                int membersBefore = org.query("SELECT Id FROM CampaignMember").size();
+                waitFor(() -> org.query("SELECT Id FROM CampaignMember").size() > membersBefore || !daemon.alive(), Duration.ofSeconds(60));
+                Thread.sleep(rng.nextInt(150));
                 daemon.kill();
                 // a call in flight at the kill is still answered by the emulator: count once it has landed
                 Thread.sleep(1_000);

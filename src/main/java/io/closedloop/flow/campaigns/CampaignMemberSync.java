@@ -44,6 +44,8 @@ public class CampaignMemberSync {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The status of a member recorded before its write was confirmed. */
+    static final String PENDING = "(pending)";
 
     private final SalesforceIdentityResolver resolver;
     private final SalesforceCampaigns campaigns;
@@ -98,7 +100,6 @@ public class CampaignMemberSync {
 
         List<ParkedRecords.Parking> toPark = new ArrayList<>();
         Map<String, Member> candidates = new LinkedHashMap<>();
-        Map<String, Boolean> leads = new HashMap<>();
         for (String contactId : due) {
             String email = emails.get(contactId) == null ? null : emails.get(contactId).trim().toLowerCase(Locale.ROOT);
             String why = resolution.unresolved(email);
@@ -110,7 +111,6 @@ public class CampaignMemberSync {
                 continue;
             }
             Target t = resolution.byEmail().get(email);
-            leads.put(t.id(), t.lead());
             candidates.put(contactId, new Member(campaignKey, contactId, t.id(), null, null, current.get(contactId), true));
         }
         stored.forEach((id, m) -> candidates.put(id, new Member(campaignKey, id, m.sfPersonId(), m.sfMemberId(), m.status(),
@@ -120,8 +120,11 @@ public class CampaignMemberSync {
         List<MemberRecord> writes = new ArrayList<>();
         List<Member> removals = new ArrayList<>();
         Map<String, Member> next = new HashMap<>();
+        List<Member> pending = new ArrayList<>();
         for (Member m : candidates.values()) {
-            Member before = stored.get(m.personKey());
+            Member stored0 = stored.get(m.personKey());
+            // a member recorded as pending may be in Salesforce already (a crash after the write): it is written in full again
+            Member before = stored0 == null || PENDING.equals(stored0.status()) ? null : stored0;
             if (before != null && !before.inList() && !m.inList()) {
                 continue;
             }
@@ -135,11 +138,17 @@ public class CampaignMemberSync {
                 continue;
             }
             String key = memberKey(campaignKey, m.sfPersonId());
-            writes.add(new MemberRecord(key, null, m.sfPersonId(), false, status, before == null));
+            // a Lead's id starts with its key prefix 00Q, a Contact's with 003
+            writes.add(new MemberRecord(key, before == null ? campaignId : null, m.sfPersonId(), m.sfPersonId().startsWith("00Q"), status,
+                    before == null));
             next.put(key, new Member(campaignKey, m.personKey(), m.sfPersonId(), m.sfMemberId(), status, m.joinedAt(), m.inList()));
+            if (stored0 == null) {
+                pending.add(new Member(campaignKey, m.personKey(), m.sfPersonId(), "", PENDING, m.joinedAt(), true));
+            }
         }
-        List<MemberRecord> withCampaign = writes.stream().map(w -> w.isNew()
-                ? new MemberRecord(w.key(), campaignId, w.personId(), leads.get(w.personId()), w.status(), true) : w).toList();
+        // recorded before the write, so that a member Salesforce has but the store never confirmed is not forgotten if it leaves
+        store.campaignMembers().putMembers(pending);
+        List<MemberRecord> withCampaign = writes;
         List<SalesforceWriteResult> results = campaigns.upsertMembers(withCampaign);
 
         List<Member> written = new ArrayList<>();
