@@ -67,15 +67,39 @@ public final class MarketingSummary {
 
     /** The account line: how many people, how much activity, and of what kind. */
     public static String forAccount(List<EventLedger.Activity> activities, int days) {
-        long people = activities.stream().map(EventLedger.Activity::subjectId).distinct().count();
-        Map<String, Integer> byType = new LinkedHashMap<>();
-        activities.forEach(a -> byType.merge(String.valueOf(a.activityType()), 1, Integer::sum));
+        return forAccount(activity(activities), days);
+    }
+
+    /** The same line from counts (as the ledger aggregates them): kinds by count, then the most recent kind first. */
+    public static String forAccount(EventLedger.AccountActivity activity, int days) {
+        long people = activity.people();
+        long total = activity.activities();
         List<String> kinds = new ArrayList<>();
-        byType.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                .forEach(e -> kinds.add(e.getValue() + " " + e.getKey().toLowerCase(java.util.Locale.ROOT)));
-        String head = people + (people == 1 ? " person, " : " people, ") + activities.size() + " activit"
-                + (activities.size() == 1 ? "y" : "ies") + " in " + days + " days";
+        activity.byType().stream()
+                .sorted(java.util.Comparator.comparingLong(EventLedger.TypeCount::count).reversed()
+                        .thenComparing(EventLedger.TypeCount::newest, java.util.Comparator.nullsLast(java.util.Comparator.reverseOrder()))
+                        .thenComparing(t -> String.valueOf(t.activityType())))
+                .forEach(t -> kinds.add(t.count() + " " + String.valueOf(t.activityType()).toLowerCase(java.util.Locale.ROOT)));
+        String head = people + (people == 1 ? " person, " : " people, ") + total + " activit"
+                + (total == 1 ? "y" : "ies") + " in " + days + " days";
         return fit(head + (kinds.isEmpty() ? "" : ": " + String.join(", ", kinds)), "");
+    }
+
+    /** Counts of a list of activities, as {@link EventLedger#accountActivity} computes them in the database. */
+    public static EventLedger.AccountActivity activity(List<EventLedger.Activity> activities) {
+        Map<String, long[]> byType = new LinkedHashMap<>();
+        Map<String, java.time.Instant> newest = new LinkedHashMap<>();
+        for (EventLedger.Activity a : activities) {
+            String type = a.activityType();
+            byType.computeIfAbsent(type, k -> new long[1])[0]++;
+            if (a.occurredAt() != null) {
+                newest.merge(type, a.occurredAt(), (x, y) -> x.isAfter(y) ? x : y);
+            }
+        }
+        List<EventLedger.TypeCount> types = new ArrayList<>();
+        byType.forEach((type, n) -> types.add(new EventLedger.TypeCount(type, n[0], newest.get(type))));
+        long people = activities.stream().map(EventLedger.Activity::subjectId).filter(java.util.Objects::nonNull).distinct().count();
+        return new EventLedger.AccountActivity(activities.size(), people, types);
     }
 
     private static List<Map.Entry<String, Integer>> top(Map<String, Integer> counts) {

@@ -117,10 +117,12 @@ public class SalesforceSummaryWriter {
     /** The summary values of each record, from the local ledger and the marketing profile of each person. */
     private Map<String, Map<String, Object>> compute(String object, List<String> ids, Instant now) {
         boolean account = "Account".equals(object);
-        Map<String, List<EventLedger.Activity>> recent = (account
-                ? store.ledger().activitiesOfAccounts(ids, now.minus(Duration.ofDays(ACCOUNT_DAYS)))
-                : store.ledger().activitiesOfSubjects(ids, now.minus(Duration.ofDays(PERSON_DAYS))))
-                .stream().collect(Collectors.groupingBy(a -> account ? a.accountId() : a.subjectId()));
+        // accounts are counted by the database: an account's activities can run to millions (a backfill)
+        Map<String, EventLedger.AccountActivity> accounts = account
+                ? store.ledger().accountActivity(ids, now.minus(Duration.ofDays(ACCOUNT_DAYS))) : Map.of();
+        Map<String, List<EventLedger.Activity>> recent = account ? Map.of()
+                : store.ledger().activitiesOfSubjects(ids, now.minus(Duration.ofDays(PERSON_DAYS))).stream()
+                        .collect(Collectors.groupingBy(EventLedger.Activity::subjectId));
         Map<String, Instant> last = store.ledger().lastActivity(account ? "account_id" : "subject_id", ids);
         Map<String, SubjectProfiles.Profile> profiles = account ? Map.of() : store.profiles().find(ids);
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
@@ -131,9 +133,10 @@ public class SalesforceSummaryWriter {
                 values.put(SalesforceNames.LAST_MARKETING_ACTIVITY_AT, SalesforceDateTimes.format(last.get(id)));
             }
             if (account) {
-                values.put(SalesforceNames.MARKETING_ACTIVITY_30D, acts.size());
-                values.put(SalesforceNames.MARKETING_ENGAGED_PEOPLE, acts.stream().map(EventLedger.Activity::subjectId).distinct().count());
-                values.put(SalesforceNames.MARKETING_SUMMARY, MarketingSummary.forAccount(acts, ACCOUNT_DAYS));
+                EventLedger.AccountActivity activity = accounts.getOrDefault(id, new EventLedger.AccountActivity(0, 0, List.of()));
+                values.put(SalesforceNames.MARKETING_ACTIVITY_30D, Math.toIntExact(activity.activities()));
+                values.put(SalesforceNames.MARKETING_ENGAGED_PEOPLE, activity.people());
+                values.put(SalesforceNames.MARKETING_SUMMARY, MarketingSummary.forAccount(activity, ACCOUNT_DAYS));
             } else {
                 values.put(SalesforceNames.MARKETING_ACTIVITY_7D, acts.size());
                 values.put(SalesforceNames.MARKETING_SUMMARY, MarketingSummary.forPerson(acts, PERSON_DAYS));

@@ -62,6 +62,40 @@ public final class EventLedger {
         return activitiesWhere("account_id", accountIds, since);
     }
 
+    /** One activity type's share of an account's activity: how many, and the newest. */
+    public record TypeCount(String activityType, long count, Instant newest) {
+    }
+
+    /** An account's activity since a time, aggregated in the database: memory follows the types, not the activities. */
+    public record AccountActivity(long activities, long people, List<TypeCount> byType) {
+    }
+
+    /**
+     * The activity of each account since {@code since}, counted by the database (two grouped queries per 500
+     * accounts), so a backfill's final summary of accounts with millions of activities holds only the counts.
+     */
+    public java.util.Map<String, AccountActivity> accountActivity(Collection<String> accountIds, Instant since) {
+        java.util.Map<String, long[]> totals = new java.util.HashMap<>();
+        java.util.Map<String, List<TypeCount>> types = new java.util.HashMap<>();
+        List<String> all = new ArrayList<>(accountIds);
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+            Object[] params = idsThen(chunk, since);
+            String where = " FROM event_ledger WHERE account_id IN (" + chunk.stream().map(x -> "?").collect(Collectors.joining(","))
+                    + ") AND occurred_at >= ?";
+            jdbc.query("SELECT account_id AS k, COUNT(*) AS n, COUNT(DISTINCT subject_id) AS p" + where + " GROUP BY account_id",
+                    rs -> java.util.Map.entry(rs.getString("k"), new long[] {rs.getLong("n"), rs.getLong("p")}), params)
+                    .forEach(e -> totals.put(e.getKey(), e.getValue()));
+            jdbc.query("SELECT account_id AS k, activity_type AS a, COUNT(*) AS n, MAX(occurred_at) AS t" + where
+                    + " GROUP BY account_id, activity_type", rs -> java.util.Map.entry(rs.getString("k"),
+                    new TypeCount(rs.getString("a"), rs.getLong("n"), Jdbc.instant(rs, "t"))), params)
+                    .forEach(e -> types.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        }
+        java.util.Map<String, AccountActivity> out = new java.util.HashMap<>();
+        totals.forEach((k, t) -> out.put(k, new AccountActivity(t[0], t[1], types.getOrDefault(k, List.of()))));
+        return out;
+    }
+
     /** The newest activity time of each subject (or account, with column "account_id"), all time. */
     public java.util.Map<String, Instant> lastActivity(String column, Collection<String> ids) {
         if (!column.equals("subject_id") && !column.equals("account_id")) {
@@ -84,11 +118,7 @@ public final class EventLedger {
         List<String> all = new ArrayList<>(ids);
         for (int from = 0; from < all.size(); from += CHUNK) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-            Object[] params = new Object[chunk.size() + 1];
-            for (int i = 0; i < chunk.size(); i++) {
-                params[i] = chunk.get(i);
-            }
-            params[chunk.size()] = since;
+            Object[] params = idsThen(chunk, since);
             String marks = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
             out.addAll(jdbc.query("SELECT " + ACTIVITY_COLUMNS + " FROM event_ledger WHERE " + column + " IN (" + marks
                     + ") AND occurred_at >= ? ORDER BY occurred_at DESC, event_id", rs -> new Activity(rs.getString("event_id"),
@@ -96,6 +126,16 @@ public final class EventLedger {
                     rs.getString("activity_type"), rs.getString("asset_name"), Jdbc.instant(rs, "occurred_at")), params));
         }
         return out;
+    }
+
+    /** The ids of an IN list, then the time, as query parameters. */
+    private static Object[] idsThen(List<String> ids, Instant since) {
+        Object[] params = new Object[ids.size() + 1];
+        for (int i = 0; i < ids.size(); i++) {
+            params[i] = ids.get(i);
+        }
+        params[ids.size()] = since;
+        return params;
     }
 
     private static String truncate(String s, int max) {

@@ -219,6 +219,33 @@ abstract class StateStoreContract extends StateStoreConcurrencyContract {
     }
 
     @Test
+    void accountActivityIsCountedInTheDatabaseExactlyAsTheActivitiesListed() {
+        EventLedger ledger = store().ledger();
+        List<EventLedger.Activity> rows = new java.util.ArrayList<>();
+        String[] types = {"Email Open", "Email Click", "Page Visit"};
+        for (int i = 0; i < 700; i++) {
+            // two accounts, 7 people, three types with different counts; one activity too old to count
+            rows.add(new EventLedger.Activity("acc-" + i, "f", "a" + i, "00Q" + (i % 7), i % 2 == 0 ? "001A" : "001B",
+                    types[i % 5 == 0 ? 2 : i % 3 == 0 ? 1 : 0], "x", T0.minus(Duration.ofMinutes(i))));
+        }
+        rows.add(new EventLedger.Activity("acc-old", "f", "a-old", "00Q9", "001A", "Email Open", "x", T0.minus(Duration.ofDays(40))));
+        ledger.recordActivities("Marketing_Activity__c", rows);
+        Instant since = T0.minus(Duration.ofDays(30));
+
+        var counted = ledger.accountActivity(List.of("001A", "001B", "001C"), since);
+
+        assertThat(counted).containsOnlyKeys("001A", "001B");
+        for (String account : List.of("001A", "001B")) {
+            var listed = io.closedloop.salesforce.MarketingSummary.activity(ledger.activitiesOfAccounts(List.of(account), since));
+            assertThat(counted.get(account).activities()).isEqualTo(350).isEqualTo(listed.activities());
+            assertThat(counted.get(account).people()).isEqualTo(listed.people());
+            assertThat(counted.get(account).byType()).containsExactlyInAnyOrderElementsOf(listed.byType());
+            assertThat(io.closedloop.salesforce.MarketingSummary.forAccount(counted.get(account), 30))
+                    .isEqualTo(io.closedloop.salesforce.MarketingSummary.forAccount(ledger.activitiesOfAccounts(List.of(account), since), 30));
+        }
+    }
+
+    @Test
     void parkingTheSameRecordAgainCountsAttemptsAndKeepsFirstSeen() {
         ParkedRecords parked = store().parked();
         var first = parked.park("salesforce-activity-sink", "evt-1", "{\"id\":1}", "INVALID_FIELD: bad", ErrorKind.SKIPPABLE, "INVALID_FIELD");
