@@ -2,6 +2,10 @@ package io.closedloop.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import io.closedloop.Closedloop;
+import io.closedloop.config.SettingKey;
 import io.closedloop.sandbox.hubspot.EmailEvent;
 import io.closedloop.sandbox.hubspot.HubSpotPortal;
 import io.closedloop.sandbox.salesforce.SalesforceOrg;
@@ -9,7 +13,11 @@ import io.closedloop.sandbox.world.World;
 import io.closedloop.sandbox.world.WorldConfig;
 import io.closedloop.sandbox.world.WorldSeeder;
 import io.closedloop.state.ParkedRecords;
+import io.closedloop.state.StateStore;
 import io.closedloop.testsupport.Emulators;
+import io.closedloop.testsupport.TestSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,11 +25,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Campaigns and lead lists for sales through the real YAML routes against both emulators: a HubSpot list in
@@ -283,5 +294,90 @@ class CampaignsToSalesforceRouteTest {
         emulators.poll(FLOW);
         assertThat(members()).containsOnly(Map.entry(leadId, "Sent"));
         assertThat(emulators.startedStore().parked().list(ParkedRecords.Filter.parkedIn(FLOW), 10)).isEmpty();
+    }
+
+    /** Reads the state store while no daemon holds it. */
+    private <T> T inStore(Map<String, String> env, java.util.function.Function<StateStore, T> read) throws Exception {
+        try (StateStore store = StateStore.open(TestSettings.settings(dir, env), clock)) {
+            return read.apply(store);
+        }
+    }
+
+    /** The real {@code replay} command, reading the daemon's settings from a --config file (the daemon is stopped: H2 file). */
+    private String replay(Map<String, String> env, String... args) throws Exception {
+        Properties p = new Properties();
+        env.forEach((k, v) -> p.setProperty(SettingKey.valueOf(k).property(), v));
+        Path config = dir.resolve("replay.properties");
+        try (var w = Files.newBufferedWriter(config)) {
+            p.store(w, null);
+        }
+        LoggerContext logs = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Level root = logs.getLogger(Logger.ROOT_LOGGER_NAME).getLevel();
+        Level camel = logs.getLogger("org.apache.camel").getLevel();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--config", config.toString()))
+                .toArray(String[]::new);
+        try {
+            int exit = Closedloop.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
+            assertThat(exit).as(out + " " + err).isZero();
+        } finally {
+            // the command quietens logging for its own output; the other tests keep theirs
+            logs.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(root);
+            logs.getLogger("org.apache.camel").setLevel(camel);
+        }
+        return out.toString();
+    }
+
+    @Test
+    void replayWritesAnUnmatchedMemberOnceItsLeadExistsAndResolvesItsRecordAndASecondReplayWritesNothing() throws Exception {
+        World.Person unknown = people(World.Match.UNKNOWN, 1).get(0);
+        World.Person lead = people(World.Match.LEAD, 1).get(0);
+        Instant joined = clock.instant().minus(Duration.ofMinutes(10));
+        portal.addListMember(list.id(), unknown.hubspotContactId(), joined);
+        portal.addListMember(list.id(), lead.hubspotContactId(), joined);
+        // the flow's own retry waits an hour here: only the replay can bring the member now
+        Map<String, String> env = new java.util.HashMap<>(emulators.env());
+        env.put("CLOSEDLOOP_CAMPAIGN_SYNC", list.id());
+        env.put("CLOSEDLOOP_UNMATCHED_RETRY_INTERVAL", "1h");
+        emulators.startDaemon(env, Map.of());
+        emulators.poll(FLOW);
+        assertThat(members()).containsOnly(Map.entry(lead.sfId(), "Sent"));
+        ParkedRecords.ParkedRecord parked = emulators.startedStore().parked().list(ParkedRecords.Filter.parkedIn(FLOW), 10).get(0);
+        assertThat(parked.errorCode()).isEqualTo("UNMATCHED");
+        emulators.stopDaemon();
+
+        // replayed while no one matches: nothing written, still parked with one more attempt
+        long upserts = memberUpserts();
+        assertThat(replay(env, "replay", "--flow", FLOW)).contains(FLOW + ": replayed 1, resolved 0, still parked 1");
+        assertThat(memberUpserts()).isEqualTo(upserts);
+        ParkedRecords.ParkedRecord again = inStore(env, st -> st.parked().byId(parked.id()).orElseThrow());
+        assertThat(again.status()).isEqualTo(ParkedRecords.Status.PARKED);
+        assertThat(again.errorCode()).isEqualTo("UNMATCHED");
+        assertThat(again.attempts()).isEqualTo(parked.attempts() + 1);
+
+        // a rep creates the Lead: the replay writes the member (and only it: the written lead is no leaver), resolved
+        String leadId = org.insert("Lead", Map.of("LastName", unknown.lastName(), "Company", unknown.company().name(),
+                "Email", unknown.email()));
+        assertThat(replay(env, "replay", "--flow", FLOW)).contains(FLOW + ": replayed 1, resolved 1, still parked 0");
+        assertThat(members()).containsOnly(Map.entry(lead.sfId(), "Sent"), Map.entry(leadId, "Sent"));
+        assertThat(memberUpserts()).isEqualTo(upserts + 1);
+        ParkedRecords.Status status = inStore(env, st -> st.parked().byId(parked.id()).orElseThrow().status());
+        assertThat(status).isEqualTo(ParkedRecords.Status.RESOLVED);
+        String stored = inStore(env, st -> st.campaignMembers().members("list:" + list.id()).get(unknown.hubspotContactId()).status());
+        assertThat(stored).as("the store records the member as written").isEqualTo("Sent");
+
+        // a second replay selects nothing; asked by id, the resolved record is skipped; nothing is written
+        long calls = emulators.salesforce.journal().total();
+        assertThat(replay(env, "replay", "--flow", FLOW)).contains("Nothing to replay");
+        assertThat(emulators.salesforce.journal().total()).isEqualTo(calls);
+        assertThat(replay(env, "replay", "--id", Long.toString(parked.id()))).contains("skipped record " + parked.id(), "already resolved");
+        assertThat(memberUpserts()).isEqualTo(upserts + 1);
+
+        // and the sync's next poll finds the member written: no further CampaignMember upsert
+        emulators.startDaemon(env, Map.of());
+        emulators.poll(FLOW);
+        assertThat(memberUpserts()).isEqualTo(upserts + 1);
+        assertThat(members()).containsOnly(Map.entry(lead.sfId(), "Sent"), Map.entry(leadId, "Sent"));
     }
 }

@@ -79,7 +79,35 @@ public class CampaignMemberSync {
      */
     public Outcome sync(String campaignKey, String campaignId, Map<String, Instant> current, Instant now,
                         Function<Set<String>, Map<String, String>> emailsOf, String emailName) {
+        return sync(campaignKey, campaignId, current, now, emailsOf, emailName, false);
+    }
+
+    /**
+     * Sends parked members of one campaign through the same write path now, whatever their wait ({@code replay}):
+     * {@code parkedMembers} is person key to when they joined. A member the store holds as written is left for the
+     * next poll of its campaign, which knows whether it is still in the list; the others are resolved and written
+     * (their parked records resolved) or parked again with the new reason.
+     */
+    public Outcome replay(String campaignKey, String campaignId, Map<String, Instant> parkedMembers, Instant now,
+                          Function<Set<String>, Map<String, String>> emailsOf, String emailName) {
         Map<String, Member> stored = store.campaignMembers().members(campaignKey);
+        Map<String, Instant> current = new LinkedHashMap<>();
+        parkedMembers.forEach((key, joined) -> {
+            Member m = stored.get(key);
+            if (m == null || PENDING.equals(m.status())) {
+                current.put(key, m == null ? joined : m.joinedAt());
+            }
+        });
+        return current.isEmpty() ? Outcome.NONE : sync(campaignKey, campaignId, current, now, emailsOf, emailName, true);
+    }
+
+    /** With {@code only}, {@code current} holds just the members to send now: no one else is taken for a leaver. */
+    private Outcome sync(String campaignKey, String campaignId, Map<String, Instant> current, Instant now,
+                         Function<Set<String>, Map<String, String>> emailsOf, String emailName, boolean only) {
+        Map<String, Member> stored = new LinkedHashMap<>(store.campaignMembers().members(campaignKey));
+        if (only) {
+            stored.keySet().retainAll(current.keySet());
+        }
         Map<String, ParkedRecord> parked = new HashMap<>();
         store.parked().list(ParkedRecords.Filter.parkedIn(CampaignSync.FLOW), Integer.MAX_VALUE).stream()
                 .filter(r -> r.recordKey().startsWith(campaignKey + ":")).forEach(r -> parked.put(r.recordKey(), r));
@@ -88,7 +116,7 @@ public class CampaignMemberSync {
         Set<String> due = new LinkedHashSet<>();
         current.keySet().stream().filter(id -> !stored.containsKey(id)).forEach(id -> {
             ParkedRecord p = parked.get(parkedKey(campaignKey, id));
-            if (p == null || !p.nextAttempt().isAfter(now)) {
+            if (p == null || only || !p.nextAttempt().isAfter(now)) {
                 due.add(id);
             }
         });
@@ -106,7 +134,7 @@ public class CampaignMemberSync {
             if (why != null) {
                 String code = why.substring(0, why.indexOf(':'));
                 toPark.add(new ParkedRecords.Parking(CampaignSync.FLOW, parkedKey(campaignKey, contactId),
-                        payload(campaignKey, contactId, emails.get(contactId)),
+                        payload(campaignKey, contactId, emails.get(contactId), current.get(contactId)),
                         why.substring(why.indexOf(':') + 1).trim(), SalesforceErrorClassifier.parkedKind(code), code));
                 continue;
             }
@@ -159,7 +187,7 @@ public class CampaignMemberSync {
                 written.add(m.withWritten(r.id()));
                 left += m.inList() ? 0 : 1;
             } else {
-                toPark.add(parking(campaignKey, m.personKey(), emails.get(m.personKey()), r.failure()));
+                toPark.add(parking(campaignKey, m.personKey(), emails.get(m.personKey()), m.joinedAt(), r.failure()));
             }
         }
         List<Member> removed = new ArrayList<>();
@@ -170,7 +198,7 @@ public class CampaignMemberSync {
                 if (failure == null) {
                     removed.add(m);
                 } else {
-                    toPark.add(parking(campaignKey, m.personKey(), null, failure));
+                    toPark.add(parking(campaignKey, m.personKey(), null, m.joinedAt(), failure));
                 }
             }
         }
@@ -179,18 +207,22 @@ public class CampaignMemberSync {
     }
 
     /** A member Salesforce refused, parked under the flow with Salesforce's code and message. */
-    private static ParkedRecords.Parking parking(String campaignKey, String contactId, String email, Classification failure) {
-        return new ParkedRecords.Parking(CampaignSync.FLOW, parkedKey(campaignKey, contactId), payload(campaignKey, contactId, email),
+    private static ParkedRecords.Parking parking(String campaignKey, String contactId, String email, Instant joined,
+                                                 Classification failure) {
+        return new ParkedRecords.Parking(CampaignSync.FLOW, parkedKey(campaignKey, contactId), payload(campaignKey, contactId, email, joined),
                 failure.message(), SalesforceErrorClassifier.parkedKind(failure.code()), failure.code());
     }
 
-    /** What a parked member needs to be tried again: its campaign, its person key and, when known, its email. */
-    private static String payload(String campaignKey, String personKey, String email) {
+    /** What a parked member needs to be tried again: its campaign, its person key and, when known, its email and join time. */
+    private static String payload(String campaignKey, String personKey, String email, Instant joined) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("campaignKey", campaignKey);
         p.put("personKey", personKey);
         if (email != null) {
             p.put("email", email);
+        }
+        if (joined != null) {
+            p.put("joinedAt", joined.toString());
         }
         try {
             return JSON.writeValueAsString(p);

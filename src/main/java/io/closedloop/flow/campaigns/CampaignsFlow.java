@@ -1,9 +1,12 @@
 package io.closedloop.flow.campaigns;
 
 import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.core.FlowId;
 import io.closedloop.flow.FlowBinding;
 import io.closedloop.flow.FlowContext;
 import io.closedloop.flow.engagement.SalesforceUnmatchedBackoff;
+import io.closedloop.hubspot.HubSpotEmailSends;
+import io.closedloop.hubspot.HubSpotLists;
 import io.closedloop.salesforce.SalesforceActivityWriter;
 import io.closedloop.salesforce.SalesforceCampaigns;
 import io.closedloop.salesforce.SalesforceIdentityResolver;
@@ -25,6 +28,9 @@ public final class CampaignsFlow implements FlowBinding {
         CampaignMemberSync members = new CampaignMemberSync(resolver, campaigns, c.store(),
                 new SalesforceUnmatchedBackoff(settings.unmatchedRetryInterval(), settings.unmatchedRetryMaxBackoff()),
                 settings.campaignSync().leavers() == io.closedloop.config.CampaignSync.Leavers.REMOVE);
+        // `replay` and the status page's Replay send parked members through the same write path, now
+        c.parkedReplay().register(new CampaignMemberReplay(settings.campaignSync(), members, new HubSpotLists(c.hubspot()),
+                new HubSpotEmailSends(c.hubspot()), c.store(), c.clock()), FlowId.SALESFORCE_CAMPAIGNS);
         c.bind("campaignSync", new CampaignSync(settings.campaignSync(), c.hubspot(), c.salesforce(), campaigns, members, c.store(),
                 c.clock(), c.meters(), settings.startFrom()));
     }
