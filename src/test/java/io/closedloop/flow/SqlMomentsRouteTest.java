@@ -159,4 +159,28 @@ class SqlMomentsRouteTest {
         assertThat(failed.count()).isEqualTo(2.0);
         assertThat(contact(lead)).containsEntry("sales_disposition", "working");
     }
+
+    @Test
+    void anOrgWithoutSqlAtKeepsSendingDispositionsAndTheMomentWaitsForTheField() throws Exception {
+        World.Person lead = leads(1).get(0);
+        var runtime = emulators.startDaemon();
+        emulators.poll(SOURCE);
+        // an org that took the new version before deploying the package's SQL_At__c: its query is refused as INVALID_FIELD
+        org.removeField("Lead", "SQL_At__c");
+        org.update("Lead", lead.sfLeadId(), Map.of("Status", "Working - Contacted"));
+        emulators.poll(SOURCE);
+        // the rejection feedback does not stop: the disposition and HubSpot's SQL moment went through
+        assertThat(contact(lead)).containsEntry("sales_disposition", "working");
+        assertThat(contact(lead).get("sales_qualified_at")).isNotBlank();
+        assertThat(emulators.startedStore().sqlMoments().pending(10)).singleElement()
+                .satisfies(m -> assertThat(m.salesforceAt()).isNull());
+        var registry = runtime.camelContext().getRegistry().findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+        assertThat(registry.find(io.closedloop.flow.feedback.SalesQualifiedMoments.FAILED_METRIC).tag("system", "salesforce")
+                .counter().count()).isEqualTo(1.0);
+        // a later rejection still reaches HubSpot
+        World.Person other = leads(2).get(1);
+        org.update("Lead", other.sfLeadId(), Map.of("Status", "Closed - Not Converted", "Rejection_Reason__c", "No budget"));
+        emulators.poll(SOURCE);
+        assertThat(contact(other)).containsEntry("sales_disposition", "rejected");
+    }
 }

@@ -3,6 +3,7 @@ package io.closedloop.flow.feedback;
 import io.closedloop.core.DispositionBatch;
 import io.closedloop.core.ErrorKind;
 import io.closedloop.core.SalesQualified;
+import io.closedloop.core.SyncException;
 import io.closedloop.hubspot.HubSpotContactWriter;
 import io.closedloop.hubspot.HubSpotNames;
 import io.closedloop.salesforce.SalesforceSqlStamps;
@@ -79,7 +80,7 @@ public class SalesQualifiedMoments {
         inHubSpot.addAll(noEmail);
         failed += hs.failed();
         List<SalesQualified> toSalesforce = pending.stream().filter(m -> m.salesforceAt() == null).map(SqlMoments.Moment::moment).toList();
-        SalesforceSqlStamps.Outcome sf = salesforce.stamp(toSalesforce);
+        SalesforceSqlStamps.Outcome sf = stamp(toSalesforce);
         store.sqlMoments().markSalesforce(sf.done());
         for (SalesforceSqlStamps.Failure f : sf.failures()) {
             LOG.warn("{}: SQL_At__c for Lead {} not written ({}: {}); tried again next poll", flow, f.leadId(), f.reason().code(),
@@ -142,6 +143,22 @@ public class SalesQualifiedMoments {
             }
         }
         return new HubSpotResult(done, written, failedKeys.size());
+    }
+
+    /** Salesforce's part; a field the org refuses (INVALID_FIELD: the package's SQL_At__c not deployed) leaves it pending. */
+    private SalesforceSqlStamps.Outcome stamp(List<SalesQualified> toSalesforce) {
+        try {
+            return salesforce.stamp(toSalesforce);
+        } catch (SyncException e) {
+            if (e.kind() == ErrorKind.RETRIABLE) {
+                throw e;
+            }
+            // the dispositions go on; the moments wait for the field
+            LOG.warn("{}: SQL_At__c could not be read ({}): {} SQL moments stay pending in Salesforce; `closedloop validate` names "
+                    + "what the org lacks", flow, e.code(), toSalesforce.size());
+            count("salesforce");
+            return new SalesforceSqlStamps.Outcome(Set.of(), 0, List.of());
+        }
     }
 
     private void count(String system) {
