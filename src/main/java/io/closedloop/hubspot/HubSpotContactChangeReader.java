@@ -5,6 +5,7 @@ import io.closedloop.core.FlowId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.ContactStates;
 import io.closedloop.core.ActivityType;
+import io.closedloop.core.ContactChange;
 import io.closedloop.core.ContactProfile;
 import io.closedloop.core.EngagementEvent;
 import io.closedloop.core.PolledSource;
@@ -26,6 +27,8 @@ import java.util.stream.Stream;
  * moves with every open, so writing each change as an activity would double the records for no reader.
  * Search answers are capped at 10,000 per query; before the cap the search restarts from the last modified time
  * seen, and when more than a page-full share one millisecond it walks them by id.
+ * A change of the lead status ({@code hs_lead_status}, read in the same search) is no activity: it travels as a
+ * {@link ContactChange} for the reverse SLA only.
  */
 public class HubSpotContactChangeReader implements PolledSource {
     static final int PAGE = 200;
@@ -38,7 +41,7 @@ public class HubSpotContactChangeReader implements PolledSource {
     static final List<String> DEFAULT_STAGES = List.of("subscriber", "lead", MQL, "salesqualifiedlead", "opportunity", "customer",
             "evangelist", "other");
     static final List<String> PROPERTIES = Stream.concat(Stream.of(HubSpotNames.EMAIL, "firstname", "lastname", "company",
-            "hubspotscore", HubSpotNames.LIFECYCLE_STAGE, "hs_analytics_num_page_views", "hs_analytics_last_url", "hs_analytics_last_visit_timestamp",
+            "hubspotscore", HubSpotNames.LIFECYCLE_STAGE, HubSpotNames.LEAD_STATUS, "hs_analytics_num_page_views", "hs_analytics_last_url", "hs_analytics_last_visit_timestamp",
             "recent_conversion_event_name", "recent_conversion_date", "lastmodifieddate", "hs_object_id"),
             DEFAULT_STAGES.stream().map(HubSpotContactChangeReader::stageEnteredProperty)).toList();
 
@@ -112,16 +115,22 @@ public class HubSpotContactChangeReader implements PolledSource {
         Map<String, ContactStates.State> before = contactStates.find(snapshots.keySet());
         List<EngagementEvent> events = new ArrayList<>();
         List<ContactProfile> profiles = new ArrayList<>();
+        List<ContactChange> changes = new ArrayList<>();
         List<ContactStates.State> after = new ArrayList<>();
         for (var entry : snapshots.entrySet()) {
             ContactStates.State old = before.get(entry.getKey());
-            ContactStates.State next = diff(entry.getKey(), entry.getValue().path("properties"), old, baseline, windowStart, mql, events, profiles);
+            JsonNode properties = entry.getValue().path("properties");
+            ContactStates.State next = diff(entry.getKey(), properties, old, baseline, windowStart, mql, events, profiles);
+            if (old != null && !Objects.equals(old.leadStatus(), next.leadStatus())) {
+                changes.add(new ContactChange(entry.getKey(), HubSpotNames.LEAD_STATUS, old.leadStatus(), next.leadStatus(),
+                        Instant.ofEpochMilli(epoch(text(properties, "lastmodifieddate"), 0))));
+            }
             if (!next.equals(old)) {
                 after.add(next);
             }
         }
         String next = scan.cut() && baseline ? newest + ";" + BASELINE + "=" + windowStart : Long.toString(newest);
-        return SourceRead.of(events, next).profiles(profiles).onCommit(() -> contactStates.put(after)).more(scan.cut());
+        return SourceRead.of(events, next).profiles(profiles).contactChanges(changes).onCommit(() -> contactStates.put(after)).more(scan.cut());
     }
 
     /** The snapshots a read found, and whether it stopped at its chunk before the end of its window. */
@@ -280,7 +289,7 @@ public class HubSpotContactChangeReader implements PolledSource {
             profiles.add(new ContactProfile(email, contactId, score, modifiedAt, mqlAt));
         }
         return new ContactStates.State(contactId, score, stage, views, lastUrl,
-                conversion > 0 ? Instant.ofEpochMilli(conversion) : old == null ? null : old.lastConversionAt(), mqlAt);
+                conversion > 0 ? Instant.ofEpochMilli(conversion) : old == null ? null : old.lastConversionAt(), mqlAt, text(p, HubSpotNames.LEAD_STATUS));
     }
 
     /** The stage a lifecycle change or MQL moment from this reader moved the contact to ("old → new"), or null. */

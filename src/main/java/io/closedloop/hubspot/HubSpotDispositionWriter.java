@@ -54,7 +54,7 @@ public class HubSpotDispositionWriter {
      * A lead sales handed back to marketing (recycled, or rejected for a reverse-SLA reason), as HubSpot now shows it;
      * {@code lifecycleStage} is the stage this write set (null: unchanged), which is sales' move, not marketing's.
      */
-    public record HandBack(String contactId, String sfId, Disposition disposition, String reason, String lifecycleStage) {
+    public record HandBack(String contactId, String sfId, Disposition disposition, String reason, String lifecycleStage, String leadStatus) {
     }
 
     public HubSpotDispositionWriter(HubSpotContactWriter writer, StateStore store, DispositionRules rules, String source) {
@@ -146,7 +146,8 @@ public class HubSpotDispositionWriter {
                             verdicts.add(new Dispositions.Verdict(d.sfId(), d.disposition().value(), d.reason(), d.at(), null));
                         }
                         if (d == latest && rules.reverseSla().startsOn(d.disposition(), d.reason())) {
-                            handBacks.add(new HandBack(entry.getKey(), d.sfId(), d.disposition(), d.reason(), stageWritten(updates, entry.getKey())));
+                            handBacks.add(new HandBack(entry.getKey(), d.sfId(), d.disposition(), d.reason(),
+                                    written(updates, entry.getKey(), HubSpotNames.LIFECYCLE_STAGE), written(updates, entry.getKey(), HubSpotNames.LEAD_STATUS)));
                         }
                     }
                     continue;
@@ -169,8 +170,8 @@ public class HubSpotDispositionWriter {
     }
 
     /** The lifecycle stage this write set on the contact, or null when it left the stage as it was. */
-    private static String stageWritten(List<HubSpotContactWriter.Update> updates, String contactId) {
-        return updates.stream().filter(u -> u.contactId().equals(contactId)).map(u -> u.properties().get(HubSpotNames.LIFECYCLE_STAGE))
+    private static String written(List<HubSpotContactWriter.Update> updates, String contactId, String property) {
+        return updates.stream().filter(u -> u.contactId().equals(contactId)).map(u -> u.properties().get(property))
                 .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 

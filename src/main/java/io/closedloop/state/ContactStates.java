@@ -13,7 +13,7 @@ import java.util.Map;
 public final class ContactStates {
     /** The tracked properties of one contact; null parts were blank. */
     public record State(String hubspotContactId, Integer score, String lifecycleStage, Integer pageViews, String lastUrl,
-                        Instant lastConversionAt, Instant mqlAt) {
+                        Instant lastConversionAt, Instant mqlAt, String leadStatus) {
     }
 
     private static final int CHUNK = 500;
@@ -26,7 +26,7 @@ public final class ContactStates {
         this.jdbc = jdbc;
         this.clock = clock;
         this.upsert = dialect.upsert("contact_state", List.of("hubspot_contact_id"), "hubspot_contact_id", "score",
-                "lifecycle_stage", "page_views", "last_url", "last_conversion_at", "mql_at", "updated_at");
+                "lifecycle_stage", "page_views", "last_url", "last_conversion_at", "mql_at", "lead_status", "updated_at");
     }
 
     public Map<String, State> find(Collection<String> contactIds) {
@@ -34,12 +34,12 @@ public final class ContactStates {
         List<String> ids = new ArrayList<>(contactIds);
         for (int i = 0; i < ids.size(); i += CHUNK) {
             List<String> chunk = ids.subList(i, Math.min(ids.size(), i + CHUNK));
-            jdbc.query("SELECT hubspot_contact_id, score, lifecycle_stage, page_views, last_url, last_conversion_at, mql_at"
+            jdbc.query("SELECT hubspot_contact_id, score, lifecycle_stage, page_views, last_url, last_conversion_at, mql_at, lead_status"
                     + " FROM contact_state WHERE hubspot_contact_id IN (" + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")",
                     rs -> {
                         State s = new State(rs.getString(1), (Integer) rs.getObject(2, Integer.class), rs.getString(3),
                                 (Integer) rs.getObject(4, Integer.class), rs.getString(5), Jdbc.instant(rs, "last_conversion_at"),
-                                Jdbc.instant(rs, "mql_at"));
+                                Jdbc.instant(rs, "mql_at"), rs.getString("lead_status"));
                         out.put(s.hubspotContactId(), s);
                         return s;
                     }, chunk.toArray());
@@ -50,6 +50,6 @@ public final class ContactStates {
     public void put(Collection<State> states) {
         Instant now = clock.instant();
         jdbc.batch(upsert, states.stream().map(s -> new Object[] {s.hubspotContactId(), s.score(), s.lifecycleStage(),
-                s.pageViews(), s.lastUrl(), s.lastConversionAt(), s.mqlAt(), now}).toList());
+                s.pageViews(), s.lastUrl(), s.lastConversionAt(), s.mqlAt(), s.leadStatus(), now}).toList());
     }
 }

@@ -11,7 +11,7 @@ import java.util.Optional;
 public final class ReverseSlaClocks {
     public enum Status { RUNNING, BREACHED, MET, CLEARED }
 
-    public record ReverseClock(String hubspotContactId, String sfRecordId, String disposition, String reason, String handedBackStage,
+    public record ReverseClock(String hubspotContactId, String sfRecordId, String disposition, String reason, String handedBackStage, String handedBackLeadStatus,
                                Instant startedAt, Instant dueAt, Status status, Instant announcedAt, Instant actedAt, String actReason,
                                Instant taskRequestedAt, String taskId, Instant breachedAt, Instant stoppedAt) {
         /** The clock as the verdict sees it. */
@@ -21,7 +21,7 @@ public final class ReverseSlaClocks {
     }
 
     /** A hand-back that starts a clock. */
-    public record Start(String hubspotContactId, String sfRecordId, String disposition, String reason, String handedBackStage,
+    public record Start(String hubspotContactId, String sfRecordId, String disposition, String reason, String handedBackStage, String handedBackLeadStatus,
                         Instant startedAt, Instant dueAt) {
     }
 
@@ -37,19 +37,19 @@ public final class ReverseSlaClocks {
      */
     public boolean start(Start s) {
         try {
-            jdbc.update("INSERT INTO reverse_sla_clock (hubspot_contact_id, sf_record_id, disposition, reason, handed_back_stage, started_at, "
-                    + "due_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", s.hubspotContactId(), s.sfRecordId(), s.disposition(), s.reason(),
-                    s.handedBackStage(), s.startedAt(), s.dueAt(), Status.RUNNING);
+            jdbc.update("INSERT INTO reverse_sla_clock (hubspot_contact_id, sf_record_id, disposition, reason, handed_back_stage, handed_back_lead_status, "
+                    + "started_at, due_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", s.hubspotContactId(), s.sfRecordId(), s.disposition(), s.reason(),
+                    s.handedBackStage(), s.handedBackLeadStatus(), s.startedAt(), s.dueAt(), Status.RUNNING);
             return true;
         } catch (StateStoreException e) {
             if (!Jdbc.isUniqueViolation(e)) {
                 throw e;
             }
         }
-        return jdbc.update("UPDATE reverse_sla_clock SET sf_record_id = ?, disposition = ?, reason = ?, handed_back_stage = ?, started_at = ?, "
+        return jdbc.update("UPDATE reverse_sla_clock SET sf_record_id = ?, disposition = ?, reason = ?, handed_back_stage = ?, handed_back_lead_status = ?, started_at = ?, "
                         + "due_at = ?, status = ?, announced_at = NULL, acted_at = NULL, act_reason = NULL, task_requested_at = NULL, task_id = NULL, breached_at = NULL, "
                         + "stopped_at = NULL WHERE hubspot_contact_id = ? AND stopped_at IS NOT NULL AND stopped_at < ?",
-                s.sfRecordId(), s.disposition(), s.reason(), s.handedBackStage(), s.startedAt(), s.dueAt(), Status.RUNNING,
+                s.sfRecordId(), s.disposition(), s.reason(), s.handedBackStage(), s.handedBackLeadStatus(), s.startedAt(), s.dueAt(), Status.RUNNING,
                 s.hubspotContactId(), s.startedAt()) > 0;
     }
 
@@ -114,7 +114,7 @@ public final class ReverseSlaClocks {
 
     private static ReverseClock map(ResultSet rs) throws SQLException {
         return new ReverseClock(rs.getString("hubspot_contact_id"), rs.getString("sf_record_id"), rs.getString("disposition"),
-                rs.getString("reason"), rs.getString("handed_back_stage"), Jdbc.instant(rs, "started_at"), Jdbc.instant(rs, "due_at"),
+                rs.getString("reason"), rs.getString("handed_back_stage"), rs.getString("handed_back_lead_status"), Jdbc.instant(rs, "started_at"), Jdbc.instant(rs, "due_at"),
                 Status.valueOf(rs.getString("status")), Jdbc.instant(rs, "announced_at"), Jdbc.instant(rs, "acted_at"),
                 rs.getString("act_reason"), Jdbc.instant(rs, "task_requested_at"), rs.getString("task_id"), Jdbc.instant(rs, "breached_at"), Jdbc.instant(rs, "stopped_at"));
     }

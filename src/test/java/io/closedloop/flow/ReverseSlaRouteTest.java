@@ -240,14 +240,51 @@ class ReverseSlaRouteTest {
         clock.advance(Duration.ofMinutes(1));
         emulators.poll(CHANGES);
         assertThat(clockOf(timing).actReason()).isEqualTo("lifecycle stage changed to subscriber");
+        endsMetWithNoTaskLater(timing, Duration.ofHours(30));
+    }
+
+    /** The watch ends the clock met (counted once), and long past the due time no task comes and nothing counts as a breach. */
+    private void endsMetWithNoTaskLater(World.Person p, Duration later) {
         emulators.poll(WATCH);
-        assertThat(status(timing)).isEqualTo("met");
-        assertThat(clockOf(timing).status()).isEqualTo(ReverseSlaClocks.Status.MET);
+        assertThat(status(p)).isEqualTo("met");
+        assertThat(clockOf(p).status()).isEqualTo(ReverseSlaClocks.Status.MET);
         assertThat(counter(ReverseSlaWatch.MET_METRIC)).isEqualTo(1.0);
 
-        clock.advance(Duration.ofHours(30));
+        clock.advance(later);
         emulators.poll(WATCH);
-        assertThat(tasksOf(timing)).isEmpty();
+        assertThat(tasksOf(p)).isEmpty();
         assertThat(counter(ReverseSlaWatch.BREACHES_METRIC)).isZero();
+        assertThat(status(p)).isEqualTo("met");
+    }
+
+    private int activitiesOf(World.Person p) {
+        return emulators.salesforce.org().query("SELECT Id FROM Marketing_Activity__c WHERE Lead__c = '" + p.sfLeadId() + "'").size();
+    }
+
+    @Test
+    void aRecycledLeadIsMetWithNoTaskWhenMarketingChangesItsLeadStatusInTime() throws Exception {
+        start(SalesforceOrgProfile.MODERN, MODERN_RULES + "reverse-sla.hours=4\nreverse-sla.rejection-reasons=\n");
+        World.Person person = lead(0);
+        salesDoes(person, Map.of("Status", "Nurturing"));
+        emulators.poll(WATCH);
+        String handedBack = emulators.hubspot.portal().contact(person.hubspotContactId()).get("hs_lead_status");
+        // Flow 2 wrote hubspot.lead-status.recycled (OPEN unless configured); the clock keeps that value
+        assertThat(handedBack).isEqualTo("OPEN");
+        assertThat(clockOf(person).handedBackLeadStatus()).isEqualTo(handedBack);
+
+        // the hand-back's own lead status (and stage), seen by the contact-changes source, is sales' move, not marketing's
+        clock.advance(Duration.ofMinutes(1));
+        emulators.poll(CHANGES);
+        assertThat(clockOf(person).actedAt()).isNull();
+        int activities = activitiesOf(person);
+
+        // marketing moves the lead status within the four hours: no activity in Salesforce, the clock ends met
+        clock.advance(Duration.ofHours(2));
+        emulators.hubspot.portal().updateContact(person.hubspotContactId(), Map.of("hs_lead_status", "IN_PROGRESS"));
+        clock.advance(Duration.ofMinutes(1));
+        emulators.poll(CHANGES);
+        assertThat(clockOf(person).actReason()).isEqualTo("lead status changed to IN_PROGRESS");
+        assertThat(activitiesOf(person)).isEqualTo(activities);
+        endsMetWithNoTaskLater(person, Duration.ofHours(6));
     }
 }

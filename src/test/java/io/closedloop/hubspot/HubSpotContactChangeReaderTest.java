@@ -177,4 +177,40 @@ class HubSpotContactChangeReaderTest {
     private static EngagementEvent becameMql(EngagementBatch batch) {
         return batch.events().stream().filter(e -> e.type() == ActivityType.BECAME_MQL).findFirst().orElseThrow();
     }
+
+    /** hs_lead_status comes back in the search results like the other requested properties (hubspot-api.md §4 response). */
+    @Test
+    void aLeadStatusChangeTravelsAsAContactChangeAndNotAsAnActivityInTheSameSearch() throws Exception {
+        Map<String, String> env = TestSettings.env(dir);
+        try (HubSpotEmulator hubspot = new HubSpotEmulator(HubSpotEmulator.Config.defaults()).start(0);
+             StateStore store = StateStore.open("jdbc:h2:mem:leadstatus1;DB_CLOSE_DELAY=-1", "sa", "", Clock.systemUTC());
+             DefaultCamelContext context = new DefaultCamelContext()) {
+            env.put("HUBSPOT_BASE_URL", hubspot.baseUrl());
+            env.put("HUBSPOT_ACCESS_TOKEN", HubSpotEmulator.Config.defaults().tokens().iterator().next());
+            context.start();
+            HubSpotClient client = new HubSpotClient(context, TestSettings.settings(dir, env));
+            HubSpotContactChangeReader reader = new HubSpotContactChangeReader(client, store.contactStates(),
+                    new HubSpotContactChangeReader.Window(StartFrom.ago(Duration.ofDays(1)), Duration.ofSeconds(60), CAP));
+            String id = hubspot.portal().createContact(Map.of("email", "status@lead.example", "lifecyclestage", "lead", "hs_lead_status", "OPEN"));
+            io.closedloop.core.SourceRead baseline = reader.read("", Instant.now());
+            baseline.onCommit().run();
+            assertThat(baseline.contactChanges()).isEmpty();
+            assertThat(store.contactStates().find(List.of(id)).get(id).leadStatus()).isEqualTo("OPEN");
+
+            Thread.sleep(5);
+            hubspot.portal().updateContact(id, Map.of("hs_lead_status", "IN_PROGRESS"));
+            long calls = client.calls();
+            io.closedloop.core.SourceRead changed = reader.read(baseline.nextCursor(), Instant.now());
+            assertThat(client.calls() - calls).isEqualTo(1);
+            assertThat(changed.events()).isEmpty();
+            assertThat(changed.contactChanges()).singleElement().satisfies(c -> {
+                assertThat(c.hubspotContactId()).isEqualTo(id);
+                assertThat(c.property()).isEqualTo(HubSpotNames.LEAD_STATUS);
+                assertThat(c.from()).isEqualTo("OPEN");
+                assertThat(c.to()).isEqualTo("IN_PROGRESS");
+            });
+            changed.onCommit().run();
+            assertThat(reader.read(changed.nextCursor(), Instant.now()).contactChanges()).isEmpty();
+        }
+    }
 }

@@ -27,8 +27,8 @@ abstract class StateStoreContract extends StateStoreConcurrencyContract {
 
     @Test
     void contactSnapshotsProfilesAndCachedResolutionsRoundTrip() {
-        store().contactStates().put(List.of(new ContactStates.State("101", 35, "lead", 4, "https://x.example/p", T0, null)));
-        store().contactStates().put(List.of(new ContactStates.State("101", 80, "marketingqualifiedlead", 6, null, T0, T0.plusSeconds(5))));
+        store().contactStates().put(List.of(new ContactStates.State("101", 35, "lead", 4, "https://x.example/p", T0, null, "NEW")));
+        store().contactStates().put(List.of(new ContactStates.State("101", 80, "marketingqualifiedlead", 6, null, T0, T0.plusSeconds(5), "OPEN")));
         assertThat(store().contactStates().find(List.of("101", "102"))).containsOnlyKeys("101")
                 .hasEntrySatisfying("101", s -> {
                     assertThat(s.score()).isEqualTo(80);

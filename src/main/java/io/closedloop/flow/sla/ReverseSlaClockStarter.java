@@ -33,7 +33,7 @@ public final class ReverseSlaClockStarter implements Consumer<List<HubSpotDispos
         Instant due = calendar.due(now, rules.hours());
         int started = 0;
         for (HubSpotDispositionWriter.HandBack h : handBacks) {
-            if (clocks.start(new ReverseSlaClocks.Start(h.contactId(), h.sfId(), h.disposition().value(), h.reason(), h.lifecycleStage(), now, due))) {
+            if (clocks.start(new ReverseSlaClocks.Start(h.contactId(), h.sfId(), h.disposition().value(), h.reason(), h.lifecycleStage(), h.leadStatus(), now, due))) {
                 started++;
             }
         }
