@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,17 +36,46 @@ public class RunCommand implements Callable<Integer> {
             return ConfigOption.configExit();
         }
         LogSetup.apply(settings);
-        // a mapping that names statuses the org does not have would drop feedback silently: stop before anything runs
-        List<String> problems = DispositionMappingStartup.problems(settings, w -> LOG.warn("disposition mapping: {}", w));
-        if (!problems.isEmpty()) {
+        // a mapping that names statuses the org does not have would drop feedback silently: no route may start before
+        // this check passes. It reads the org (login, describes, HubSpot options) while the store opens and Camel is
+        // configured, and the runtime joins it before the first route starts.
+        CompletableFuture<List<String>> orgFit = new CompletableFuture<>();
+        Thread check = new Thread(() -> {
+            try {
+                orgFit.complete(DispositionMappingStartup.problems(settings, w -> LOG.warn("disposition mapping: {}", w)));
+            } catch (RuntimeException | Error e) {
+                orgFit.completeExceptionally(e);
+            }
+        }, "closedloop-org-fit");
+        check.setDaemon(true);
+        check.start();
+        ClosedloopRuntime runtime = new ClosedloopRuntime(settings, Clock.systemUTC());
+        runtime.refuseStartOn(orgFit::join);
+        try {
+            runtime.run();
+        } catch (Exception e) {
+            ClosedloopRuntime.StartRefused refused = refusal(e);
+            if (refused == null) {
+                throw e;
+            }
             PrintWriter err = spec.commandLine().getErr();
+            List<String> problems = refused.problems();
             err.println("Disposition mapping does not fit the Salesforce org (" + problems.size() + " problem"
                     + (problems.size() == 1 ? "" : "s") + "):");
             problems.forEach(p -> err.println("  " + p));
             err.flush();
             return ConfigOption.configExit();
         }
-        new ClosedloopRuntime(settings, Clock.systemUTC()).run();
         return 0;
+    }
+
+    /** The refusal behind an exception Camel may have wrapped, or null. */
+    private static ClosedloopRuntime.StartRefused refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ClosedloopRuntime.StartRefused refused) {
+                return refused;
+            }
+        }
+        return null;
     }
 }

@@ -33,6 +33,7 @@ public record ClosedloopSettings(
         DailyBudget hubspotDailyBudget,
         int salesforceDailyShare,
         int salesforceBulkThreshold,
+        int salesforceLiveBulkThreshold,
         int pollChunk,
         RetryPolicy retry,
         ApiCircuitBreaker.Settings circuitBreaker,

@@ -26,7 +26,10 @@ public enum SettingKey {
     SALESFORCE_DAILY_SHARE("50%", false,
             "Share of the org's daily API allocation Closedloop may reach (org-wide usage, from Sforce-Limit-Info); at the share, Salesforce flows pause"),
     SALESFORCE_BULK_THRESHOLD("2000", false,
-            "More activities than this in one write go to Salesforce through Bulk API 2.0 jobs, fewer through Composite calls"),
+            "In a backfill, more activities than this in one write go to Salesforce through Bulk API 2.0 jobs, fewer through Composite calls"),
+    SALESFORCE_LIVE_BULK_THRESHOLD("10000", false,
+            "In the live flow, more activities than this in one write go through Bulk API 2.0 jobs, fewer through Composite calls "
+                    + "(a Bulk job waits for Salesforce to process it, which adds seconds to every event it carries)"),
     CLOSEDLOOP_POLL_CHUNK("10000", false,
             "Most events one poll reads and writes before its cursor moves; a longer window (after downtime) is read in several chunks"),
     CLOSEDLOOP_ALLOW_INSECURE_HTTP("false", false,

@@ -68,6 +68,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private HubSpotBudget hubspotBudget;
     private SalesforceBudget salesforceBudget;
     private List<ClockOffset> clockOffsets = List.of();
+    /** Problems that refuse the start, asked for once Camel is configured and before any route starts. */
+    private java.util.function.Supplier<List<String>> startCheck = List::of;
     /** Replicas on PostgreSQL elect a leader; null on a single node (H2) and in a replay-only runtime. */
     private final io.closedloop.cluster.PostgresLeaderElection election;
 
@@ -130,6 +132,10 @@ public final class ClosedloopRuntime implements AutoCloseable {
                         UnmappedDispositionStatuses.class);
                 if (unmapped != null) {
                     HealthCheckRegistry.get(context).register(new DispositionMappingHealthCheck(unmapped));
+                }
+                List<String> problems = startCheck.get();
+                if (!problems.isEmpty()) {
+                    throw new StartRefused(problems);
                 }
                 try {
                     context.addStartupListener(schemaCheckAtStartup());
@@ -203,6 +209,29 @@ public final class ClosedloopRuntime implements AutoCloseable {
             return p.getProperty("version", "unknown");
         } catch (java.io.IOException e) {
             return "unknown";
+        }
+    }
+
+    /**
+     * A check that may refuse the start, answered once the store is open and Camel is configured, before any route
+     * starts: {@code run} checks the org in parallel with the rest of the start-up and joins it here, so a refusal
+     * still starts no flow and writes nothing.
+     */
+    public void refuseStartOn(java.util.function.Supplier<List<String>> check) {
+        this.startCheck = check;
+    }
+
+    /** The start-up check found problems: no route has started. */
+    public static final class StartRefused extends RuntimeException {
+        private final transient List<String> problems;
+
+        StartRefused(List<String> problems) {
+            super(problems.size() + " problem(s) refuse the start");
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
         }
     }
 

@@ -42,6 +42,8 @@ final class RouteProperties {
         p.put("camel.main.routes-include-pattern", routes);
         p.put("camel.main.shutdown-timeout", "15");
         p.put("camel.main.routes-reload-enabled", "false");
+        // no modeline in our routes: without it Camel Main does not scan the whole jar for route files twice
+        p.put("camel.main.modeline", "false");
         p.put("camel.management.enabled", "true");
         p.put("camel.management.host", settings.httpHost());
         p.put("camel.management.port", Integer.toString(settings.httpPort()));

@@ -50,8 +50,18 @@ public class SalesforceActivityWriter {
         this.bulkThreshold = bulkThreshold;
     }
 
+    /** More writes than this in one round go through Bulk API 2.0 (the live flow's threshold). */
+    public int bulkThreshold() {
+        return bulkThreshold;
+    }
+
     /** Writes, retries per-record retriable failures, and reports each round's results to {@code results}. */
     public Tally write(List<SalesforceWrite> writes, Results results) {
+        return write(writes, results, bulkThreshold);
+    }
+
+    /** As {@link #write(List, Results)}, with Bulk API 2.0 above {@code bulkThreshold} writes (a backfill's own threshold). */
+    public Tally write(List<SalesforceWrite> writes, Results results, int bulkThreshold) {
         int written = 0;
         int refused = 0;
         List<SalesforceWrite> pending = writes;
@@ -61,7 +71,7 @@ public class SalesforceActivityWriter {
             }
             List<SalesforceWrite> retry = new ArrayList<>();
             List<SalesforceWriteResult> done = new ArrayList<>();
-            for (SalesforceWriteResult r : send(pending)) {
+            for (SalesforceWriteResult r : send(pending, bulkThreshold)) {
                 if (r.success()) {
                     done.add(r);
                     continue;
@@ -85,7 +95,7 @@ public class SalesforceActivityWriter {
     }
 
     /** Above the Bulk threshold, upserts of one object go through Bulk API 2.0 jobs; else through Composite calls. */
-    private List<SalesforceWriteResult> send(List<SalesforceWrite> writes) {
+    private List<SalesforceWriteResult> send(List<SalesforceWrite> writes, int bulkThreshold) {
         if (bulk != null && writes.size() > bulkThreshold && bulk.available() && SalesforceBulkWriter.fits(writes)) {
             return bulk.write(writes);
         }

@@ -58,9 +58,9 @@ class EngagementApiEfficiencyIT {
                         emails.get(e % PEOPLE), 1L, Map.of()));
             }
 
-            // the Composite floor is what this measures; above SALESFORCE_BULK_THRESHOLD the same load goes through Bulk
+            // the Composite floor is what this measures; above SALESFORCE_LIVE_BULK_THRESHOLD the same load goes through Bulk
             Map<String, String> env = emulators.env();
-            env.put("SALESFORCE_BULK_THRESHOLD", "100000");
+            env.put("SALESFORCE_LIVE_BULK_THRESHOLD", "100000");
             emulators.startDaemon(env, Map.of());
             emulators.poll("hubspot-email-events");
 

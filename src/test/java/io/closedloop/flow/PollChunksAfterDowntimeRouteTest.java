@@ -46,7 +46,7 @@ class PollChunksAfterDowntimeRouteTest {
             Map<String, String> env = emulators.env();
             env.put("CLOSEDLOOP_POLL_CHUNK", Integer.toString(CHUNK));
             // each chunk is one Bulk job, so "the third chunk's write" is the third job's upload
-            env.put("SALESFORCE_BULK_THRESHOLD", "100");
+            env.put("SALESFORCE_LIVE_BULK_THRESHOLD", "100");
 
             emulators.startDaemon(env, Map.of());
             emulators.poll(SOURCE);

@@ -55,7 +55,7 @@ class RestartMidRunRouteTest {
                     .failRate("salesforce.composite", Fault.connectionReset(), 1.0);
             // the run dies in its Composite writes: kept below the Bulk threshold, as a poll of this size is
             Map<String, String> env = emulators.env();
-            env.put("SALESFORCE_BULK_THRESHOLD", "100000");
+            env.put("SALESFORCE_LIVE_BULK_THRESHOLD", "100000");
             emulators.startDaemon(env, Map.of());
             emulators.poll("hubspot-email-events");
             long landed = count(org);

@@ -35,9 +35,9 @@ class UnmatchedBacklogIT {
     void everyOneOfAHundredThousandUnmatchedPeopleIsRetriedOnScheduleWithBatchedQueriesOnly() throws Exception {
         MutableClock clock = new MutableClock(Instant.now());
         try (Emulators emulators = new Emulators(dir, clock)) {
-            // the Composite floor is what this measures; above SALESFORCE_BULK_THRESHOLD the same load goes through Bulk
+            // the Composite floor is what this measures; above SALESFORCE_LIVE_BULK_THRESHOLD the same load goes through Bulk
             Map<String, String> env = emulators.env();
-            env.put("SALESFORCE_BULK_THRESHOLD", "100000");
+            env.put("SALESFORCE_LIVE_BULK_THRESHOLD", "100000");
             emulators.startDaemon(env, Map.of());
             // nothing parked yet: the run only waits for the startup schema check, whose calls are not the retry's
             emulators.poll("salesforce-unmatched-retry");

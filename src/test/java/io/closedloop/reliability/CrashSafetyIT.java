@@ -368,7 +368,7 @@ class CrashSafetyIT {
         // every form at every poll, as this run was built for: no form search competes with the contact-change baseline
         env.put("HUBSPOT_FORM_FULL_READ_INTERVAL", "0s");
         // the kill points are Composite calls, as this run was built for; BackfillCrashIT kills around Bulk jobs
-        env.put("SALESFORCE_BULK_THRESHOLD", "100000");
+        env.put("SALESFORCE_LIVE_BULK_THRESHOLD", "100000");
         return env;
     }
 

@@ -91,7 +91,8 @@ public final class BackfillJob {
                     return null;
                 });
             }
-            Backfill.EngagementSink write = (flow, events) -> sink.writeQueuingSummaries(flow, events, List.of());
+            Backfill.EngagementSink write = (flow, events) -> sink.writeQueuingSummaries(flow, events, List.of(),
+                    settings.salesforceBulkThreshold());
             backfill.engagement(EngagementReaders.emailEvents(hubspot, settings, since), range, write, o.dryRun(), true);
             backfill.engagement(EngagementReaders.formSubmissions(hubspot, settings, since, Duration.ZERO), range, write, o.dryRun(), true);
             if (!settings.hubspotListIds().isEmpty()) {

@@ -60,7 +60,7 @@ public final class EngagementFlow implements FlowBinding {
         SalesforceActivitySink sink = new SalesforceActivitySink(c.salesforce(), store, resolver,
                 new SalesforceLeadCreator(c.salesforce(), c.clock(), apiVersion, settings.createLeadsForUnmatchedMqls(), store.fence()),
                 new SalesforceAccountFinder(c.salesforce(), store.domainAccounts(), c.clock()),
-                new SalesforceActivityWriter(c.salesforce(), apiVersion, RECORD_RETRY_BACKOFF, bulk, settings.salesforceBulkThreshold()),
+                new SalesforceActivityWriter(c.salesforce(), apiVersion, RECORD_RETRY_BACKOFF, bulk, settings.salesforceLiveBulkThreshold()),
                 keyMomentTasks,
                 new SalesforceSummaryWriter(c.salesforce(), store, settings.fieldMapping(), c.clock(), apiVersion), c.clock());
         sink.startingSlaClocks(new SalesforceSlaClockStarter(c.salesforce(), store, settings.dispositionRules(), c.clock()));

@@ -94,7 +94,7 @@ public class SalesforceActivitySink {
 
     public WriteOutcome write(String flow, List<EngagementEvent> events, List<ContactProfile> profiles) {
         long callsBefore = client.calls();
-        WriteOutcome o = writeQueuingSummaries(flow, events, profiles);
+        WriteOutcome o = writeQueuingSummaries(flow, events, profiles, writer.bulkThreshold());
         summaries.flush();
         return new WriteOutcome(o.received(), o.alreadyWritten(), o.written(), o.parked(), client.calls() - callsBefore);
     }
@@ -119,9 +119,10 @@ public class SalesforceActivitySink {
 
     /**
      * As {@link #write}, leaving the summary fields in their durable queue: a backfill writes them once for everyone
-     * it touched with {@link #flushSummaries()}, not once per window.
+     * it touched with {@link #flushSummaries()}, not once per window, and goes through Bulk API 2.0 above its own
+     * {@code bulkThreshold}.
      */
-    public WriteOutcome writeQueuingSummaries(String flow, List<EngagementEvent> events, List<ContactProfile> profiles) {
+    public WriteOutcome writeQueuingSummaries(String flow, List<EngagementEvent> events, List<ContactProfile> profiles, int bulkThreshold) {
         long callsBefore = client.calls();
         Fresh fresh = fresh(events);
         Map<String, EngagementEvent> unique = fresh.unique();
@@ -148,7 +149,7 @@ public class SalesforceActivitySink {
             }
             SalesforceActivityWriter.Tally tally;
             try {
-                tally = writer.write(writes, batch);
+                tally = writer.write(writes, batch, bulkThreshold);
             } finally {
                 batch.flushParked();
             }
