@@ -38,6 +38,8 @@ public class SalesforceSummaryWriter {
     private final Clock clock;
     private final String apiVersion;
 
+    private final java.util.concurrent.locks.ReentrantLock flushing = new java.util.concurrent.locks.ReentrantLock();
+
     public SalesforceSummaryWriter(SalesforceClient client, StateStore store, FieldMapping mapping, Clock clock, String apiVersion) {
         this.client = client;
         this.store = store;
@@ -50,7 +52,32 @@ public class SalesforceSummaryWriter {
      * Writes queued summaries until the queue is empty or Salesforce asks to back off. One flush at a time: two
      * would race, and the one computed earlier could land in Salesforce last.
      */
-    public synchronized int flush() {
+    public int flush() {
+        flushing.lock();
+        try {
+            return drain();
+        } finally {
+            flushing.unlock();
+        }
+    }
+
+    /**
+     * As {@link #flush()}, unless another flush is draining the queue (another source's poll): then this returns at
+     * once, and what was queued is written by that flush or by the next one (the queue is durable). A poll does not
+     * wait for another source's summaries.
+     */
+    public int flushUnlessBusy() {
+        if (!flushing.tryLock()) {
+            return 0;
+        }
+        try {
+            return drain();
+        } finally {
+            flushing.unlock();
+        }
+    }
+
+    private int drain() {
         int written = 0;
         while (true) {
             List<SummaryQueue.Pending> pending = store.summaryQueue().next(BATCH);

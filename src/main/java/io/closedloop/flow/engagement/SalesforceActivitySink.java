@@ -95,7 +95,8 @@ public class SalesforceActivitySink {
     public WriteOutcome write(String flow, List<EngagementEvent> events, List<ContactProfile> profiles) {
         long callsBefore = client.calls();
         WriteOutcome o = writeQueuingSummaries(flow, events, profiles, writer.bulkThreshold());
-        summaries.flush();
+        // another source's poll may be writing summaries: this one's wait in the durable queue for that flush or the next
+        summaries.flushUnlessBusy();
         return new WriteOutcome(o.received(), o.alreadyWritten(), o.written(), o.parked(), client.calls() - callsBefore);
     }
 
