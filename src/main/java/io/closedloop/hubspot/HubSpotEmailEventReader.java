@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.TimeWindowCursor;
 import io.closedloop.core.EngagementEvent;
 import io.closedloop.core.PolledSource;
-import io.closedloop.core.SkippableSyncException;
 import io.closedloop.core.SourceRead;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,27 +79,16 @@ public class HubSpotEmailEventReader implements PolledSource {
             return cursor.draining() ? SourceRead.of(List.of(), new TimeWindowCursor(cursor.then(), cursor.polls() + 1,
                     cursor.sweptAt()).serialize()) : SourceRead.of(List.of(), null);
         }
-        List<JsonNode> raw = new ArrayList<>();
-        String offset = null;
-        boolean cut = false;
-        do {
-            Map<String, String> query = new LinkedHashMap<>();
-            query.put("startTimestamp", Long.toString(start.toEpochMilli()));
-            query.put("endTimestamp", Long.toString(end.toEpochMilli()));
-            // the limit may change between pages (§2.1): the last page of a chunk asks only for what is left of it
-            query.put("limit", Integer.toString(raw.size() >= chunk ? PAGE : Math.min(PAGE, chunk - raw.size())));
-            if (offset != null) {
-                query.put("offset", offset);
-            }
-            JsonNode page = client.get("/email/public/v1/events", query).body();
-            if (!page.path("events").isArray()) {
-                throw new SkippableSyncException("MALFORMED_RESPONSE", "HubSpot email events page without an events array", null);
-            }
-            page.path("events").forEach(raw::add);
-            offset = page.path("hasMore").asBoolean(false) ? page.path("offset").asText(null) : null;
-            // newest first: a full chunk covers everything from its oldest event to the window's end; the rest is the next chunk's
-            cut = offset != null && raw.size() >= chunk && oldest(raw) + 1 < end.toEpochMilli();
-        } while (offset != null && !cut);
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("startTimestamp", Long.toString(start.toEpochMilli()));
+        query.put("endTimestamp", Long.toString(end.toEpochMilli()));
+        long endMillis = end.toEpochMilli();
+        // the last page of a chunk asks only for what is left of it; newest first, a full chunk covers everything from
+        // its oldest event to the window's end, and the rest is the next chunk's
+        HubSpotEmailSends.Pages pages = HubSpotEmailSends.pages(client, query, read -> read >= chunk ? PAGE : Math.min(PAGE, chunk - read),
+                read -> read.size() >= chunk && oldest(read) + 1 < endMillis);
+        List<JsonNode> raw = pages.events();
+        boolean cut = pages.stopped();
         // a window read before the offset was known (first poll after a start) commits only what the answers' offset allows
         client.clockOffset().guard(now);
         Instant settled = now.minus(window.settle()).minus(client.clockOffset().magnitude());

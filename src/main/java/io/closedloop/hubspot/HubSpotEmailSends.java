@@ -50,11 +50,25 @@ public class HubSpotEmailSends {
 
     /** Every event the query selects, page after page (1,000 a page, the opaque offset passed with the same parameters, §2.1). */
     static List<JsonNode> events(HubSpotClient client, Map<String, String> query) {
+        return pages(client, query, read -> PAGE, read -> false).events();
+    }
+
+    /** The events of a paged read, newest first, and whether it stopped before HubSpot's last page. */
+    record Pages(List<JsonNode> events, boolean stopped) {
+    }
+
+    /**
+     * The one pager of the email events API (§2.1): page after page with the opaque offset and the same parameters,
+     * each page's {@code limit} given the events read so far (the limit may change between pages), until the last
+     * page or until {@code stop} says the events read so far are enough while more remain.
+     */
+    static Pages pages(HubSpotClient client, Map<String, String> query, java.util.function.IntUnaryOperator limit,
+                       java.util.function.Predicate<List<JsonNode>> stop) {
         List<JsonNode> raw = new ArrayList<>();
         String offset = null;
         do {
             Map<String, String> page = new LinkedHashMap<>(query);
-            page.put("limit", Integer.toString(PAGE));
+            page.put("limit", Integer.toString(limit.applyAsInt(raw.size())));
             if (offset != null) {
                 page.put("offset", offset);
             }
@@ -64,8 +78,11 @@ public class HubSpotEmailSends {
             }
             body.path("events").forEach(raw::add);
             offset = body.path("hasMore").asBoolean(false) ? body.path("offset").asText(null) : null;
+            if (offset != null && stop.test(raw)) {
+                return new Pages(raw, true);
+            }
         } while (offset != null);
-        return raw;
+        return new Pages(raw, false);
     }
 
     public EmailCampaign campaign(long id) {
