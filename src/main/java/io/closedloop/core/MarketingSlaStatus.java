@@ -1,11 +1,9 @@
 package io.closedloop.core;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /** The reverse SLA as both teams see it on the HubSpot contact (property marketing_sla_status). */
-public enum MarketingSlaStatus {
+public enum MarketingSlaStatus implements HubSpotStatusOption {
     PENDING("Pending"), MET("Met"), BREACHED("Breached"), CLEARED("Cleared");
 
     /** The HubSpot contact properties the reverse SLA watch writes. */
@@ -18,16 +16,12 @@ public enum MarketingSlaStatus {
         this.label = label;
     }
 
-    /** The HubSpot option value: pending, met, breached, cleared. */
-    public String value() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
+    @Override
     public String label() {
         return label;
     }
 
     public static List<String> labels() {
-        return Arrays.stream(values()).map(MarketingSlaStatus::label).toList();
+        return HubSpotStatusOption.labels(MarketingSlaStatus.class);
     }
 }

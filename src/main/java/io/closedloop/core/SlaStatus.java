@@ -1,11 +1,9 @@
 package io.closedloop.core;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /** The hand-off SLA as marketers see it on the HubSpot contact (property sales_sla_status). */
-public enum SlaStatus {
+public enum SlaStatus implements HubSpotStatusOption {
     ON_TRACK("On track"), MET("Met"), BREACHED("Breached"), WORKED_LATE("Worked late");
 
     /** The HubSpot contact properties the SLA watch writes. */
@@ -18,17 +16,13 @@ public enum SlaStatus {
         this.label = label;
     }
 
-    /** The HubSpot option value: on_track, met, breached, worked_late. */
-    public String value() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
+    @Override
     public String label() {
         return label;
     }
 
     /** Option labels for HubSpotPropertySetup.salesFeedback, which derives each value from its label. */
     public static List<String> labels() {
-        return Arrays.stream(values()).map(SlaStatus::label).toList();
+        return HubSpotStatusOption.labels(SlaStatus.class);
     }
 }
