@@ -37,6 +37,7 @@ public class SalesforceSummaryWriter {
     private final FieldMapping mapping;
     private final Clock clock;
     private final String apiVersion;
+    private volatile java.util.function.BooleanSupplier holdLeads = () -> false;
 
     public SalesforceSummaryWriter(SalesforceClient client, StateStore store, FieldMapping mapping, Clock clock, String apiVersion) {
         this.client = client;
@@ -47,13 +48,23 @@ public class SalesforceSummaryWriter {
     }
 
     /**
+     * Leaves Lead summaries queued while {@code hold} says so: a write moves the Lead's SystemModstamp, which is the time
+     * Flow 2 reads as the moment of its disposition, so a Lead sales changed is written only once Flow 2 has read it.
+     */
+    public SalesforceSummaryWriter holdingLeadsWhile(java.util.function.BooleanSupplier hold) {
+        this.holdLeads = hold;
+        return this;
+    }
+
+    /**
      * Writes queued summaries until the queue is empty or Salesforce asks to back off. One flush at a time: two
      * would race, and the one computed earlier could land in Salesforce last.
      */
     public synchronized int flush() {
         int written = 0;
+        boolean leadsHeld = holdLeads.getAsBoolean();
         while (true) {
-            List<SummaryQueue.Pending> pending = store.summaryQueue().next(BATCH);
+            List<SummaryQueue.Pending> pending = leadsHeld ? store.summaryQueue().nextExcept("Lead", BATCH) : store.summaryQueue().next(BATCH);
             if (pending.isEmpty()) {
                 return written;
             }
