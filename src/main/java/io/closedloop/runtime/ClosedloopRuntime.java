@@ -29,6 +29,7 @@ import io.closedloop.state.StateRetention;
 import io.closedloop.flow.replay.ParkedReplay;
 import io.closedloop.salesforce.SalesforceClient;
 import io.closedloop.salesforce.SalesforceSchemaCheck;
+import io.closedloop.salesforce.SalesforceSummaryWriter;
 import io.closedloop.flow.SalesforceSchemaGate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.closedloop.flow.SyncCheckpoint;
@@ -36,6 +37,7 @@ import io.closedloop.flow.FlowBinding;
 import io.closedloop.flow.FlowContext;
 import io.closedloop.flow.engagement.EngagementFlow;
 import io.closedloop.flow.feedback.FeedbackFlow;
+import io.closedloop.flow.feedback.FirstDispositionRead;
 import io.closedloop.flow.sla.SlaFlow;
 import io.closedloop.flow.campaigns.CampaignsFlow;
 import java.time.Clock;
@@ -197,7 +199,18 @@ public final class ClosedloopRuntime implements AutoCloseable {
         FlowContext shared = new FlowContext(settings, clock, store, flowHealth, hubspot, new HubSpotContactWriter(hubspot),
                 salesforce, schemaGate, parkedReplay, registry, () -> context.getRegistry().findSingleByType(MeterRegistry.class));
         FLOWS.forEach(flow -> flow.bind(shared));
+        // a first start's catch-up: Lead summaries wait for Flow 2's first read, which dates dispositions by SystemModstamp
+        SalesforceSummaryWriter summaries = registry.lookupByNameAndType(EngagementFlow.SUMMARY_WRITER, SalesforceSummaryWriter.class);
+        if (summaries != null) {
+            summaries.holdingLeadsWhile(new FirstDispositionRead(store.cursors(), clock, () -> {
+                var status = context.getRouteController().getRouteStatus(DISPOSITIONS_ROUTE);
+                return status != null && status.isStarted();
+            }));
+        }
     }
+
+    /** The trigger route of Flow 2's dispositions source (routes/salesforce-dispositions-source.camel.yaml). */
+    static final String DISPOSITIONS_ROUTE = "salesforce-dispositions-source";
 
     /** The version recorded at build time, for the status page. */
     static String version() {

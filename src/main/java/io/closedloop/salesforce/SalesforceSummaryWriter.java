@@ -37,6 +37,7 @@ public class SalesforceSummaryWriter {
     private final FieldMapping mapping;
     private final Clock clock;
     private final String apiVersion;
+    private volatile java.util.function.BooleanSupplier holdLeads = () -> false;
 
     private final java.util.concurrent.locks.ReentrantLock flushing = new java.util.concurrent.locks.ReentrantLock();
 
@@ -46,6 +47,15 @@ public class SalesforceSummaryWriter {
         this.mapping = mapping;
         this.clock = clock;
         this.apiVersion = apiVersion;
+    }
+
+    /**
+     * Leaves Lead summaries queued while {@code hold} says so: a write moves the Lead's SystemModstamp, which is the time
+     * Flow 2 reads as the moment of its disposition, so a Lead sales changed is written only once Flow 2 has read it.
+     */
+    public SalesforceSummaryWriter holdingLeadsWhile(java.util.function.BooleanSupplier hold) {
+        this.holdLeads = hold;
+        return this;
     }
 
     /**
@@ -79,8 +89,9 @@ public class SalesforceSummaryWriter {
 
     private int drain() {
         int written = 0;
+        boolean leadsHeld = holdLeads.getAsBoolean();
         while (true) {
-            List<SummaryQueue.Pending> pending = store.summaryQueue().next(BATCH);
+            List<SummaryQueue.Pending> pending = leadsHeld ? store.summaryQueue().nextExcept("Lead", BATCH) : store.summaryQueue().next(BATCH);
             if (pending.isEmpty()) {
                 return written;
             }

@@ -34,6 +34,12 @@ public final class SummaryQueue {
                 rs -> new Pending(rs.getString(1), rs.getString(2), rs.getLong(3)));
     }
 
+    /** As {@link #next(int)}, leaving the records of one object queued where they are. */
+    public List<Pending> nextExcept(String sobject, int limit) {
+        return jdbc.query("SELECT sf_id, sobject, version FROM summary_pending WHERE sobject <> ? ORDER BY queued_at, sf_id LIMIT "
+                + Math.max(1, limit), rs -> new Pending(rs.getString(1), rs.getString(2), rs.getLong(3)), sobject);
+    }
+
     /** Removes entries that were written; an entry queued again since it was read stays. */
     public void remove(Collection<Pending> written) {
         jdbc.batch("DELETE FROM summary_pending WHERE sf_id = ? AND version = ?",

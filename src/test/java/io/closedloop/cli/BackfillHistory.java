@@ -48,6 +48,18 @@ final class BackfillHistory {
         });
     }
 
+    /** Runs the command line under test ({@code environment} and {@code clock} as set on the options), output into the writers. */
+    static int execute(java.io.StringWriter out, java.io.StringWriter err, java.time.Clock clock, Map<String, String> environment,
+                       String... args) {
+        ConfigOption.environment = environment;
+        BackfillCommand.clock = clock;
+        BackfillCommand.sleeper = d -> { };
+        var cli = io.closedloop.Closedloop.commandLine();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
     List<Object> activityIds(Emulators emulators) {
         return emulators.salesforce.org().all("Marketing_Activity__c").stream().map(r -> r.get("Closedloop_Event_Id__c")).toList();
     }

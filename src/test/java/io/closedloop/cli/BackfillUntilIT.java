@@ -2,7 +2,6 @@ package io.closedloop.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.closedloop.Closedloop;
 import io.closedloop.sandbox.hubspot.EmailEvent;
 import io.closedloop.sandbox.hubspot.Note;
 import io.closedloop.sandbox.world.World;
@@ -12,7 +11,6 @@ import io.closedloop.state.StateStore;
 import io.closedloop.state.SyncRuns;
 import io.closedloop.testsupport.Emulators;
 import io.closedloop.testsupport.ShiftedClock;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -81,15 +79,9 @@ class BackfillUntilIT {
 
             Map<String, String> env = emulators.env();
             env.put("HUBSPOT_LIST_IDS", "77");
-            ConfigOption.environment = env;
-            BackfillCommand.clock = clock;
-            BackfillCommand.sleeper = d -> { };
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            var cli = Closedloop.commandLine();
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
-            assertThat(cli.execute("backfill", "--since", "10d", "--until", "3d")).as(err.toString()).isZero();
+            assertThat(BackfillHistory.execute(out, err, clock, env, "backfill", "--since", "10d", "--until", "3d")).as(err.toString()).isZero();
 
             List<Map<String, Object>> activities = emulators.salesforce.org().all("Marketing_Activity__c");
             Instant since = now.minus(Duration.ofDays(10));

@@ -103,6 +103,17 @@ abstract class StateStoreConcurrencyContract {
     }
 
     @Test
+    void leadsHeldBackStayQueuedInPlaceWhileContactsAndAccountsAreRead() {
+        SummaryQueue queue = store().summaryQueue();
+        queue.add(List.of(new SummaryQueue.Pending(sfId(1), "Lead")));
+        clock.advance(java.time.Duration.ofSeconds(1));
+        queue.add(List.of(new SummaryQueue.Pending("003000000000000001", "Contact"), new SummaryQueue.Pending("001000000000000001", "Account")));
+        assertThat(queue.nextExcept("Lead", 10)).extracting(SummaryQueue.Pending::sobject).containsExactly("Account", "Contact");
+        queue.remove(queue.nextExcept("Lead", 10));
+        assertThat(queue.next(10)).extracting(SummaryQueue.Pending::sfId).containsExactly(sfId(1));
+    }
+
+    @Test
     void aFailedTransactionLeavesNeitherLedgerNorQueueRows() {
         RuntimeException boom = new IllegalStateException("boom");
         try {

@@ -31,6 +31,8 @@ import java.util.stream.Stream;
 public final class EngagementFlow implements FlowBinding {
     /** Overlap of each form's watermark, for submissions indexed a little late. */
     static final Duration FORM_OVERLAP = Duration.ofSeconds(5);
+    /** The summary writer's bean: the runtime tells it when Lead summaries wait for Flow 2's first read. */
+    public static final String SUMMARY_WRITER = "salesforceSummaryWriter";
     /** Pause between the per-record retry rounds of one batch (row locks). */
     static final Duration RECORD_RETRY_BACKOFF = Duration.ofMillis(500);
 
@@ -57,12 +59,14 @@ public final class EngagementFlow implements FlowBinding {
         SalesforceKeyMomentTasks keyMomentTasks = new SalesforceKeyMomentTasks(c.salesforce(), store, settings.keyMoments(), apiVersion);
         SalesforceBulkWriter bulk = new SalesforceBulkWriter(c.salesforce());
         c.bind("salesforceBulkWriter", bulk);
+        SalesforceSummaryWriter summaries = new SalesforceSummaryWriter(c.salesforce(), store, settings.fieldMapping(), c.clock(), apiVersion);
+        c.bind(SUMMARY_WRITER, summaries);
         SalesforceActivitySink sink = new SalesforceActivitySink(c.salesforce(), store, resolver,
                 new SalesforceLeadCreator(c.salesforce(), c.clock(), apiVersion, settings.createLeadsForUnmatchedMqls(), store.fence()),
                 new SalesforceAccountFinder(c.salesforce(), store.domainAccounts(), c.clock()),
                 new SalesforceActivityWriter(c.salesforce(), apiVersion, RECORD_RETRY_BACKOFF, bulk, settings.salesforceLiveBulkThreshold()),
                 keyMomentTasks,
-                new SalesforceSummaryWriter(c.salesforce(), store, settings.fieldMapping(), c.clock(), apiVersion), c.clock());
+                summaries, c.clock());
         sink.startingSlaClocks(new SalesforceSlaClockStarter(c.salesforce(), store, settings.dispositionRules(), c.clock()));
         c.bind("salesforceActivitySink", sink);
         c.bind(EngagementPlanner.BEAN, new EngagementPlanner(sources, c.salesforce(), store, resolver, keyMomentTasks));
