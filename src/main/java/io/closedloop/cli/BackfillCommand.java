@@ -112,6 +112,12 @@ public class BackfillCommand implements Callable<Integer> {
 
     /** The range and parts, or null after naming the bad option. */
     BackfillJob.Options options(Instant now, PrintWriter err) {
+        return options(since, until, flows, window, dryRun, now, err);
+    }
+
+    /** The backfill's options as {@code backfill} and {@code plan --backfill} read them, or null after naming the bad one. */
+    static BackfillJob.Options options(String since, String until, List<String> flows, String window, boolean dryRun, Instant now,
+                                       PrintWriter err) {
         StartFrom start = SettingsLoader.parseStartFrom(since);
         StartFrom end = until == null ? StartFrom.ago(Duration.ZERO) : SettingsLoader.parseStartFrom(until);
         Duration windowLength = SettingsLoader.parseDuration(window);

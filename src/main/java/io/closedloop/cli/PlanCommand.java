@@ -32,14 +32,30 @@ import picocli.CommandLine.Option;
                 "would read, look the people up, and print per flow what a run would write, what it would park and",
                 "why, and the API calls it would spend with their share of the daily budget. Writes nothing to",
                 "either system, the cursors or the parked records. --since sets the feedback flow's window.",
+                "With --backfill: what `backfill` would do over a range (same options), read window by window as",
+                "the backfill reads it: activities per source, Bulk jobs and Composite calls per window, what it",
+                "would park and send to HubSpot, and the API calls against the daily budget shares.",
                 "Exits 0, or 2 on a configuration or credential problem."})
 public class PlanCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
     @Option(names = "--since", paramLabel = "DURATION",
-            description = "Read this far back (e.g. 24h); default: the window the next poll would read.")
+            description = "Read this far back (e.g. 24h); default: the window the next poll would read. With --backfill, "
+                    + "where the range starts, as `backfill --since` (90d, or an ISO date-time).")
     String since;
+
+    @Option(names = "--backfill", description = "Plan `backfill --since ... [--until ...] [--flows ...]` instead of the next poll.")
+    boolean backfill;
+
+    @Option(names = "--until", paramLabel = "END", description = "With --backfill: where the range ends (default: now).")
+    String until;
+
+    @Option(names = "--flows", split = ",", paramLabel = "FLOW", description = "With --backfill: engagement, feedback or both (default).")
+    List<String> flows;
+
+    @Option(names = "--window", paramLabel = "DURATION", defaultValue = "1d", description = "With --backfill: the backfill's window (default 1d).")
+    String window;
 
     @Option(names = "--json", description = "Print the plan as JSON.")
     boolean json;
@@ -56,6 +72,14 @@ public class PlanCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ClosedloopSettings settings = config.load(err);
         if (settings == null) {
+            return ConfigOption.configExit();
+        }
+        if (backfill) {
+            return planBackfill(settings, out, err);
+        }
+        if (until != null || flows != null) {
+            err.println((until != null ? "--until" : "--flows") + ": only with --backfill");
+            err.flush();
             return ConfigOption.configExit();
         }
         Duration window = null;
@@ -98,6 +122,21 @@ public class PlanCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+    }
+
+    private int planBackfill(ClosedloopSettings settings, PrintWriter out, PrintWriter err) throws Exception {
+        if (since == null) {
+            err.println("--since: plan --backfill needs where the range starts, as backfill does (e.g. --since 14d)");
+            err.flush();
+            return ConfigOption.configExit();
+        }
+        io.closedloop.flow.backfill.BackfillJob.Options options = BackfillCommand.options(since, until,
+                flows == null ? List.of("engagement", "feedback") : flows, window, true, BackfillCommand.clock.instant(), err);
+        if (options == null) {
+            return ConfigOption.configExit();
+        }
+        LogSetup.quiet(settings);
+        return PlanBackfill.run(settings, options, json, out, err);
     }
 
     private static String startFrom(ClosedloopSettings settings, Clock clock) {

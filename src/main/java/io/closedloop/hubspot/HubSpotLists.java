@@ -29,13 +29,29 @@ public class HubSpotLists {
         this.client = client;
     }
 
+    /**
+     * Members read from one {@code after} cursor on, in HubSpot's order (ascending recordId, §8.1).
+     * @param after where the next page starts, or null once the list is read to its end
+     */
+    public record Page(Map<String, Instant> members, String after) {
+    }
+
     /** Every member of the list with its membership time, or null if the list does not exist. */
     public Map<String, Instant> members(String listId, Instant now) {
+        Page page = page(listId, null, Integer.MAX_VALUE, now);
+        return page == null ? null : page.members();
+    }
+
+    /**
+     * At most {@code max} members of the list from {@code after} on (null: from the start), in pages of up to 250
+     * (§8.1: the limit may be lower on the last page); null if the list does not exist.
+     */
+    public Page page(String listId, String from, int max, Instant now) {
         Map<String, Instant> members = new LinkedHashMap<>();
-        String after = null;
+        String after = from;
         do {
             Map<String, String> query = new LinkedHashMap<>();
-            query.put("limit", Integer.toString(PAGE));
+            query.put("limit", Integer.toString(Math.min(PAGE, max - members.size())));
             if (after != null) {
                 query.put("after", after);
             }
@@ -58,8 +74,8 @@ public class HubSpotLists {
                 }
             }
             after = page.path("paging").path("next").path("after").asText(null);
-        } while (after != null);
-        return members;
+        } while (after != null && members.size() < max);
+        return new Page(members, after);
     }
 
     /** The list's name ("List <id>" when blank) and creation time. */

@@ -50,6 +50,14 @@ public class SalesforceBulkWriter {
         this.maxWait = maxWait;
     }
 
+    /** Calls one job takes at the least: create, upload, close, one status poll, the successful results (§5). */
+    public static final int CALLS_PER_JOB = 5;
+
+    /** How many jobs {@link #write} creates for {@code rows} rows (for {@code plan}). */
+    public static long jobsFor(long rows) {
+        return (rows + ROWS_PER_JOB - 1) / ROWS_PER_JOB;
+    }
+
     /** Whether every write is an upsert of one object by one external id field, as one job requires. */
     public static boolean fits(List<SalesforceWrite> writes) {
         return !writes.isEmpty() && writes.stream().allMatch(SalesforceWrite::upsert)

@@ -27,6 +27,12 @@ public final class SalesforceCompositePlanner {
     private SalesforceCompositePlanner() {
     }
 
+    /** How many Composite calls {@link #plan} takes for {@code records} writes of one object and kind (for {@code plan}). */
+    public static long calls(long records) {
+        long collections = (records + RECORDS_PER_COLLECTION - 1) / RECORDS_PER_COLLECTION;
+        return (collections + COLLECTIONS_PER_COMPOSITE - 1) / COLLECTIONS_PER_COMPOSITE;
+    }
+
     public static List<CompositeCall> plan(String apiVersion, List<SalesforceWrite> writes) {
         Map<String, List<SalesforceWrite>> byGroup = new LinkedHashMap<>();
         writes.forEach(w -> byGroup.computeIfAbsent(w.group(), g -> new ArrayList<>()).add(w));

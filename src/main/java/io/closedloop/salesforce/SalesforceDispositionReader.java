@@ -113,6 +113,15 @@ public class SalesforceDispositionReader {
         return read(0, callsBefore, new TimeWindowCursor(since, 0), SalesforceDateTimes.format(since), null, 0);
     }
 
+    /**
+     * One chunk of a bounded window, read as {@link #read(Instant)} reads it but from a cursor kept by the caller: no
+     * stored cursor and no run log (for {@code plan --backfill}). Its next cursor says where the next chunk starts.
+     */
+    public DispositionBatch preview(TimeWindowCursor cursor, Instant until) {
+        long callsBefore = client.calls();
+        return read(0, callsBefore, cursor, SalesforceDateTimes.format(cursor.watermark().minus(overlap)), until, chunk);
+    }
+
     /** Where the next poll would start reading: the cursor less the overlap, or the initial lookback. Reads only. */
     public Instant nextWindowStart() {
         Instant watermark = store.cursors().get(cursorKey).map(c -> TimeWindowCursor.parse(c).watermark())

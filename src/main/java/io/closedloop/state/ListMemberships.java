@@ -1,6 +1,7 @@
 package io.closedloop.state;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,27 @@ public final class ListMemberships {
         Map<String, Instant> out = new HashMap<>();
         jdbc.query("SELECT hubspot_contact_id, joined_at FROM list_membership WHERE list_id = ?",
                 rs -> Map.entry(rs.getString(1), Jdbc.instant(rs, "joined_at")), listId).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /**
+     * The stored members of a list whose contact id lies after {@code after} (null: from the first) and up to
+     * {@code through} (null: to the last), in HubSpot's member order: ids are numbers, compared by length, then digit by digit.
+     */
+    public Map<String, Instant> members(String listId, String after, String through) {
+        StringBuilder sql = new StringBuilder("SELECT hubspot_contact_id, joined_at FROM list_membership WHERE list_id = ?");
+        List<Object> params = new ArrayList<>(List.of(listId));
+        if (after != null) {
+            sql.append(" AND (LENGTH(hubspot_contact_id) > ? OR (LENGTH(hubspot_contact_id) = ? AND hubspot_contact_id > ?))");
+            params.addAll(List.of(after.length(), after.length(), after));
+        }
+        if (through != null) {
+            sql.append(" AND (LENGTH(hubspot_contact_id) < ? OR (LENGTH(hubspot_contact_id) = ? AND hubspot_contact_id <= ?))");
+            params.addAll(List.of(through.length(), through.length(), through));
+        }
+        Map<String, Instant> out = new HashMap<>();
+        jdbc.query(sql.toString(), rs -> Map.entry(rs.getString(1), Jdbc.instant(rs, "joined_at")), params.toArray())
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
 

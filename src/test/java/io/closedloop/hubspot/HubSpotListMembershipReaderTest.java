@@ -245,10 +245,62 @@ class HubSpotListMembershipReaderTest {
     }
 
     @Test
-    void cursorIsTheSortedSetOfBaselinedLists() {
-        assertThat(HubSpotListMembershipReader.serialize(java.util.Set.of("77", "1234", "5")))
-                .isEqualTo("1234,5,77");
-        assertThat(HubSpotListMembershipReader.parse("1234,5,77")).containsExactly("1234", "5", "77");
-        assertThat(HubSpotListMembershipReader.parse("")).isEmpty();
+    void aChunkEndsInsideAListOrAtItsEndAndTheNextChunkGoesOnFromThere() {
+        portal.addList("77", "Trial users");
+        List<String> first = new ArrayList<>();
+        List<String> second = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            first.add(contact("a" + i + "@acme.example"));
+            portal.addListMember(LIST, first.get(i), NOW.minusSeconds(60 + i));
+        }
+        for (int i = 0; i < 5; i++) {
+            second.add(contact("b" + i + "@acme.example"));
+            portal.addListMember("77", second.get(i), NOW.minusSeconds(60 + i));
+        }
+        HubSpotListMembershipReader reader = new HubSpotListMembershipReader(client, store.listMemberships(), List.of(LIST, "77"),
+                StartFrom.ago(Duration.ofHours(1)), 3);
+
+        io.closedloop.core.SourceRead chunk = reader.read("", NOW);
+        assertThat(chunk.events()).extracting(EngagementEvent::hubspotContactId).containsExactlyElementsOf(first);
+        assertThat(chunk.more()).isTrue();
+        assertThat(chunk.nextCursor()).as("the first list is read through; the next chunk starts the second").isEqualTo(LIST + "|77||");
+        chunk.onCommit().run();
+
+        chunk = reader.read(chunk.nextCursor(), NOW);
+        assertThat(chunk.events()).extracting(EngagementEvent::hubspotContactId).containsExactlyElementsOf(second.subList(0, 3));
+        assertThat(chunk.more()).isTrue();
+        assertThat(chunk.nextCursor()).startsWith(LIST + "|77|" + second.get(2) + "|");
+        chunk.onCommit().run();
+
+        chunk = reader.read(chunk.nextCursor(), NOW);
+        assertThat(chunk.events()).extracting(EngagementEvent::hubspotContactId).containsExactlyElementsOf(second.subList(3, 5));
+        assertThat(chunk.more()).isFalse();
+        assertThat(chunk.nextCursor()).isEqualTo("1234,77");
+        chunk.onCommit().run();
+        assertThat(store.listMemberships().members("77")).containsOnlyKeys(second.toArray(String[]::new));
+
+        // read again in chunks: nobody joined or left, in any chunk's span of ids
+        String cursor = "1234,77";
+        do {
+            chunk = reader.read(cursor, NOW);
+            assertThat(chunk.events()).isEmpty();
+            cursor = chunk.nextCursor() == null ? cursor : chunk.nextCursor();
+        } while (chunk.more());
+        assertThat(cursor).isEqualTo("1234,77");
+    }
+
+    @Test
+    void cursorIsTheSortedSetOfBaselinedListsAndTheListReadPartWay() {
+        var plain = new HubSpotListMembershipReader.Cursor(java.util.Set.of("77", "1234", "5"), null);
+        assertThat(plain.serialize()).isEqualTo("1234,5,77");
+        assertThat(HubSpotListMembershipReader.Cursor.parse("1234,5,77")).isEqualTo(new HubSpotListMembershipReader.Cursor(
+                java.util.Set.of("1234", "5", "77"), null));
+        assertThat(HubSpotListMembershipReader.Cursor.parse("").baselined()).isEmpty();
+        var scanning = new HubSpotListMembershipReader.Cursor(java.util.Set.of("5"),
+                new HubSpotListMembershipReader.Scan("77", "100451", "AoJ=="));
+        assertThat(scanning.serialize()).isEqualTo("5|77|100451|AoJ==");
+        assertThat(HubSpotListMembershipReader.Cursor.parse(scanning.serialize())).isEqualTo(scanning);
+        var nextList = new HubSpotListMembershipReader.Cursor(java.util.Set.of("5"), new HubSpotListMembershipReader.Scan("77", null, null));
+        assertThat(HubSpotListMembershipReader.Cursor.parse(nextList.serialize())).isEqualTo(nextList);
     }
 }

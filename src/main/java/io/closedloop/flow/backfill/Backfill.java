@@ -63,6 +63,10 @@ public final class Backfill {
     /** Writes one window's events; the flow key names the parked records. */
     public interface EngagementSink {
         WriteOutcome write(String flow, List<EngagementEvent> events);
+
+        /** The window ending at {@code end} is read through (every chunk of it went to {@link #write}). */
+        default void windowDone(String flow, Instant end) {
+        }
     }
 
     private final CursorStore cursors;
@@ -103,10 +107,12 @@ public final class Backfill {
     /**
      * Reads a time-windowed source window by window from {@code since} to {@code until}; each window's events in the
      * range are written, then the window's end and the reader's cursor are stored together.
+     * @param commit           whether the backfill's cursor and the reader's state are stored (not for a dry run or a plan,
+     *                         whose sink writes nothing)
      * @param applyReaderState whether the reader's own state is saved with the cursor (not for list memberships,
      *                         whose stored members belong to the live source)
      */
-    public void engagement(PolledSource reader, Range range, EngagementSink sink, boolean dryRun, boolean applyReaderState) {
+    public void engagement(PolledSource reader, Range range, EngagementSink sink, boolean commit, boolean applyReaderState) {
         String key = key(reader.source());
         String stored = cursors.get(key).orElse("");
         int bar = stored.indexOf('|');
@@ -122,21 +128,20 @@ public final class Backfill {
                 List<EngagementEvent> events = read.events().stream()
                         .filter(e -> !e.occurredAt().isBefore(range.since()) && e.occurredAt().isBefore(range.until())).toList();
                 totals.read(events.size());
-                if (!dryRun) {
-                    WriteOutcome outcome = pausing(() -> sink.write(reader.source().key(), events));
-                    totals.add(outcome);
-                    if (applyReaderState) {
-                        read.onCommit().run();
-                    }
+                WriteOutcome outcome = pausing(() -> sink.write(reader.source().key(), events));
+                totals.add(outcome);
+                if (commit && applyReaderState) {
+                    read.onCommit().run();
                 }
                 cursor = read.nextCursor() == null ? cursor : read.nextCursor();
-                if (!dryRun) {
+                if (commit) {
                     // the chunk is written (or parked): only now does the backfill's cursor move past it; the window's
                     // end only once its last chunk is
                     cursors.put(key, (read.more() ? done : end).toEpochMilli() + "|" + cursor);
                 }
             } while (read.more());
             done = end;
+            sink.windowDone(reader.source().key(), end);
             totals.windowDone();
             listener.window(reader.source(), done, totals);
         }

@@ -5,6 +5,8 @@ import io.closedloop.core.DispositionBatch;
 import io.closedloop.core.FlowId;
 import io.closedloop.core.StartFrom;
 import io.closedloop.flow.SalesforceSchemaGate;
+import io.closedloop.core.WriteOutcome;
+import io.closedloop.flow.engagement.EngagementPlanner;
 import io.closedloop.flow.engagement.EngagementReaders;
 import io.closedloop.flow.engagement.SalesforceActivitySink;
 import io.closedloop.flow.feedback.FeedbackFlow;
@@ -71,7 +73,6 @@ public final class BackfillJob {
     }
 
     public BackfillTotals run(Options o, BackfillTotals totals) {
-        HubSpotClient hubspot = bean("hubSpotClient", HubSpotClient.class);
         SalesforceActivitySink sink = bean("salesforceActivitySink", SalesforceActivitySink.class);
         Backfill backfill = new Backfill(store.cursors(), clock, listener, sleeper, totals);
         List<FlowId> sources = new ArrayList<>(WINDOWED);
@@ -80,9 +81,8 @@ public final class BackfillJob {
         Backfill.Range fresh = new Backfill.Range(o.args(), o.since(), o.until(), o.window());
         // a dry run reads from the start and leaves a backfill under way alone
         Backfill.Range range = o.dryRun() ? fresh : backfill.begin(fresh, sources);
-        StartFrom since = StartFrom.at(range.since());
         boolean engagement = o.parts().contains(Part.ENGAGEMENT);
-        totals.windowsTotal(engagement ? range.windows() * WINDOWED.size() + (settings.hubspotListIds().isEmpty() ? 0 : 1) : 0);
+        windowsTotal(range, engagement, totals);
         if (engagement) {
             listener.phase("engagement");
             if (!o.dryRun()) {
@@ -91,16 +91,10 @@ public final class BackfillJob {
                     return null;
                 });
             }
-            Backfill.EngagementSink write = (flow, events) -> sink.writeQueuingSummaries(flow, events, List.of(),
-                    settings.salesforceBulkThreshold());
-            backfill.engagement(EngagementReaders.emailEvents(hubspot, settings, since), range, write, o.dryRun(), true);
-            backfill.engagement(EngagementReaders.formSubmissions(hubspot, settings, since, Duration.ZERO), range, write, o.dryRun(), true);
-            if (!settings.hubspotListIds().isEmpty()) {
-                // one read: a list's members carry their join time; the live source keeps its own stored members
-                Backfill.Range whole = new Backfill.Range(range.args(), range.since(), range.until(),
-                        Duration.between(range.since(), range.until()).plusMillis(1));
-                backfill.engagement(EngagementReaders.listMemberships(hubspot, store, settings, since), whole, write, o.dryRun(), false);
-            }
+            // a dry run only counts what it reads
+            Backfill.EngagementSink write = o.dryRun() ? (flow, events) -> new WriteOutcome(events.size(), 0, 0, 0, 0)
+                    : (flow, events) -> sink.writeQueuingSummaries(flow, events, List.of(), settings.salesforceBulkThreshold());
+            engagement(backfill, range, write, !o.dryRun());
         }
         if (o.parts().contains(Part.FEEDBACK) && !o.dryRun()) {
             listener.phase("feedback");
@@ -113,6 +107,77 @@ public final class BackfillJob {
             backfill.finish(sources);
         }
         return totals;
+    }
+
+    /**
+     * What {@link #run} would do over the range, for {@code plan --backfill}: the same readers, windows and chunks,
+     * each chunk counted by the live planners' rules. Nothing is written to Salesforce, HubSpot or the backfill's
+     * cursors (a backfill under way is left alone); the reads are real and counted.
+     */
+    public BackfillPlan plan(Options o, BackfillTotals totals) {
+        Backfill backfill = new Backfill(store.cursors(), clock, listener, sleeper, totals);
+        Backfill.Range range = new Backfill.Range(o.args(), o.since(), o.until(), o.window());
+        BackfillPlan plan = new BackfillPlan();
+        boolean engagement = o.parts().contains(Part.ENGAGEMENT);
+        windowsTotal(range, engagement, totals);
+        if (engagement) {
+            listener.phase("engagement");
+            // the readers re-read at most their sweep depth (and seconds of overlap) before a window's start; an hour more is margin
+            BackfillPlanner planner = new BackfillPlanner(bean(EngagementPlanner.BEAN, EngagementPlanner.class), settings.salesforceBulkThreshold(),
+                    bean("salesforceBulkWriter", SalesforceBulkWriter.class)::available, settings.sweepDepth().plusHours(1), plan);
+            engagement(backfill, range, planner, false);
+        }
+        if (o.parts().contains(Part.FEEDBACK)) {
+            listener.phase("feedback");
+            planFeedback(backfill, range, plan);
+        }
+        return plan;
+    }
+
+    private void windowsTotal(Backfill.Range range, boolean engagement, BackfillTotals totals) {
+        totals.windowsTotal(engagement ? range.windows() * WINDOWED.size() + (settings.hubspotListIds().isEmpty() ? 0 : 1) : 0);
+    }
+
+    /** Email events, form submissions, then list joins, each window by window into {@code sink}. */
+    private void engagement(Backfill backfill, Backfill.Range range, Backfill.EngagementSink sink, boolean commit) {
+        HubSpotClient hubspot = bean("hubSpotClient", HubSpotClient.class);
+        StartFrom since = StartFrom.at(range.since());
+        backfill.engagement(EngagementReaders.emailEvents(hubspot, settings, since), range, sink, commit, true);
+        backfill.engagement(EngagementReaders.formSubmissions(hubspot, settings, since, Duration.ZERO), range, sink, commit, true);
+        if (!settings.hubspotListIds().isEmpty()) {
+            // one read: a list's members carry their join time; the live source keeps its own stored members
+            Backfill.Range whole = new Backfill.Range(range.args(), range.since(), range.until(),
+                    Duration.between(range.since(), range.until()).plusMillis(1));
+            backfill.engagement(EngagementReaders.listMemberships(hubspot, store, settings, since), whole, sink, commit, false);
+        }
+    }
+
+    /**
+     * The feedback windows as {@link #feedback} reads them, counted by the writer's plan. The plan reads each record
+     * once (no overlap, from the same first instant): the backfill reads the overlap again and skips what it sent.
+     */
+    private void planFeedback(Backfill backfill, Backfill.Range range, BackfillPlan plan) {
+        SalesforceDispositionReader reader = new SalesforceDispositionReader(bean("salesforceClient", SalesforceClient.class), store,
+                settings.dispositionRules(), clock, StartFrom.at(range.since()), Duration.ZERO, Backfill.key(FlowId.SALESFORCE_DISPOSITIONS),
+                status -> { }, settings.pollChunk());
+        HubSpotDispositionWriter writer = new HubSpotDispositionWriter(new HubSpotContactWriter(bean("hubSpotClient", HubSpotClient.class)),
+                store, settings.dispositionRules(), Backfill.key(FlowId.SALESFORCE_DISPOSITIONS));
+        plan.planningFeedback();
+        TimeWindowCursor cursor = new TimeWindowCursor(range.since().minus(FeedbackFlow.SETTLE), 0);
+        Instant end = range.since();
+        while (end.isBefore(range.until())) {
+            Instant next = end.plus(range.window());
+            end = next.isBefore(range.until()) ? next : range.until();
+            Instant until = end;
+            DispositionBatch batch;
+            do {
+                TimeWindowCursor from = cursor;
+                batch = backfill.pausing(() -> reader.preview(from, until));
+                DispositionBatch read = batch;
+                plan.feedback(backfill.pausing(() -> writer.plan(read, 0)), batch.salesforceCalls());
+                cursor = TimeWindowCursor.parse(batch.nextCursor());
+            } while (batch.more());
+        }
     }
 
     /**

@@ -59,6 +59,18 @@ public class EngagementPlanner {
      * UNMATCHED, which CLOSEDLOOP_UNMATCHED_MQL=create-lead would turn into a new Lead).
      */
     EngagementPlan plan(String flow, List<EngagementEvent> events, int samples) {
+        return plan(flow, events, samples, new HashSet<>());
+    }
+
+    /**
+     * As {@link #plan(String, List, int)} for one chunk of a backfill: the Leads and Contacts whose summary fields the
+     * writes would queue are added to {@code touched}, so that a range counts each once.
+     */
+    public EngagementPlan plan(String flow, List<EngagementEvent> events, Set<String> touched) {
+        return plan(flow, events, 0, touched);
+    }
+
+    private EngagementPlan plan(String flow, List<EngagementEvent> events, int samples, Set<String> targets) {
         long callsBefore = client.calls();
         SalesforceActivitySink.Fresh fresh = SalesforceActivitySink.fresh(tasks, store, events);
         Map<String, EngagementEvent> unique = fresh.unique();
@@ -67,7 +79,7 @@ public class EngagementPlanner {
         Map<String, Integer> activities = new java.util.TreeMap<>();
         Map<String, Integer> parked = new java.util.TreeMap<>();
         Map<String, List<String>> examples = new LinkedHashMap<>();
-        Set<String> targets = new LinkedHashSet<>();
+        int targetsBefore = targets.size();
         Set<String> parkedIds = new HashSet<>();
         Resolution resolution = null;
         if (!unique.isEmpty() || !taskPending.isEmpty()) {
@@ -93,8 +105,9 @@ public class EngagementPlanner {
         Resolution r = resolution;
         int taskCount = (int) taskPending.stream().filter(e -> !parkedIds.contains(e.id()) && r != null && r.byEmail().containsKey(e.email())).count();
         int written = activities.values().stream().mapToInt(Integer::intValue).sum();
-        long writes = collections(written) + collections(taskCount) + collections(targets.size());
-        return new EngagementPlan(flow, events.size(), known.size(), activities, taskCount, targets.size(), parked,
+        int summaryRecords = targets.size() - targetsBefore;
+        long writes = collections(written) + collections(taskCount) + collections(summaryRecords);
+        return new EngagementPlan(flow, events.size(), known.size(), activities, taskCount, summaryRecords, parked,
                 client.calls() - callsBefore, writes, examples);
     }
 

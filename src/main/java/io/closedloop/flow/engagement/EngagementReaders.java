@@ -31,7 +31,7 @@ public final class EngagementReaders {
 
     public static HubSpotListMembershipReader listMemberships(HubSpotClient hubspot, StateStore store, ClosedloopSettings settings,
                                                               StartFrom startFrom) {
-        return new HubSpotListMembershipReader(hubspot, store.listMemberships(), watchedLists(settings), startFrom);
+        return new HubSpotListMembershipReader(hubspot, store.listMemberships(), watchedLists(settings), startFrom, settings.pollChunk());
     }
 
     /** HUBSPOT_LIST_IDS, plus the reverse SLA's nurture list: joining it is marketing's action, read like any list. */
