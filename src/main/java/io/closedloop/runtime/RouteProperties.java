@@ -39,11 +39,10 @@ final class RouteProperties {
     static Map<String, String> camel(ClosedloopSettings settings, String routes) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("camel.main.name", "closedloop");
-        p.put("camel.main.routes-include-pattern", routes);
+        // listed file by file: Camel Main would resolve a wildcard by reading the whole jar, twice
+        p.put("camel.main.routes-include-pattern", RouteFiles.listed(routes));
         p.put("camel.main.shutdown-timeout", "15");
         p.put("camel.main.routes-reload-enabled", "false");
-        // no modeline in our routes: without it Camel Main does not scan the whole jar for route files twice
-        p.put("camel.main.modeline", "false");
         p.put("camel.management.enabled", "true");
         p.put("camel.management.host", settings.httpHost());
         p.put("camel.management.port", Integer.toString(settings.httpPort()));
