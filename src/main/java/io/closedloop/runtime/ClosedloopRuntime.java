@@ -118,6 +118,11 @@ public final class ClosedloopRuntime implements AutoCloseable {
         main.bind("stateRetention", new StateRetention(store.parked(), store.dispositions(), clock, settings.parkedRetention()));
         main.addMainListener(new MainListenerSupport() {
             @Override
+            public void beforeStop(BaseMainSupport support) {
+                io.closedloop.log.StoppingDaemonFilter.daemonStopping(true);
+            }
+
+            @Override
             public void beforeConfigure(BaseMainSupport support) {
                 Replicas.install(support.getCamelContext(), election);
                 bindFlows(support.getCamelContext());
@@ -250,11 +255,13 @@ public final class ClosedloopRuntime implements AutoCloseable {
 
     /** Starts the daemon and returns once every route is up. */
     public void start() throws Exception {
+        io.closedloop.log.StoppingDaemonFilter.daemonStopping(false);
         main.start();
     }
 
     /** Starts the daemon and blocks until it is asked to shut down. */
     public void run() throws Exception {
+        io.closedloop.log.StoppingDaemonFilter.daemonStopping(false);
         try {
             main.run();
         } finally {
@@ -313,6 +320,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            // Main.stop alone does not call the listeners' beforeStop (only run's own ending does)
+            io.closedloop.log.StoppingDaemonFilter.daemonStopping(true);
             main.stop();
         } finally {
             store.close();

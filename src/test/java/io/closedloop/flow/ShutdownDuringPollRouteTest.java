@@ -73,4 +73,30 @@ class ShutdownDuringPollRouteTest {
                     .allSatisfy(r -> assertThat(r.status()).isEqualTo(SyncRuns.Status.FAILED));
         }
     }
+
+    @Test
+    void aStopThatMustForceAPollWhoseCallIsStillInFlightSaysSoAtInfoAndLogsNoError() throws Exception {
+        emulators = new Emulators(dir, Clock.systemUTC());
+        // HubSpot answers the email events page long after the shutdown timeout
+        java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(1);
+        emulators.hubspot.faults().latency("hubspot.email.events", () -> {
+            inFlight.countDown();
+            return Duration.ofSeconds(25);
+        });
+        log.start();
+        root.addAppender(log);
+        emulators.startDaemon(emulators.env(), Map.of(
+                "closedloop.flow.hubspot-email-events", "true",
+                "closedloop.poll-interval-ms", "3600000",
+                "camel.main.shutdown-timeout", "2"));
+        assertThat(inFlight.await(20, java.util.concurrent.TimeUnit.SECONDS)).as("the poll's call reached HubSpot").isTrue();
+
+        emulators.stopDaemon();
+
+        assertThat(log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+                .map(ILoggingEvent::getFormattedMessage).toList()).isEmpty();
+        assertThat(log.list.stream().map(ILoggingEvent::getFormattedMessage))
+                .anyMatch(m -> m.contains("Forcing the routes to be shutdown"))
+                .anyMatch(m -> m.startsWith("a poll was cut by the daemon's forced stop; its cursor stays"));
+    }
 }
