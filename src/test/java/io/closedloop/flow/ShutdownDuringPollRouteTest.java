@@ -61,10 +61,9 @@ class ShutdownDuringPollRouteTest {
 
         emulators.stopDaemon();
 
-        assertThat(log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
-                .map(ILoggingEvent::getFormattedMessage).toList()).isEmpty();
+        assertThat(errors()).isEmpty();
         // the stop did not wait out the backoff until the shutdown timeout forced the routes down
-        assertThat(log.list.stream().map(ILoggingEvent::getFormattedMessage))
+        assertThat(messages())
                 .noneMatch(m -> m.contains("Forcing the routes to be shutdown"))
                 .anyMatch(m -> m.contains("flow hubspot-email-events-source interrupted by the daemon stopping"));
         // the store is closed with the daemon; the same files show that no run was left RUNNING
@@ -93,10 +92,17 @@ class ShutdownDuringPollRouteTest {
 
         emulators.stopDaemon();
 
-        assertThat(log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
-                .map(ILoggingEvent::getFormattedMessage).toList()).isEmpty();
-        assertThat(log.list.stream().map(ILoggingEvent::getFormattedMessage))
+        assertThat(errors()).isEmpty();
+        assertThat(messages())
                 .anyMatch(m -> m.contains("Forcing the routes to be shutdown"))
                 .anyMatch(m -> m.startsWith("a poll was cut by the daemon's forced stop; its cursor stays"));
+    }
+
+    private List<String> errors() {
+        return log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR)).map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    private java.util.stream.Stream<String> messages() {
+        return log.list.stream().map(ILoggingEvent::getFormattedMessage);
     }
 }
