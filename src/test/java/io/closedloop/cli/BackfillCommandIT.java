@@ -2,11 +2,9 @@ package io.closedloop.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.closedloop.Closedloop;
 import io.closedloop.sandbox.http.Fault;
 import io.closedloop.sandbox.world.World;
 import io.closedloop.testsupport.Emulators;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,12 +54,9 @@ class BackfillCommandIT {
     private int backfill(String... args) {
         out = new StringWriter();
         err = new StringWriter();
-        var cli = Closedloop.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
         List<String> all = new ArrayList<>(List.of("backfill"));
         all.addAll(List.of(args));
-        return cli.execute(all.toArray(String[]::new));
+        return BackfillHistory.execute(out, err, clock, ConfigOption.environment, all.toArray(String[]::new));
     }
 
     private List<Object> activityIds() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.closedloop.Closedloop;
 import io.closedloop.sandbox.http.CallJournal;
 import io.closedloop.sandbox.hubspot.EmailEvent;
 import io.closedloop.sandbox.world.World;
@@ -12,7 +11,6 @@ import io.closedloop.state.ParkedRecords;
 import io.closedloop.state.StateStore;
 import io.closedloop.testsupport.Emulators;
 import io.closedloop.testsupport.TestSettings;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -86,10 +84,7 @@ class PlanBackfillIT {
     private int cli(String... args) {
         out = new StringWriter();
         err = new StringWriter();
-        var cli = Closedloop.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return BackfillHistory.execute(out, err, clock, env, args);
     }
 
     @Test
