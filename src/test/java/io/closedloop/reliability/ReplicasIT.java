@@ -134,7 +134,12 @@ class ReplicasIT {
                 }
             }
             CrashSafetyIT.awaitQuiet(salesforce, hubspot, world);
-            for (Daemon d : daemons) {
+            // the standbys first and the leader last: a leader that stops in order hands the lead on, and a standby
+            // still running would take it and read, a change of reader that no kill caused
+            Lead last = lead(dbUrl);
+            List<Daemon> stopOrder = new ArrayList<>(daemons);
+            stopOrder.sort(java.util.Comparator.comparing((Daemon d) -> last != null && d.alive() && d.pid() == last.pid()));
+            for (Daemon d : stopOrder) {
                 d.stop();
             }
 
