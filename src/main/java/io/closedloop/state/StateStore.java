@@ -117,9 +117,12 @@ public final class StateStore implements AutoCloseable {
         if (dialect == Dialect.H2) {
             H2FirstMigration.undoInterrupted(dataSource);
         }
+        if (SchemaHistory.current(dataSource)) {
+            return;
+        }
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations("classpath:" + SchemaHistory.LOCATION)
                 .placeholders(Map.of("text", dialect.textType()))
                 .load()
                 .migrate();
