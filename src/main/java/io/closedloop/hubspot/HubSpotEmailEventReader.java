@@ -29,7 +29,10 @@ public class HubSpotEmailEventReader implements PolledSource {
     /** Window settings: overlap at the start, settle time before now, and the sweep (how often, how far back). */
     public record Window(StartFrom startFrom, Duration overlap, Duration settle, Duration sweepPeriod, Duration sweepDepth) {
         public static Window defaults() {
-            return new Window(StartFrom.ago(Duration.ofHours(1)), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(10),
+            // the settle time is all the latency the window adds: 2 s, with the 5 s overlap re-reading the end of the
+            // last window, lets an event be indexed up to 7 s late and still be read by the next poll; the sweep takes
+            // anything later
+            return new Window(StartFrom.ago(Duration.ofHours(1)), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMinutes(10),
                     Duration.ofMinutes(30));
         }
     }
