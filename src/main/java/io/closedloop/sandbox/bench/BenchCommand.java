@@ -59,6 +59,11 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--rate", description = "Live events a second (default: --events spread over 60 s).")
     Double rate;
 
+    @Option(names = "--warmup", defaultValue = "30s", converter = SandboxCommand.DurationConverter.class,
+            description = "live: events at --rate for this long before measuring, written by the same daemon and not counted,"
+                    + " so the figures are the daemon's once its code is compiled; 0s measures from the start (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
+
     @Option(names = "--baseline-sample", defaultValue = "200",
             description = "Events the baseline syncs; its per-1,000 figures are extrapolated from them (default: ${DEFAULT-VALUE}).")
     int baselineSample;
@@ -158,6 +163,16 @@ public class BenchCommand implements Callable<Integer> {
             long healthy = waitHealthy(port);
             report.startup(healthy - t0);
             double liveRate = rate != null ? rate : events / 60.0;
+            Instant measuredFrom = Instant.EPOCH;
+            double cpuBefore = 0;
+            if (mode == Mode.LIVE && !warmup.isZero()) {
+                int warm = warmUp(world, liveRate);
+                // from here on: the emulators' journals, latencies and counts, the polls' throughput and the CPU
+                world.send("reset");
+                measuredFrom = Instant.now();
+                cpuBefore = ProcessMeter.cpuSeconds();
+                report.warmup(warm, warmup);
+            }
             if (mode == Mode.LIVE) {
                 world.send("live " + events + " " + liveRate);
             }
@@ -182,17 +197,33 @@ public class BenchCommand implements Callable<Integer> {
                 Thread.sleep(500);
                 stats = world.send("stats");
             }
-            report.closedloop(stats, healthy, busyThroughput(runtime), meter.peakHeapBytes(), ProcessMeter.peakRssBytes(),
-                    ProcessMeter.cpuSeconds(), meter.maxHeapBytes());
+            report.closedloop(stats, healthy, busyThroughput(runtime, measuredFrom), meter.peakHeapBytes(), ProcessMeter.peakRssBytes(),
+                    ProcessMeter.cpuSeconds() - cpuBefore, meter.maxHeapBytes());
         }
     }
 
+    /** {@code --warmup} of live events at the run's rate, until every one is written; returns how many. */
+    private int warmUp(BenchWorld world, double liveRate) throws Exception {
+        int warm = (int) Math.max(1, Math.round(liveRate * warmup.toMillis() / 1000.0));
+        world.send("live " + warm + " " + liveRate);
+        long timeoutMs = Math.max(300_000, warmup.toMillis() * 5);
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            JsonNode p = world.send("progress");
+            if (p.path("activities").asInt() >= warm && !p.path("liveRunning").asBoolean()) {
+                return warm;
+            }
+            Thread.sleep(1000);
+        }
+        throw new IllegalStateException("the warm-up's " + warm + " events were not all written within " + timeoutMs / 1000 + " s");
+    }
+
     /** Events read by the email source over the time its polls took: the rate while working, comparable with the bound. */
-    private static double busyThroughput(ClosedloopRuntime runtime) {
+    private static double busyThroughput(ClosedloopRuntime runtime, Instant measuredFrom) {
         long read = 0;
         long busyMs = 0;
         for (var run : runtime.store().runs().recent(io.closedloop.core.FlowId.HUBSPOT_EMAIL_EVENTS.key(), 100_000)) {
-            if (run.finishedAt() != null && run.counts().read() > 0) {
+            if (run.finishedAt() != null && run.counts().read() > 0 && !run.startedAt().isBefore(measuredFrom)) {
                 read += run.counts().read();
                 busyMs += Duration.between(run.startedAt(), run.finishedAt()).toMillis();
             }

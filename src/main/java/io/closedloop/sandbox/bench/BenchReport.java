@@ -56,6 +56,12 @@ final class BenchReport {
         }
     }
 
+    /** Live runs measure after {@code events} warm-up events the daemon wrote first, over {@code span}. */
+    void warmup(int events, Duration span) {
+        root.put("warmupEvents", events);
+        root.put("warmupSeconds", span.toMillis() / 1000.0);
+    }
+
     void startup(long ms) {
         closedloop.put("startupSeconds", ms / 1000.0);
     }
@@ -184,6 +190,10 @@ final class BenchReport {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%nclosedloop bench: mode %s, %s events, %d ms round trip, poll %s s, emulators in a separate JVM%n",
                 root.get("mode"), root.get("events"), rtt.toMillis(), ((Number) root.get("pollMs")).longValue() / 1000.0));
+        if (root.containsKey("warmupEvents")) {
+            out.append(String.format(Locale.ROOT, "measured after a warm-up of %,d events over %s s that the same daemon wrote first"
+                    + " (not counted in any figure but peak heap and RSS)%n", root.get("warmupEvents"), root.get("warmupSeconds")));
+        }
         if (Boolean.FALSE.equals(closedloop.get("complete"))) {
             out.append(String.format(Locale.ROOT, "INCOMPLETE: Closedloop wrote %s of %s activities before the bench's deadline%n",
                     closedloop.get("activities"), closedloop.get("events")));
