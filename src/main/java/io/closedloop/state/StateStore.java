@@ -114,11 +114,12 @@ public final class StateStore implements AutoCloseable {
     }
 
     static void migrate(DataSource dataSource, Dialect dialect) {
-        if (dialect == Dialect.H2) {
-            H2FirstMigration.undoInterrupted(dataSource);
-        }
+        // a current history has finished migrations, so there is no interrupted first migration to undo either
         if (SchemaHistory.current(dataSource)) {
             return;
+        }
+        if (dialect == Dialect.H2) {
+            H2FirstMigration.undoInterrupted(dataSource);
         }
         Flyway.configure()
                 .dataSource(dataSource)
