@@ -184,8 +184,7 @@ public class BenchCommand implements Callable<Integer> {
                 if (rejections < 40) {
                     rejections += world.send("reject 2").path("rejected").asInt();
                 }
-                JsonNode p = world.send("progress");
-                if (p.path("activities").asInt() >= events && !p.path("liveRunning").asBoolean()) {
+                if (allWritten(world, events)) {
                     break;
                 }
                 Thread.sleep(1000);
@@ -209,13 +208,18 @@ public class BenchCommand implements Callable<Integer> {
         long timeoutMs = Math.max(300_000, warmup.toMillis() * 5);
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
-            JsonNode p = world.send("progress");
-            if (p.path("activities").asInt() >= warm && !p.path("liveRunning").asBoolean()) {
+            if (allWritten(world, warm)) {
                 return warm;
             }
             Thread.sleep(1000);
         }
         throw new IllegalStateException("the warm-up's " + warm + " events were not all written within " + timeoutMs / 1000 + " s");
+    }
+
+    /** Whether the live events are all generated and {@code n} of them written since the last reset. */
+    private static boolean allWritten(BenchWorld world, int n) throws Exception {
+        JsonNode p = world.send("progress");
+        return p.path("activities").asInt() >= n && !p.path("liveRunning").asBoolean();
     }
 
     /** Events read by the email source over the time its polls took: the rate while working, comparable with the bound. */
