@@ -34,22 +34,85 @@ public final class EventLedger {
     private final Jdbc jdbc;
     private final Clock clock;
     private final String insertActivity;
+    private final String addAccountDay;
+    private final String addAccountPerson;
 
     EventLedger(Jdbc jdbc, Dialect dialect, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.insertActivity = dialect.insertIgnore("event_ledger", List.of("event_id"), ACTIVITY_COLUMNS.split(", "));
+        this.addAccountDay = dialect.insertOrAccumulate("account_activity_day", List.of("account_id", "activity_day", "activity_type"),
+                List.of("activities"), List.of("newest"), "account_id", "activity_day", "activity_type", "activities", "newest");
+        this.addAccountPerson = dialect.insertOrAccumulate("account_person", List.of("account_id", "subject_id"),
+                List.of(), List.of("last_at"), "account_id", "subject_id", "last_at");
     }
 
-    /** Records activities written as records of {@code targetType}, in one batch; ids already present stay as they are. */
+    /**
+     * Records activities written as records of {@code targetType}, in one transaction; ids already present stay as they
+     * are. The Account roll-up counts ({@code account_activity_day}, {@code account_person}) take the new ones in the
+     * same transaction.
+     */
     public void recordActivities(String targetType, List<Activity> activities) {
         Instant now = clock.instant();
         List<Object[]> rows = activities.stream().map(a -> new Object[] {a.eventId(), a.flow(), targetType,
                 a.targetId(), a.subjectId(), a.accountId(), a.activityType(), truncate(a.assetName(), 255), a.occurredAt(), now})
                 .toList();
-        for (int from = 0; from < rows.size(); from += CHUNK) {
-            jdbc.batch(insertActivity, rows.subList(from, Math.min(rows.size(), from + CHUNK)));
+        jdbc.inTransaction(() -> {
+            List<Activity> added = new ArrayList<>();
+            for (int from = 0; from < rows.size(); from += CHUNK) {
+                int[] counts = jdbc.batch(insertActivity, rows.subList(from, Math.min(rows.size(), from + CHUNK)));
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] > 0) {
+                        added.add(activities.get(from + i));
+                    }
+                }
+            }
+            addToAccounts(added);
+        });
+    }
+
+    /** The UTC day of an instant, as {@code account_activity_day} keys it: days since 1970-01-01. */
+    static long day(Instant t) {
+        return Math.floorDiv(t.getEpochSecond(), 86_400L);
+    }
+
+    /** Adds newly recorded activities to their Accounts' roll-up counts, one row per Account, day and type. */
+    private void addToAccounts(List<Activity> added) {
+        // keys in order, so that concurrent transactions lock the rows alike
+        java.util.SortedMap<List<Object>, Object[]> days = new java.util.TreeMap<>(KEY_ORDER);
+        java.util.SortedMap<List<Object>, Object[]> people = new java.util.TreeMap<>(KEY_ORDER);
+        for (Activity a : added) {
+            if (a.accountId() == null || a.occurredAt() == null) {
+                continue;
+            }
+            String type = a.activityType() == null ? NO_TYPE : a.activityType();
+            days.merge(List.of(a.accountId(), day(a.occurredAt()), type), new Object[] {a.accountId(), day(a.occurredAt()), type, 1L, a.occurredAt()},
+                    (x, y) -> new Object[] {x[0], x[1], x[2], (Long) x[3] + (Long) y[3], later((Instant) x[4], (Instant) y[4])});
+            if (a.subjectId() != null) {
+                people.merge(List.of(a.accountId(), a.subjectId()), new Object[] {a.accountId(), a.subjectId(), a.occurredAt()},
+                        (x, y) -> new Object[] {x[0], x[1], later((Instant) x[2], (Instant) y[2])});
+            }
         }
+        jdbc.batch(addAccountDay, List.copyOf(days.values()));
+        jdbc.batch(addAccountPerson, List.copyOf(people.values()));
+    }
+
+    /** Stands for an activity without a type in {@code account_activity_day}, whose key cannot hold a null. */
+    private static final String NO_TYPE = "";
+
+    private static final java.util.Comparator<List<Object>> KEY_ORDER = (x, y) -> {
+        for (int i = 0; i < x.size(); i++) {
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            int c = ((Comparable) x.get(i)).compareTo(y.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    };
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /** Activities about these Leads/Contacts since the instant, newest first. */
@@ -71,71 +134,97 @@ public final class EventLedger {
     }
 
     /**
-     * The activity of each account since {@code since}, counted by the database (two grouped queries per 500
-     * accounts), so a backfill's final summary of accounts with millions of activities holds only the counts.
+     * The activity of each account since {@code since}, from the roll-up counts: whole UTC days after the one
+     * {@code since} falls in, plus that day's activities from {@code since} on, counted in the ledger. The cost follows
+     * the days, types and people of an Account, not its activities (a backfill's final summary of accounts with
+     * millions of activities, and every summary write of a large Account).
      */
     public java.util.Map<String, AccountActivity> accountActivity(Collection<String> accountIds, Instant since) {
-        java.util.Map<String, long[]> totals = new java.util.HashMap<>();
-        java.util.Map<String, List<TypeCount>> types = new java.util.HashMap<>();
-        List<String> all = new ArrayList<>(accountIds);
-        for (int from = 0; from < all.size(); from += CHUNK) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-            Object[] params = idsThen(chunk, since);
-            String where = " FROM event_ledger WHERE account_id IN (" + chunk.stream().map(x -> "?").collect(Collectors.joining(","))
-                    + ") AND occurred_at >= ?";
-            jdbc.query("SELECT account_id AS k, COUNT(*) AS n, COUNT(DISTINCT subject_id) AS p" + where + " GROUP BY account_id",
-                    rs -> java.util.Map.entry(rs.getString("k"), new long[] {rs.getLong("n"), rs.getLong("p")}), params)
-                    .forEach(e -> totals.put(e.getKey(), e.getValue()));
-            jdbc.query("SELECT account_id AS k, activity_type AS a, COUNT(*) AS n, MAX(occurred_at) AS t" + where
-                    + " GROUP BY account_id, activity_type", rs -> java.util.Map.entry(rs.getString("k"),
-                    new TypeCount(rs.getString("a"), rs.getLong("n"), Jdbc.instant(rs, "t"))), params)
-                    .forEach(e -> types.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        long sinceDay = day(since);
+        Instant nextDay = Instant.ofEpochSecond((sinceDay + 1) * 86_400L);
+        java.util.Map<String, java.util.Map<String, TypeCount>> types = new java.util.HashMap<>();
+        java.util.Map<String, Long> people = new java.util.HashMap<>();
+        Jdbc.RowMapper<java.util.Map.Entry<String, TypeCount>> typeCount = rs -> java.util.Map.entry(rs.getString("k"),
+                new TypeCount(typeOf(rs.getString("a")), rs.getLong("n"), Jdbc.instant(rs, "t")));
+        for (List<String> chunk : chunks(accountIds)) {
+            String in = "account_id IN (" + marks(chunk) + ")";
+            List<java.util.Map.Entry<String, TypeCount>> counts = new ArrayList<>(jdbc.query(
+                    "SELECT account_id AS k, activity_type AS a, SUM(activities) AS n, MAX(newest) AS t FROM account_activity_day WHERE "
+                            + in + " AND activity_day > ? GROUP BY account_id, activity_type", typeCount, params(chunk, sinceDay)));
+            counts.addAll(jdbc.query("SELECT account_id AS k, activity_type AS a, COUNT(*) AS n, MAX(occurred_at) AS t FROM event_ledger WHERE "
+                    + in + " AND occurred_at >= ? AND occurred_at < ? GROUP BY account_id, activity_type", typeCount, params(chunk, since, nextDay)));
+            counts.forEach(e -> types.computeIfAbsent(e.getKey(), k -> new java.util.LinkedHashMap<>())
+                    .merge(String.valueOf(e.getValue().activityType()), e.getValue(), (x, y) -> new TypeCount(x.activityType(),
+                            x.count() + y.count(), x.newest() == null ? y.newest() : y.newest() == null ? x.newest() : later(x.newest(), y.newest()))));
+            jdbc.query("SELECT account_id AS k, COUNT(*) AS p FROM account_person WHERE " + in + " AND last_at >= ? GROUP BY account_id",
+                    rs -> java.util.Map.entry(rs.getString("k"), rs.getLong("p")), params(chunk, since))
+                    .forEach(e -> people.put(e.getKey(), e.getValue()));
         }
         java.util.Map<String, AccountActivity> out = new java.util.HashMap<>();
-        totals.forEach((k, t) -> out.put(k, new AccountActivity(t[0], t[1], types.getOrDefault(k, List.of()))));
+        types.forEach((k, byType) -> out.put(k, new AccountActivity(byType.values().stream().mapToLong(TypeCount::count).sum(),
+                people.getOrDefault(k, 0L), List.copyOf(byType.values()))));
         return out;
     }
 
-    /** The newest activity time of each subject (or account, with column "account_id"), all time. */
+    private static String typeOf(String stored) {
+        return stored == null || stored.equals(NO_TYPE) ? null : stored;
+    }
+
+    /**
+     * The newest activity time of each subject (or account, with column "account_id"), all time; an Account's from its
+     * roll-up counts.
+     */
     public java.util.Map<String, Instant> lastActivity(String column, Collection<String> ids) {
         if (!column.equals("subject_id") && !column.equals("account_id")) {
             throw new IllegalArgumentException(column);
         }
+        String source = column.equals("account_id")
+                ? "SELECT account_id AS k, MAX(newest) AS t FROM account_activity_day WHERE account_id IN ("
+                : "SELECT subject_id AS k, MAX(occurred_at) AS t FROM event_ledger WHERE subject_id IN (";
         java.util.Map<String, Instant> out = new java.util.HashMap<>();
-        List<String> all = new ArrayList<>(ids);
-        for (int from = 0; from < all.size(); from += CHUNK) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-            String marks = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
-            jdbc.query("SELECT " + column + " AS k, MAX(occurred_at) AS t FROM event_ledger WHERE " + column + " IN (" + marks
-                    + ") GROUP BY " + column, rs -> java.util.Map.entry(rs.getString("k"), Jdbc.instant(rs, "t")), chunk.toArray())
-                    .forEach(e -> out.put(e.getKey(), e.getValue()));
+        for (List<String> chunk : chunks(ids)) {
+            jdbc.query(source + marks(chunk) + ") GROUP BY " + column, rs -> java.util.Map.entry(rs.getString("k"), Jdbc.instant(rs, "t")),
+                    chunk.toArray()).forEach(e -> {
+                        if (e.getValue() != null) {
+                            out.put(e.getKey(), e.getValue());
+                        }
+                    });
         }
         return out;
+    }
+
+    private static List<List<String>> chunks(Collection<String> ids) {
+        List<String> all = new ArrayList<>(ids);
+        List<List<String>> out = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            out.add(all.subList(from, Math.min(all.size(), from + CHUNK)));
+        }
+        return out;
+    }
+
+    private static String marks(List<String> chunk) {
+        return chunk.stream().map(x -> "?").collect(Collectors.joining(","));
+    }
+
+    /** The ids of an IN list, then more parameters. */
+    private static Object[] params(List<String> ids, Object... then) {
+        Object[] params = new Object[ids.size() + then.length];
+        for (int i = 0; i < ids.size(); i++) {
+            params[i] = ids.get(i);
+        }
+        System.arraycopy(then, 0, params, ids.size(), then.length);
+        return params;
     }
 
     private List<Activity> activitiesWhere(String column, Collection<String> ids, Instant since) {
         List<Activity> out = new ArrayList<>();
-        List<String> all = new ArrayList<>(ids);
-        for (int from = 0; from < all.size(); from += CHUNK) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-            Object[] params = idsThen(chunk, since);
-            String marks = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
-            out.addAll(jdbc.query("SELECT " + ACTIVITY_COLUMNS + " FROM event_ledger WHERE " + column + " IN (" + marks
+        for (List<String> chunk : chunks(ids)) {
+            out.addAll(jdbc.query("SELECT " + ACTIVITY_COLUMNS + " FROM event_ledger WHERE " + column + " IN (" + marks(chunk)
                     + ") AND occurred_at >= ? ORDER BY occurred_at DESC, event_id", rs -> new Activity(rs.getString("event_id"),
                     rs.getString("flow"), rs.getString("target_id"), rs.getString("subject_id"), rs.getString("account_id"),
-                    rs.getString("activity_type"), rs.getString("asset_name"), Jdbc.instant(rs, "occurred_at")), params));
+                    rs.getString("activity_type"), rs.getString("asset_name"), Jdbc.instant(rs, "occurred_at")), params(chunk, since)));
         }
         return out;
-    }
-
-    /** The ids of an IN list, then the time, as query parameters. */
-    private static Object[] idsThen(List<String> ids, Instant since) {
-        Object[] params = new Object[ids.size() + 1];
-        for (int i = 0; i < ids.size(); i++) {
-            params[i] = ids.get(i);
-        }
-        params[ids.size()] = since;
-        return params;
     }
 
     private static String truncate(String s, int max) {

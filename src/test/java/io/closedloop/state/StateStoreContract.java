@@ -16,7 +16,8 @@ abstract class StateStoreContract extends StateStoreConcurrencyContract {
         try (var c = store().dataSource().getConnection()) {
             for (String table : List.of("source_cursor", "identity_map", "event_ledger", "parked_record", "sync_run", "sla_clock",
                     "list_membership", "domain_account", "contact_state", "summary_pending", "subject_profile", "email_identity",
-                    "disposition_state", "won_opportunity_contact", "campaign_attribution", "disposition_verdict", "sql_moment")) {
+                    "disposition_state", "won_opportunity_contact", "campaign_attribution", "disposition_verdict", "sql_moment",
+                    "account_activity_day", "account_person")) {
                 try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
                     assertThat(rs.next()).as(table).isTrue();
                     assertThat(rs.getLong(1)).as(table).isZero();
@@ -242,6 +243,84 @@ abstract class StateStoreContract extends StateStoreConcurrencyContract {
             assertThat(counted.get(account).byType()).containsExactlyInAnyOrderElementsOf(listed.byType());
             assertThat(io.closedloop.salesforce.MarketingSummary.forAccount(counted.get(account), 30))
                     .isEqualTo(io.closedloop.salesforce.MarketingSummary.forAccount(ledger.activitiesOfAccounts(List.of(account), since), 30));
+        }
+    }
+
+    /**
+     * The roll-up counts (V15) against a count of the ledger's own rows: across calls, a repeated event, activities
+     * without a type or a person, and the edges of the window (the day {@code since} falls in is counted from
+     * {@code since} on).
+     */
+    @Test
+    void accountRollUpsCountWhatTheLedgerHoldsAcrossCallsDuplicatesAndTheWindowsEdge() {
+        EventLedger ledger = store().ledger();
+        Instant since = T0.minus(Duration.ofDays(30));
+        Instant sinceDay = Instant.ofEpochSecond(EventLedger.day(since) * 86_400L);
+        Instant nextDay = sinceDay.plus(Duration.ofDays(1));
+        List<Instant> times = List.of(sinceDay, since.minusSeconds(1), since, since.plusSeconds(1), nextDay.minusSeconds(1), nextDay,
+                T0.minus(Duration.ofHours(30)), T0.minus(Duration.ofHours(2)), T0);
+        List<EventLedger.Activity> first = new java.util.ArrayList<>();
+        List<EventLedger.Activity> second = new java.util.ArrayList<>();
+        for (int i = 0; i < times.size(); i++) {
+            String type = i == 3 ? null : i % 2 == 0 ? "Email Open" : "Form Submission";
+            String subject = i == 4 ? null : "00Q" + (i % 3);
+            (i % 2 == 0 ? first : second).add(new EventLedger.Activity("r-" + i, "f", "a" + i, subject, i % 4 == 0 ? "001B" : "001A",
+                    type, "x", times.get(i)));
+        }
+        ledger.recordActivities("Marketing_Activity__c", first);
+        // a repeated event (with other details) is not counted twice
+        second.add(new EventLedger.Activity("r-0", "f", "zzz", "00Q7", "001A", "Page Visit", "x", T0));
+        ledger.recordActivities("Marketing_Activity__c", second);
+        ledger.recordActivities("Marketing_Activity__c", List.of(new EventLedger.Activity("r-8", "f", "zzz", "00Q7", "001A", "Page Visit", "x", T0)));
+
+        assertRollUpsMatchTheLedger(ledger, since, since.minusSeconds(1), nextDay);
+    }
+
+    /** A store from before V15 has its ledger counted into the roll-ups by the migration, with the days Java keys them by. */
+    @Test
+    void theRollUpMigrationCountsTheLedgerAlreadyThere() throws Exception {
+        EventLedger ledger = store().ledger();
+        List<EventLedger.Activity> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            rows.add(new EventLedger.Activity("m-" + i, "f", "a" + i, i % 11 == 0 ? null : "00Q" + (i % 13), "001" + (i % 3),
+                    i % 17 == 0 ? null : i % 2 == 0 ? "Email Open" : "Email Click", "x", T0.minus(Duration.ofHours(i * 7L))));
+        }
+        ledger.recordActivities("Marketing_Activity__c", rows);
+        Instant since = T0.minus(Duration.ofDays(30));
+        var before = ledger.accountActivity(List.of("0010", "0011", "0012"), since);
+        try (var c = store().dataSource().getConnection(); var st = c.createStatement()) {
+            st.execute("DROP TABLE account_person");
+            st.execute("DROP TABLE account_activity_day");
+            st.execute("DELETE FROM \"flyway_schema_history\" WHERE \"script\" = 'V15__account_activity_rollup.sql'");
+        }
+
+        StateStore.migrate(store().dataSource(), store().dialect());
+
+        assertThat(ledger.accountActivity(List.of("0010", "0011", "0012"), since)).isEqualTo(before).hasSize(3);
+        assertRollUpsMatchTheLedger(ledger, since, T0.minus(Duration.ofDays(60)), T0.minus(Duration.ofDays(3)));
+    }
+
+    /** Each Account's roll-up for each window start equals the listing of its ledger rows, and its newest is theirs. */
+    private static void assertRollUpsMatchTheLedger(EventLedger ledger, Instant... windowStarts) {
+        List<String> accounts = List.of("001A", "001B", "0010", "0011", "0012", "001Z");
+        for (Instant from : windowStarts) {
+            var counted = ledger.accountActivity(accounts, from);
+            for (String account : accounts) {
+                var listed = ledger.activitiesOfAccounts(List.of(account), from);
+                if (listed.isEmpty()) {
+                    assertThat(counted).as(account + " from " + from).doesNotContainKey(account);
+                    continue;
+                }
+                var expected = io.closedloop.salesforce.MarketingSummary.activity(listed);
+                assertThat(counted.get(account).activities()).as(account + " from " + from).isEqualTo(expected.activities());
+                assertThat(counted.get(account).people()).as(account + " from " + from).isEqualTo(expected.people());
+                assertThat(counted.get(account).byType()).as(account + " from " + from).containsExactlyInAnyOrderElementsOf(expected.byType());
+            }
+        }
+        var newest = ledger.lastActivity("account_id", accounts);
+        for (String account : accounts) {
+            var all = ledger.activitiesOfAccounts(List.of(account), Instant.EPOCH);
+            assertThat(newest.get(account)).as(account).isEqualTo(all.isEmpty() ? null : all.get(0).occurredAt());
         }
     }
 
