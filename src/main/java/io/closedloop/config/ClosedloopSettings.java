@@ -34,6 +34,7 @@ public record ClosedloopSettings(
         int salesforceDailyShare,
         int salesforceBulkThreshold,
         int salesforceLiveBulkThreshold,
+        int salesforceConcurrency,
         int pollChunk,
         RetryPolicy retry,
         ApiCircuitBreaker.Settings circuitBreaker,

@@ -30,6 +30,10 @@ public enum SettingKey {
     SALESFORCE_LIVE_BULK_THRESHOLD("10000", false,
             "In the live flow, more activities than this in one write go through Bulk API 2.0 jobs, fewer through Composite calls "
                     + "(a Bulk job waits for Salesforce to process it, which adds seconds to every event it carries)"),
+    SALESFORCE_CONCURRENCY("4", false,
+            "Composite calls Closedloop has in flight to Salesforce at once, 1 to 25 (a write of 10,000 activities is 10 calls; "
+                    + "Salesforce limits only requests running 20 s or longer: 25 at once in production orgs and sandboxes, 5 in "
+                    + "Developer Edition and trial orgs)"),
     CLOSEDLOOP_POLL_CHUNK("10000", false,
             "Most events one poll reads and writes before its cursor moves; a longer window (after downtime) is read in several chunks"),
     CLOSEDLOOP_ALLOW_INSECURE_HTTP("false", false,

@@ -99,11 +99,7 @@ public class SalesforceActivityWriter {
         if (bulk != null && writes.size() > bulkThreshold && bulk.available() && SalesforceBulkWriter.fits(writes)) {
             return bulk.write(writes);
         }
-        List<SalesforceWriteResult> out = new ArrayList<>(writes.size());
-        for (SalesforceCompositePlanner.CompositeCall call : SalesforceCompositePlanner.plan(apiVersion, writes)) {
-            out.addAll(SalesforceCompositePlanner.results(call, client.composite(call.body())));
-        }
-        return out;
+        return SalesforceCompositePlanner.send(client, SalesforceCompositePlanner.plan(apiVersion, writes));
     }
 
     private static void sleep(Duration d) {

@@ -34,6 +34,8 @@ public class SalesforceClient {
     private final Clock clock;
     /** Rejected credentials: no further login or call is attempted until a restart with good ones. */
     private volatile Classification authFailure;
+    /** The Composite calls of one write in flight at once ({@code SALESFORCE_CONCURRENCY}); null: one at a time. */
+    private final java.util.concurrent.ThreadPoolExecutor parallel;
 
     public SalesforceClient(CamelContext context, ClosedloopSettings settings) {
         this(context, settings, new SalesforceBudget(Clock.systemUTC(), settings.salesforceDailyShare()),
@@ -54,6 +56,20 @@ public class SalesforceClient {
         budget.attach(breaker);
         this.template = context.createProducerTemplate();
         this.dataPath = "/services/data/v" + settings.salesforceApiVersion();
+        this.parallel = settings.salesforceConcurrency() > 1 ? callers(settings.salesforceConcurrency()) : null;
+    }
+
+    /** Threads for calls in flight together; idle ones end after a while, so a client dropped leaves none behind. */
+    private static java.util.concurrent.ThreadPoolExecutor callers(int concurrency) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(concurrency, concurrency, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "closedloop-salesforce-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     public String dataPath() {
@@ -79,7 +95,8 @@ public class SalesforceClient {
      * nextRecordsUrl for any result longer than one page. Results come back in the order of {@code soqls}.
      */
     public List<List<JsonNode>> queries(List<String> soqls) {
-        List<List<JsonNode>> results = new ArrayList<>();
+        List<List<String>> chunks = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
         for (int from = 0; from < soqls.size(); from += 5) {
             List<String> chunk = soqls.subList(from, Math.min(soqls.size(), from + 5));
             com.fasterxml.jackson.databind.node.ObjectNode root = JSON.createObjectNode();
@@ -90,10 +107,15 @@ public class SalesforceClient {
                 subrequests.addObject().put("method", "GET").put("referenceId", "q" + i)
                         .put("url", dataPath + "/query/?q=" + java.net.URLEncoder.encode(chunk.get(i), StandardCharsets.UTF_8));
             }
-            JsonNode response = composite(root.toString());
+            chunks.add(chunk);
+            bodies.add(root.toString());
+        }
+        List<JsonNode> responses = composites(bodies);
+        List<List<JsonNode>> results = new ArrayList<>();
+        for (int c = 0; c < chunks.size(); c++) {
             java.util.Map<String, JsonNode> byRef = new java.util.HashMap<>();
-            response.path("compositeResponse").forEach(sub -> byRef.put(sub.path("referenceId").asText(), sub));
-            for (int i = 0; i < chunk.size(); i++) {
+            responses.get(c).path("compositeResponse").forEach(sub -> byRef.put(sub.path("referenceId").asText(), sub));
+            for (int i = 0; i < chunks.get(c).size(); i++) {
                 JsonNode sub = byRef.get("q" + i);
                 if (sub == null) {
                     throw SalesforceErrorClassifier.missingSubresponse("a query").toException();
@@ -120,6 +142,60 @@ public class SalesforceClient {
     /** One Composite request (§4); the caller reads every subresponse. */
     public JsonNode composite(String body) {
         return call("POST", dataPath + "/composite", null, body);
+    }
+
+    /**
+     * Several Composite requests, up to {@code SALESFORCE_CONCURRENCY} of them in flight at once (Salesforce limits only
+     * requests that run 20 s or longer: salesforce-app-limits-cheatsheet, "Concurrent API Request Limits"); the answers
+     * come back in the order of {@code bodies}. Each call is counted and budgeted as one. When calls fail, the rest
+     * still finish before the first failure in order is thrown, so nothing is in flight once this returns.
+     */
+    public List<JsonNode> composites(List<String> bodies) {
+        if (parallel == null || bodies.size() < 2) {
+            List<JsonNode> out = new ArrayList<>(bodies.size());
+            bodies.forEach(b -> out.add(composite(b)));
+            return out;
+        }
+        java.util.Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
+        List<java.util.concurrent.Future<JsonNode>> calls = new ArrayList<>(bodies.size());
+        for (String body : bodies) {
+            calls.add(parallel.submit(() -> {
+                if (mdc != null) {
+                    org.slf4j.MDC.setContextMap(mdc);
+                }
+                try {
+                    return composite(body);
+                } finally {
+                    org.slf4j.MDC.clear();
+                }
+            }));
+        }
+        List<JsonNode> out = new ArrayList<>(bodies.size());
+        RuntimeException failure = null;
+        boolean interrupted = false;
+        for (java.util.concurrent.Future<JsonNode> call : calls) {
+            while (true) {
+                try {
+                    out.add(call.get());
+                    break;
+                } catch (InterruptedException e) {
+                    // the calls in flight are let finish: a write cut in the middle would be read as not written
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException r ? r : SalesforceErrorClassifier.classify(e.getCause()).toException();
+                    }
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return out;
     }
 
     public JsonNode describe(String sobject) {

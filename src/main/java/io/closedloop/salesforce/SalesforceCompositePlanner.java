@@ -83,6 +83,19 @@ public final class SalesforceCompositePlanner {
     }
 
     /**
+     * Sends the planned calls, up to {@code SALESFORCE_CONCURRENCY} at once ({@link SalesforceClient#composites}), and
+     * reads every per-record result, in the calls' order.
+     */
+    public static List<SalesforceWriteResult> send(SalesforceClient client, List<CompositeCall> calls) {
+        List<JsonNode> responses = client.composites(calls.stream().map(CompositeCall::body).toList());
+        List<SalesforceWriteResult> out = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            out.addAll(results(calls.get(i), responses.get(i)));
+        }
+        return out;
+    }
+
+    /**
      * Reads every per-record result of a Composite response (always HTTP 200 at the top, §4). A subrequest
      * that failed as a whole fails each of its records with that subrequest's error.
      */

@@ -111,23 +111,21 @@ public class SalesforceSummaryWriter {
             }));
             Set<String> done = new java.util.HashSet<>(pending.stream().map(SummaryQueue.Pending::sfId).toList());
             boolean backOff = false;
-            for (SalesforceCompositePlanner.CompositeCall call : SalesforceCompositePlanner.plan(apiVersion, writes)) {
-                for (SalesforceWriteResult r : SalesforceCompositePlanner.results(call, client.composite(call.body()))) {
-                    if (r.success()) {
-                        written++;
-                        continue;
-                    }
-                    Classification c = r.failure();
-                    if (c.kind() == ErrorKind.FATAL) {
-                        throw new FatalSyncException(c.code(), c.message(), null);
-                    }
-                    if (c.kind() == ErrorKind.RETRIABLE) {
-                        // stays queued for the next run
-                        done.remove(r.write().key());
-                        backOff = true;
-                    } else {
-                        store.parked().park(FLOW, r.write().key(), r.write().fields().toString(), c.message(), ErrorKind.SKIPPABLE, c.code());
-                    }
+            for (SalesforceWriteResult r : SalesforceCompositePlanner.send(client, SalesforceCompositePlanner.plan(apiVersion, writes))) {
+                if (r.success()) {
+                    written++;
+                    continue;
+                }
+                Classification c = r.failure();
+                if (c.kind() == ErrorKind.FATAL) {
+                    throw new FatalSyncException(c.code(), c.message(), null);
+                }
+                if (c.kind() == ErrorKind.RETRIABLE) {
+                    // stays queued for the next run
+                    done.remove(r.write().key());
+                    backOff = true;
+                } else {
+                    store.parked().park(FLOW, r.write().key(), r.write().fields().toString(), c.message(), ErrorKind.SKIPPABLE, c.code());
                 }
             }
             store.summaryQueue().remove(pending.stream().filter(p -> done.contains(p.sfId())).toList());

@@ -513,6 +513,16 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void salesforceConcurrencyDefaultsTo4AndOneOutOfRangeIsNamed() throws Exception {
+        assertThat(load(valid()).salesforceConcurrency()).isEqualTo(4);
+        Map<String, String> env = valid();
+        env.put("SALESFORCE_CONCURRENCY", "1");
+        assertThat(load(env).salesforceConcurrency()).isEqualTo(1);
+        env.put("SALESFORCE_CONCURRENCY", "26");
+        assertThat(problems(noConfig(), env)).containsExactly("SALESFORCE_CONCURRENCY: expected a number of calls from 1 to 25, got \"26\"");
+    }
+
+    @Test
     void initialLookbackIsADeprecatedAliasOfStartFromAndBothSetIsAProblem() throws Exception {
         Map<String, String> env = valid();
         env.put("CLOSEDLOOP_INITIAL_LOOKBACK", "7d");
