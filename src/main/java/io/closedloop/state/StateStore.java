@@ -85,7 +85,6 @@ public final class StateStore implements AutoCloseable {
         Dialect dialect = Dialect.fromUrl(url);
         String jdbcUrl = H2Files.untraced(durable(url));
         H2Files.prepare(url);
-        reachable(jdbcUrl, user, password);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
@@ -93,7 +92,19 @@ public final class StateStore implements AutoCloseable {
         config.setPoolName("closedloop-state");
         config.setMaximumPoolSize(8);
         config.setConnectionTimeout(10_000);
-        HikariDataSource dataSource = new HikariDataSource(config);
+        // the probe stays open until the pool has its first connection: H2 would close the database file with the
+        // probe's connection and open it again for the pool's
+        Connection probe = reachable(jdbcUrl, user, password);
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(config);
+        } finally {
+            try {
+                probe.close();
+            } catch (SQLException e) {
+                // the probe has done its part
+            }
+        }
         try {
             migrate(dataSource, dialect);
         } catch (RuntimeException e) {
@@ -105,9 +116,9 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** One plain connection first: a store that cannot be opened is one line naming the key, not a pool's stack trace in the log. */
-    private static void reachable(String url, String user, String password) {
-        try (Connection ignored = DriverManager.getConnection(url, user, password)) {
-            // reachable
+    private static Connection reachable(String url, String user, String password) {
+        try {
+            return DriverManager.getConnection(url, user, password);
         } catch (SQLException e) {
             throw new StateStoreUnavailableException(e);
         }
