@@ -82,9 +82,13 @@ public class SalesforceActivitySink {
         return this;
     }
 
-    /** Route step: writes the batch's events and keeps the outcome on the batch for the checkpoint. */
+    /**
+     * Route step: writes the batch's events and keeps the outcome on the batch for the checkpoint. A chunk with more of
+     * its window to read leaves the summary fields queued for the window's last chunk: the next chunk's activities do
+     * not wait for them, and a person in several chunks is summed up once.
+     */
     public EngagementBatch writeBatch(EngagementBatch batch) {
-        batch.outcome(write(batch.source(), batch.events(), batch.profiles()));
+        batch.outcome(write(batch.source(), batch.events(), batch.profiles(), !batch.more()));
         return batch;
     }
 
@@ -93,10 +97,16 @@ public class SalesforceActivitySink {
     }
 
     public WriteOutcome write(String flow, List<EngagementEvent> events, List<ContactProfile> profiles) {
+        return write(flow, events, profiles, true);
+    }
+
+    private WriteOutcome write(String flow, List<EngagementEvent> events, List<ContactProfile> profiles, boolean flush) {
         long callsBefore = client.calls();
         WriteOutcome o = writeQueuingSummaries(flow, events, profiles, writer.bulkThreshold());
-        // another source's poll may be writing summaries: this one's wait in the durable queue for that flush or the next
-        summaries.flushUnlessBusy();
+        if (flush) {
+            // another source's poll may be writing summaries: this one's wait in the durable queue for that flush or the next
+            summaries.flushUnlessBusy();
+        }
         return new WriteOutcome(o.received(), o.alreadyWritten(), o.written(), o.parked(), client.calls() - callsBefore);
     }
 
