@@ -197,7 +197,7 @@ public class BenchCommand implements Callable<Integer> {
                 stats = world.send("stats");
             }
             report.closedloop(stats, healthy, busyThroughput(runtime, measuredFrom), meter.peakHeapBytes(), ProcessMeter.peakRssBytes(),
-                    ProcessMeter.cpuSeconds() - cpuBefore, meter.maxHeapBytes());
+                    ProcessMeter.cpuSeconds() - cpuBefore, meter.maxHeapBytes(), settings.salesforceConcurrency());
         }
     }
 

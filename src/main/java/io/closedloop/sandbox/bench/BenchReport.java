@@ -66,7 +66,9 @@ final class BenchReport {
         closedloop.put("startupSeconds", ms / 1000.0);
     }
 
-    void closedloop(JsonNode stats, long healthyMs, double busyThroughput, long peakHeap, long peakRss, double cpu, long maxHeap) {
+    /** @param salesforceConcurrency the daemon's {@code SALESFORCE_CONCURRENCY}: Composite calls in flight at once */
+    void closedloop(JsonNode stats, long healthyMs, double busyThroughput, long peakHeap, long peakRss, double cpu, long maxHeap,
+                    int salesforceConcurrency) {
         counts(closedloop, stats, stats.path("activities").asLong(), stats.path("generated").asLong());
         closedloop.put("complete", stats.path("activities").asLong() >= stats.path("generated").asLong());
         if (mode == BenchCommand.Mode.BURST) {
@@ -79,7 +81,7 @@ final class BenchReport {
             closedloop.put("throughputMeasure", "events written or parked / time the email source spent polling (events read again and found written not counted)");
         }
         bound(closedloop, Math.min(HUBSPOT_PAGE * 1000.0 / rtt.toMillis(), HUBSPOT_CALLS_PER_SECOND * HUBSPOT_PAGE),
-                COMPOSITE_RECORDS * 1000.0 / rtt.toMillis());
+                salesforceConcurrency * COMPOSITE_RECORDS * 1000.0 / rtt.toMillis());
         closedloop.put("feedbackLatencyMs", JSON.convertValue(stats.path("feedbackLatencyMs"), Map.class));
         memory(closedloop, peakHeap, peakRss, cpu, maxHeap);
         projection(closedloop);
