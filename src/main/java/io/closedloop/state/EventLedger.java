@@ -76,40 +76,57 @@ public final class EventLedger {
         return Math.floorDiv(t.getEpochSecond(), 86_400L);
     }
 
+    /** One row of {@code account_activity_day}: an Account's activities of one type on one UTC day. */
+    private record AccountDay(String accountId, long day, String type, long activities, Instant newest) {
+        static final java.util.Comparator<AccountDay> KEY = java.util.Comparator.comparing(AccountDay::accountId)
+                .thenComparingLong(AccountDay::day).thenComparing(AccountDay::type);
+
+        AccountDay plus(AccountDay o) {
+            return new AccountDay(accountId, day, type, activities + o.activities, later(newest, o.newest));
+        }
+
+        Object[] row() {
+            return new Object[] {accountId, day, type, activities, newest};
+        }
+    }
+
+    /** One row of {@code account_person}: a person seen at an Account, and their newest activity there. */
+    private record AccountPerson(String accountId, String subjectId, Instant lastAt) {
+        static final java.util.Comparator<AccountPerson> KEY = java.util.Comparator.comparing(AccountPerson::accountId)
+                .thenComparing(AccountPerson::subjectId);
+
+        AccountPerson plus(AccountPerson o) {
+            return new AccountPerson(accountId, subjectId, later(lastAt, o.lastAt));
+        }
+
+        Object[] row() {
+            return new Object[] {accountId, subjectId, lastAt};
+        }
+    }
+
     /** Adds newly recorded activities to their Accounts' roll-up counts, one row per Account, day and type. */
     private void addToAccounts(List<Activity> added) {
-        // keys in order, so that concurrent transactions lock the rows alike
-        java.util.SortedMap<List<Object>, Object[]> days = new java.util.TreeMap<>(KEY_ORDER);
-        java.util.SortedMap<List<Object>, Object[]> people = new java.util.TreeMap<>(KEY_ORDER);
+        // rows in key order, so that concurrent transactions lock them alike
+        java.util.TreeMap<AccountDay, AccountDay> days = new java.util.TreeMap<>(AccountDay.KEY);
+        java.util.TreeMap<AccountPerson, AccountPerson> people = new java.util.TreeMap<>(AccountPerson.KEY);
         for (Activity a : added) {
             if (a.accountId() == null || a.occurredAt() == null) {
                 continue;
             }
-            String type = a.activityType() == null ? NO_TYPE : a.activityType();
-            days.merge(List.of(a.accountId(), day(a.occurredAt()), type), new Object[] {a.accountId(), day(a.occurredAt()), type, 1L, a.occurredAt()},
-                    (x, y) -> new Object[] {x[0], x[1], x[2], (Long) x[3] + (Long) y[3], later((Instant) x[4], (Instant) y[4])});
+            AccountDay day = new AccountDay(a.accountId(), day(a.occurredAt()), a.activityType() == null ? NO_TYPE : a.activityType(), 1,
+                    a.occurredAt());
+            days.merge(day, day, AccountDay::plus);
             if (a.subjectId() != null) {
-                people.merge(List.of(a.accountId(), a.subjectId()), new Object[] {a.accountId(), a.subjectId(), a.occurredAt()},
-                        (x, y) -> new Object[] {x[0], x[1], later((Instant) x[2], (Instant) y[2])});
+                AccountPerson person = new AccountPerson(a.accountId(), a.subjectId(), a.occurredAt());
+                people.merge(person, person, AccountPerson::plus);
             }
         }
-        jdbc.batch(addAccountDay, List.copyOf(days.values()));
-        jdbc.batch(addAccountPerson, List.copyOf(people.values()));
+        jdbc.batch(addAccountDay, days.values().stream().map(AccountDay::row).toList());
+        jdbc.batch(addAccountPerson, people.values().stream().map(AccountPerson::row).toList());
     }
 
     /** Stands for an activity without a type in {@code account_activity_day}, whose key cannot hold a null. */
     private static final String NO_TYPE = "";
-
-    private static final java.util.Comparator<List<Object>> KEY_ORDER = (x, y) -> {
-        for (int i = 0; i < x.size(); i++) {
-            @SuppressWarnings({"unchecked", "rawtypes"})
-            int c = ((Comparable) x.get(i)).compareTo(y.get(i));
-            if (c != 0) {
-                return c;
-            }
-        }
-        return 0;
-    };
 
     private static Instant later(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;
@@ -153,9 +170,10 @@ public final class EventLedger {
                             + in + " AND activity_day > ? GROUP BY account_id, activity_type", typeCount, params(chunk, sinceDay)));
             counts.addAll(jdbc.query("SELECT account_id AS k, activity_type AS a, COUNT(*) AS n, MAX(occurred_at) AS t FROM event_ledger WHERE "
                     + in + " AND occurred_at >= ? AND occurred_at < ? GROUP BY account_id, activity_type", typeCount, params(chunk, since, nextDay)));
+            // both queries count only activities with a time, so every newest is set
             counts.forEach(e -> types.computeIfAbsent(e.getKey(), k -> new java.util.LinkedHashMap<>())
-                    .merge(String.valueOf(e.getValue().activityType()), e.getValue(), (x, y) -> new TypeCount(x.activityType(),
-                            x.count() + y.count(), x.newest() == null ? y.newest() : y.newest() == null ? x.newest() : later(x.newest(), y.newest()))));
+                    .merge(String.valueOf(e.getValue().activityType()), e.getValue(),
+                            (x, y) -> new TypeCount(x.activityType(), x.count() + y.count(), later(x.newest(), y.newest()))));
             jdbc.query("SELECT account_id AS k, COUNT(*) AS p FROM account_person WHERE " + in + " AND last_at >= ? GROUP BY account_id",
                     rs -> java.util.Map.entry(rs.getString("k"), rs.getLong("p")), params(chunk, since))
                     .forEach(e -> people.put(e.getKey(), e.getValue()));
