@@ -270,11 +270,8 @@ public final class EventLedger {
     /** The subset of {@code eventIds} already in the ledger, for filtering a batch before writing it. */
     public Set<String> existing(Collection<String> eventIds) {
         Set<String> found = new HashSet<>();
-        List<String> ids = new ArrayList<>(eventIds);
-        for (int from = 0; from < ids.size(); from += CHUNK) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
-            String marks = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
-            found.addAll(jdbc.query("SELECT event_id FROM event_ledger WHERE event_id IN (" + marks + ")",
+        for (List<String> chunk : chunks(eventIds)) {
+            found.addAll(jdbc.query("SELECT event_id FROM event_ledger WHERE event_id IN (" + marks(chunk) + ")",
                     rs -> rs.getString(1), chunk.toArray()));
         }
         return found;
