@@ -42,7 +42,7 @@ public class RunCommand implements Callable<Integer> {
         CompletableFuture<List<String>> orgFit = new CompletableFuture<>();
         Thread check = new Thread(() -> {
             try {
-                orgFit.complete(DispositionMappingStartup.problems(settings, w -> LOG.warn("disposition mapping: {}", w)));
+                DispositionMappingStartup.check(settings, w -> LOG.warn("disposition mapping: {}", w), orgFit::complete);
             } catch (RuntimeException | Error e) {
                 orgFit.completeExceptionally(e);
             }

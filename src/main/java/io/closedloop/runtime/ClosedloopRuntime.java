@@ -140,17 +140,34 @@ public final class ClosedloopRuntime implements AutoCloseable {
                 if (unmapped != null) {
                     HealthCheckRegistry.get(context).register(new DispositionMappingHealthCheck(unmapped));
                 }
+                try {
+                    context.addStartupListener(startCheckBeforeRoutes());
+                    context.addStartupListener(schemaCheckAtStartup());
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot register the start-up checks", e);
+                }
+            }
+        });
+    }
+
+    /**
+     * Asks the start check as late as Camel allows and still before any route (so any poll or ops page) starts: the
+     * context's services start meanwhile, in parallel with the check.
+     */
+    private org.apache.camel.StartupListener startCheckBeforeRoutes() {
+        return new org.apache.camel.StartupListener() {
+            @Override
+            public void onCamelContextStarting(CamelContext starting, boolean alreadyStarted) {
                 List<String> problems = startCheck.get();
                 if (!problems.isEmpty()) {
                     throw new StartRefused(problems);
                 }
-                try {
-                    context.addStartupListener(schemaCheckAtStartup());
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot register the Salesforce schema check", e);
-                }
             }
-        });
+
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+            }
+        };
     }
 
     /** Runs the schema check once every route has started, off the main thread so a slow Salesforce delays nothing. */
@@ -231,8 +248,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
     }
 
     /**
-     * A check that may refuse the start, answered once the store is open and Camel is configured, before any route
-     * starts: {@code run} checks the org in parallel with the rest of the start-up and joins it here, so a refusal
+     * A check that may refuse the start, answered once the store is open and Camel's services have started, before any
+     * route starts: {@code run} checks the org in parallel with the rest of the start-up and joins it here, so a refusal
      * still starts no flow and writes nothing.
      */
     public void refuseStartOn(java.util.function.Supplier<List<String>> check) {
