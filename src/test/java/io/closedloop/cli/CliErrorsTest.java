@@ -7,6 +7,7 @@ import io.closedloop.testsupport.TestSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,8 @@ class CliErrorsTest {
     }
 
     private int execute(String... args) {
-        CommandLine cli = Closedloop.commandLine();
+        // the command line main builds: only the named subcommand
+        CommandLine cli = Closedloop.commandLineFor(args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
@@ -38,6 +40,25 @@ class CliErrorsTest {
         env.put("SALESFORCE_CLIENT_ID", "3MVG9consumerkey");
         env.put("SALESFORCE_CLIENT_SECRET", "8A4BE6secretvalue");
         return env;
+    }
+
+    @Test
+    void mainBuildsOnlyTheNamedCommandWithTheSameUsageAndEveryCommandForHelpOrAMisspeltName() {
+        List<String> all = List.of("run", "validate", "init", "plan", "parked", "replay", "backfill", "report", "sandbox", "bench",
+                "bench-emulators", "help");
+        assertThat(Closedloop.commandLine().getSubcommands().keySet()).containsExactlyElementsOf(all);
+        assertThat(Closedloop.commandLineFor(new String[] {"run", "--config", "x"}).getSubcommands().keySet()).containsExactly("run");
+        for (String[] args : List.of(new String[0], new String[] {"--help"}, new String[] {"help", "run"}, new String[] {"rnu"})) {
+            assertThat(Closedloop.commandLineFor(args).getSubcommands().keySet()).as(String.join(" ", args)).containsExactlyElementsOf(all);
+        }
+        for (String name : all) {
+            assertThat(Closedloop.commandLineFor(new String[] {name}).getSubcommands().get(name).getUsageMessage()).as(name)
+                    .isEqualTo(Closedloop.commandLine().getSubcommands().get(name).getUsageMessage())
+                    .contains("closedloop " + name);
+        }
+        assertThat(execute("rnu")).isEqualTo(2);
+        // the usage that follows lists every command
+        assertThat(err.toString()).contains("Unmatched argument at index 0: 'rnu'", "  run ", "  sandbox ");
     }
 
     @Test
