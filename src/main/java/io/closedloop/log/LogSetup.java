@@ -6,7 +6,6 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
 import io.closedloop.config.ClosedloopSettings;
 import java.net.URL;
-import java.util.Locale;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
@@ -44,12 +43,13 @@ public final class LogSetup {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
-        URL config = LogSetup.class.getClassLoader().getResource("logback.xml");
+        // the JSON encoder (and the JSON library it starts) is built only for the format that uses it
+        String file = format == ClosedloopSettings.LogFormat.JSON ? "logback-json.xml" : "logback.xml";
+        URL config = LogSetup.class.getClassLoader().getResource(file);
         if (config == null) {
             return;
         }
         context.reset();
-        context.putProperty("LOG_FORMAT", format.name().toLowerCase(Locale.ROOT));
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
         try {

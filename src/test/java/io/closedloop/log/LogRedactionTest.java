@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Drives the real logback.xml in both formats and reads what reaches stdout. */
+/** Drives the real logback.xml (plain) and logback-json.xml and reads what reaches stdout: one format at a time. */
 class LogRedactionTest {
     private static final String TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555";
     private final PrintStream originalOut = System.out;
@@ -52,6 +52,7 @@ class LogRedactionTest {
     void plainLogLinesAndStackTracesAreRedacted() {
         String out = capture(LogFormat.PLAIN, LogRedactionTest::logSecrets);
         assertThat(out).contains("calling HubSpot with Authorization: Bearer ****", "IllegalStateException", "login failed");
+        assertThat(out.lines()).noneMatch(l -> l.startsWith("{"));
         assertThat(out).doesNotContain(TOKEN, "ada@example.com", "8A4BE6SECRET", "o'brien@x.com", "eyJzdWIiOiJ4In0");
     }
 
@@ -59,7 +60,7 @@ class LogRedactionTest {
     void jsonLogLinesAndStackTracesAreRedacted() throws Exception {
         String out = capture(LogFormat.JSON, LogRedactionTest::logSecrets);
         String[] lines = out.strip().split("\n");
-        assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(2).allMatch(l -> l.startsWith("{"));
         ObjectMapper json = new ObjectMapper();
         assertThat(lines[0]).as(out).startsWith("{");
         JsonNode first = json.readTree(lines[0]);
