@@ -28,7 +28,8 @@ final class SchemaHistory {
     static final List<String> SHIPPED = List.of("V1__state_store.sql", "V2__activity_details.sql", "V3__list_membership.sql",
             "V4__dispositions.sql", "V5__sla_clock_start_status.sql", "V6__parked_next_attempt.sql", "V7__summary_pending_version.sql",
             "V8__replicas.sql", "V10__disposition_verdicts.sql", "V11__campaign_sync.sql", "V12__sales_qualified_moments.sql",
-            "V13__reverse_sla_clock.sql", "V14__lead_status_snapshot.sql", "V15__account_activity_rollup.sql");
+            "V13__reverse_sla_clock.sql", "V14__lead_status_snapshot.sql", "V15__account_activity_rollup.sql",
+            "V16__drop_unused_ledger_index.sql");
 
     private SchemaHistory() {
     }

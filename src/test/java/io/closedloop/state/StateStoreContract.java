@@ -291,7 +291,9 @@ abstract class StateStoreContract extends StateStoreConcurrencyContract {
         try (var c = store().dataSource().getConnection(); var st = c.createStatement()) {
             st.execute("DROP TABLE account_person");
             st.execute("DROP TABLE account_activity_day");
-            st.execute("DELETE FROM \"flyway_schema_history\" WHERE \"script\" = 'V15__account_activity_rollup.sql'");
+            st.execute("DELETE FROM \"flyway_schema_history\" WHERE \"script\" IN ('V15__account_activity_rollup.sql', "
+                    + "'V16__drop_unused_ledger_index.sql')");
+            st.execute("CREATE INDEX event_ledger_target ON event_ledger (target_id)");
         }
 
         StateStore.migrate(store().dataSource(), store().dialect());
