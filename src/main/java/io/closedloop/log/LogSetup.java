@@ -19,9 +19,13 @@ public final class LogSetup {
         configure(settings.logFormat());
     }
 
-    /** For commands that print their own result lines: secrets stay redacted, library INFO logs stay out of the way. */
+    /**
+     * For commands that print their own result lines: secrets stay redacted, library INFO logs stay out of the way,
+     * and what is still logged is in the configured format.
+     */
     public static void quiet(ClosedloopSettings settings) {
         Redactor.registerSecrets(settings.secretValues());
+        configure(settings.logFormat());
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
             context.getLogger("org.apache.camel").setLevel(Level.WARN);

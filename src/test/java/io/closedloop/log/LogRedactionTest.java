@@ -72,6 +72,22 @@ class LogRedactionTest {
     }
 
     @Test
+    void aQuietCommandLogsItsWarningsInTheConfiguredFormat(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.util.Map<String, String> env = io.closedloop.testsupport.TestSettings.env(dir);
+        env.put("LOG_FORMAT", "json");
+        var settings = io.closedloop.testsupport.TestSettings.settings(dir, env);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        LogSetup.quiet(settings);
+        Logger log = LoggerFactory.getLogger("io.closedloop.test");
+        log.info("left out: library detail");
+        log.warn("a warning for ada@example.com");
+        String out = buffer.toString(StandardCharsets.UTF_8).strip();
+        assertThat(out.lines()).singleElement().satisfies(line -> assertThat(new ObjectMapper().readTree(line).get("message").asText())
+                .isEqualTo("a warning for [email]"));
+    }
+
+    @Test
     void javaUtilLoggingLinesGoThroughTheSameRedaction() {
         String out = capture(LogFormat.PLAIN, () -> java.util.logging.Logger.getLogger("org.example.jul")
                 .warning("jul line for jürgen@müller.de with client_secret=8A4BE6SECRET"));
