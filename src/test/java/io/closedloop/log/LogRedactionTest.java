@@ -6,12 +6,17 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.ConsoleAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.closedloop.config.ClosedloopSettings;
 import io.closedloop.config.ClosedloopSettings.LogFormat;
+import io.closedloop.testsupport.TestSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,10 +77,10 @@ class LogRedactionTest {
     }
 
     @Test
-    void aQuietCommandLogsItsWarningsInTheConfiguredFormat(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.util.Map<String, String> env = io.closedloop.testsupport.TestSettings.env(dir);
+    void aQuietCommandLogsItsWarningsInTheConfiguredFormat(@TempDir Path dir) {
+        Map<String, String> env = TestSettings.env(dir);
         env.put("LOG_FORMAT", "json");
-        var settings = io.closedloop.testsupport.TestSettings.settings(dir, env);
+        ClosedloopSettings settings = TestSettings.settings(dir, env);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         LogSetup.quiet(settings);
