@@ -35,6 +35,7 @@ public record ClosedloopSettings(
         int salesforceBulkThreshold,
         int salesforceLiveBulkThreshold,
         int salesforceConcurrency,
+        Duration salesforceTimeout,
         int pollChunk,
         RetryPolicy retry,
         ApiCircuitBreaker.Settings circuitBreaker,

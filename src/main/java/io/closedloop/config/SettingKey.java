@@ -34,6 +34,10 @@ public enum SettingKey {
             "Composite calls Closedloop has in flight to Salesforce at once, 1 to 25 (a write of 10,000 activities is 10 calls; "
                     + "Salesforce limits only requests running 20 s or longer: 25 at once in production orgs and sandboxes, 5 in "
                     + "Developer Edition and trial orgs)"),
+    SALESFORCE_TIMEOUT("120s", false,
+            "How long Closedloop waits for a Salesforce answer before the call counts as failed and is retried, at least 10s "
+                    + "(Salesforce lets a request run for minutes; a Composite call of 1,000 records in an org with triggers and flows "
+                    + "can take 20 s or more)"),
     CLOSEDLOOP_POLL_CHUNK("10000", false,
             "Most events one poll reads and writes before its cursor moves; a longer window (after downtime) is read in several chunks"),
     CLOSEDLOOP_ALLOW_INSECURE_HTTP("false", false,

@@ -110,6 +110,7 @@ public final class SettingsLoader {
         var liveBulkThreshold = values.intInRange(SALESFORCE_LIVE_BULK_THRESHOLD, 1, 100_000_000, 10_000,
                 "a number of activities from 1 to 100000000");
         var salesforceConcurrency = values.intInRange(SALESFORCE_CONCURRENCY, 1, 25, 4, "a number of calls from 1 to 25");
+        var salesforceTimeout = values.duration(SALESFORCE_TIMEOUT, Duration.ofSeconds(10), "a duration of at least 10s such as 120s or PT2M");
         var pollChunk = values.intInRange(CLOSEDLOOP_POLL_CHUNK, 100, 1_000_000, 10_000, "a number of events from 100 to 1000000");
         var retry = retryPolicy();
         var circuitBreaker = circuitBreaker();
@@ -138,7 +139,7 @@ public final class SettingsLoader {
                 useFile && Files.isRegularFile(configFile) ? configFile : null, !"lead".equals(prefer),
                 ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
                 keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules, parkedRetention, burst, hubspotDaily,
-                salesforceShare, bulkThreshold, liveBulkThreshold, salesforceConcurrency, pollChunk, retry, circuitBreaker, unmatchedRetryInterval, maxBackoff, startFrom, identityCache,
+                salesforceShare, bulkThreshold, liveBulkThreshold, salesforceConcurrency, salesforceTimeout, pollChunk, retry, circuitBreaker, unmatchedRetryInterval, maxBackoff, startFrom, identityCache,
                 sweepPeriod, sweepDepth, clockSkewLimit, contactWait, formFullRead, httpHost, opsToken, leaderLease, campaignSync);
     }
 

@@ -26,6 +26,8 @@ final class SalesforceComponents {
             component.setKeystore(SalesforceJwtKeystore.of(jwt));
         }
         component.setLazyLogin(true);
+        // camel-salesforce's own default (10 s) fails a slow but working Composite call, and its retry writes it again
+        component.setHttpClientIdleTimeout(settings.salesforceTimeout().toMillis());
         SalesforceEndpointConfig config = new SalesforceEndpointConfig();
         config.setApiVersion(settings.salesforceApiVersion());
         component.setConfig(config);

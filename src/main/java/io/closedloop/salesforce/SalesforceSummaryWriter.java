@@ -159,7 +159,7 @@ public class SalesforceSummaryWriter {
         Map<String, List<EventLedger.Activity>> recent = account ? Map.of()
                 : store.ledger().activitiesOfSubjects(ids, now.minus(Duration.ofDays(PERSON_DAYS))).stream()
                         .collect(Collectors.groupingBy(EventLedger.Activity::subjectId));
-        Map<String, Instant> last = store.ledger().lastActivity(account ? "account_id" : "subject_id", ids);
+        Map<String, Instant> last = lastActivity(account, ids, accounts, recent);
         Map<String, SubjectProfiles.Profile> profiles = account ? Map.of() : store.profiles().find(ids);
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         for (String id : ids) {
@@ -187,6 +187,28 @@ public class SalesforceSummaryWriter {
             out.put(id, values);
         }
         return out;
+    }
+
+    /**
+     * The newest activity of each record, all time. A record with activity in its summary window has it there (nothing
+     * older can be newer), so the ledger is asked only about the others: in a live poll, every queued record was just
+     * active, and this costs no query.
+     */
+    private Map<String, Instant> lastActivity(boolean account, List<String> ids, Map<String, EventLedger.AccountActivity> accounts,
+                                              Map<String, List<EventLedger.Activity>> recent) {
+        Map<String, Instant> last = new HashMap<>();
+        if (account) {
+            accounts.forEach((id, a) -> a.byType().stream().map(EventLedger.TypeCount::newest).filter(java.util.Objects::nonNull)
+                    .max(Instant::compareTo).ifPresent(t -> last.put(id, t)));
+        } else {
+            recent.forEach((id, acts) -> acts.stream().map(EventLedger.Activity::occurredAt).filter(java.util.Objects::nonNull)
+                    .max(Instant::compareTo).ifPresent(t -> last.put(id, t)));
+        }
+        List<String> quiet = ids.stream().filter(id -> !last.containsKey(id)).toList();
+        if (!quiet.isEmpty()) {
+            last.putAll(store.ledger().lastActivity(account ? "account_id" : "subject_id", quiet));
+        }
+        return last;
     }
 
     /** Current values of the IF_BLANK fields about to be written, read in packed queries; none when no rule needs them. */

@@ -52,7 +52,10 @@ public final class IdentityMap {
 
     public void putAll(java.util.Collection<Identity> ids) {
         Instant now = clock.instant();
-        jdbc.batch(upsert, ids.stream().map(id -> new Object[] {id.hubspotContactId(), id.email(), id.emailDomain(), id.sfLeadId(),
+        // one row a contact: a batch names a contact once per event, and the last mapping is the one that stays
+        java.util.Map<String, Identity> last = new java.util.LinkedHashMap<>();
+        ids.forEach(id -> last.put(id.hubspotContactId(), id));
+        jdbc.batch(upsert, last.values().stream().map(id -> new Object[] {id.hubspotContactId(), id.email(), id.emailDomain(), id.sfLeadId(),
                 id.sfContactId(), id.sfAccountId(), id.resolvedAt(), now}).toList());
     }
 

@@ -523,6 +523,17 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void salesforceTimeoutDefaultsTo120SecondsAndOneBelowTenSecondsIsNamed() throws Exception {
+        assertThat(load(valid()).salesforceTimeout()).isEqualTo(java.time.Duration.ofSeconds(120));
+        Map<String, String> env = valid();
+        env.put("SALESFORCE_TIMEOUT", "5m");
+        assertThat(load(env).salesforceTimeout()).isEqualTo(java.time.Duration.ofMinutes(5));
+        env.put("SALESFORCE_TIMEOUT", "5s");
+        assertThat(problems(noConfig(), env)).containsExactly(
+                "SALESFORCE_TIMEOUT: expected a duration of at least 10s such as 120s or PT2M, got \"5s\"");
+    }
+
+    @Test
     void initialLookbackIsADeprecatedAliasOfStartFromAndBothSetIsAProblem() throws Exception {
         Map<String, String> env = valid();
         env.put("CLOSEDLOOP_INITIAL_LOOKBACK", "7d");

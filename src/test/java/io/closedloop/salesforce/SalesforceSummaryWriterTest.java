@@ -3,6 +3,7 @@ package io.closedloop.salesforce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.state.EventLedger;
 import io.closedloop.state.StateStore;
 import io.closedloop.state.SummaryQueue;
 import io.closedloop.testsupport.SalesforceTestCamel;
@@ -10,6 +11,8 @@ import io.closedloop.testsupport.TestSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -90,5 +93,39 @@ class SalesforceSummaryWriterTest {
         writer.flushUnlessBusy();
 
         assertThat(store.summaryQueue().contains(lead)).isFalse();
+    }
+
+    @Test
+    void theLastActivityIsTheNewestOfAllTimeWhetherInsideTheSummaryWindowOrBeforeIt() {
+        String active = lead("active");
+        String quiet = lead("quiet");
+        String busyAccount = salesforce.emulator().org().insert("Account", Map.of("Name", "Busy Co"));
+        String quietAccount = salesforce.emulator().org().insert("Account", Map.of("Name", "Quiet Co"));
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        store.ledger().recordActivities("Marketing_Activity__c", List.of(
+                activity("e1", active, busyAccount, now.minus(Duration.ofDays(20))),
+                activity("e2", active, busyAccount, now.minus(Duration.ofHours(1))),
+                activity("e3", active, busyAccount, now.minus(Duration.ofDays(3))),
+                // outside the person's 7 days and the Account's 30
+                activity("e4", quiet, quietAccount, now.minus(Duration.ofDays(40))),
+                activity("e5", quiet, quietAccount, now.minus(Duration.ofDays(45)))));
+        store.summaryQueue().add(List.of(new SummaryQueue.Pending(active, "Lead"), new SummaryQueue.Pending(quiet, "Lead"),
+                new SummaryQueue.Pending(busyAccount, "Account"), new SummaryQueue.Pending(quietAccount, "Account")));
+
+        writer.flush();
+
+        assertThat(lastActivityAt("Lead", active)).as("inside the window").isEqualTo(now.minus(Duration.ofHours(1)));
+        assertThat(lastActivityAt("Lead", quiet)).as("before the window").isEqualTo(now.minus(Duration.ofDays(40)));
+        assertThat(lastActivityAt("Account", busyAccount)).isEqualTo(now.minus(Duration.ofHours(1)));
+        assertThat(lastActivityAt("Account", quietAccount)).isEqualTo(now.minus(Duration.ofDays(40)));
+        assertThat(salesforce.emulator().org().get("Lead", quiet).get("Marketing_Activity_7d__c")).isEqualTo(new java.math.BigDecimal(0));
+    }
+
+    private static EventLedger.Activity activity(String id, String subject, String account, Instant at) {
+        return new EventLedger.Activity(id, "hubspot-email-events", "a" + id, subject, account, "Email Open", "Launch", at);
+    }
+
+    private Instant lastActivityAt(String object, String id) {
+        return (Instant) salesforce.emulator().org().get(object, id).get("Last_Marketing_Activity_At__c");
     }
 }
