@@ -67,6 +67,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private OpsView opsView;
     private SalesforceSchemaGate schemaGate;
     private ParkedReplay parkedReplay;
+    /** Flow 1's summary flush thread, ended after the routes and before the store. */
+    private volatile io.closedloop.flow.engagement.SummaryFlusher summaryFlusher;
     private HubSpotBudget hubspotBudget;
     private SalesforceBudget salesforceBudget;
     private List<ClockOffset> clockOffsets = List.of();
@@ -221,6 +223,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
         FlowContext shared = new FlowContext(settings, clock, store, flowHealth, hubspot, new HubSpotContactWriter(hubspot),
                 salesforce, schemaGate, parkedReplay, registry, () -> context.getRegistry().findSingleByType(MeterRegistry.class));
         FLOWS.forEach(flow -> flow.bind(shared));
+        summaryFlusher = registry.lookupByNameAndType(io.closedloop.flow.engagement.SummaryFlusher.BEAN,
+                io.closedloop.flow.engagement.SummaryFlusher.class);
         // a first start's catch-up: Lead summaries wait for Flow 2's first read, which dates dispositions by SystemModstamp
         SalesforceSummaryWriter summaries = registry.lookupByNameAndType(EngagementFlow.SUMMARY_WRITER, SalesforceSummaryWriter.class);
         if (summaries != null) {
@@ -281,8 +285,16 @@ public final class ClosedloopRuntime implements AutoCloseable {
         io.closedloop.log.StoppingDaemonFilter.daemonStopping(false);
         try {
             main.run();
+            endSummaryFlush();
         } finally {
             store.close();
+        }
+    }
+
+    /** The polls have stopped: a summary flush still running ends (or is cut, its records left queued) before the store closes. */
+    private void endSummaryFlush() throws InterruptedException {
+        if (summaryFlusher != null) {
+            summaryFlusher.close();
         }
     }
 
@@ -340,6 +352,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
             // Main.stop alone does not call the listeners' beforeStop (only run's own ending does)
             io.closedloop.log.StoppingDaemonFilter.daemonStopping(true);
             main.stop();
+            endSummaryFlush();
         } finally {
             store.close();
         }

@@ -82,8 +82,23 @@ public final class Emulators implements AutoCloseable {
     public void poll(String source) {
         try (ProducerTemplate template = runtime.camelContext().createProducerTemplate()) {
             template.sendBody("direct:" + source + "-poll", null);
+            awaitSummaries();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for the summary flush the poll kicked (it runs on its own thread), as a poll's caller sees it settle. */
+    public void awaitSummaries() {
+        var flusher = runtime.camelContext().getRegistry().lookupByNameAndType(io.closedloop.flow.engagement.SummaryFlusher.BEAN,
+                io.closedloop.flow.engagement.SummaryFlusher.class);
+        try {
+            if (flusher != null && !flusher.awaitIdle(java.time.Duration.ofSeconds(120))) {
+                throw new IllegalStateException("the summary flush did not end within 120 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -83,12 +83,12 @@ public class SalesforceActivitySink {
     }
 
     /**
-     * Route step: writes the batch's events and keeps the outcome on the batch for the checkpoint. A chunk with more of
-     * its window to read leaves the summary fields queued for the window's last chunk: the next chunk's activities do
-     * not wait for them, and a person in several chunks is summed up once.
+     * Route step: writes the batch's events and keeps the outcome on the batch for the checkpoint. The summary fields
+     * stay queued: the source route kicks their flush ({@link SummaryFlusher}) once the whole window is committed, so
+     * neither the next chunk nor the next poll waits for them, and a person in several chunks is summed up once.
      */
     public EngagementBatch writeBatch(EngagementBatch batch) {
-        batch.outcome(write(batch.source(), batch.events(), batch.profiles(), !batch.more()));
+        batch.outcome(write(batch.source(), batch.events(), batch.profiles(), false));
         return batch;
     }
 
