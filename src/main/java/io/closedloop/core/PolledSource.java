@@ -24,4 +24,13 @@ public interface PolledSource {
 
     /** One poll from {@code cursor} (what {@link #start} returned) at {@code now}. */
     SourceRead read(String cursor, Instant now);
+
+    /**
+     * Whether the next chunk of a window ({@link SourceRead#more()}) depends on nothing but its cursor, so that the
+     * runner may read it while the sink writes this one. A reader whose next read depends on what the commit of this
+     * one stores (a snapshot it compares against) keeps the default.
+     */
+    default boolean readsAhead() {
+        return false;
+    }
 }

@@ -58,6 +58,12 @@ public class HubSpotEmailEventReader implements PolledSource {
         return FlowId.HUBSPOT_EMAIL_EVENTS;
     }
 
+    /** A window's next chunk is fixed by its cursor (its end and watermark), whatever this chunk's commit stores. */
+    @Override
+    public boolean readsAhead() {
+        return true;
+    }
+
     @Override
     public String start(String stored, Instant now) {
         return stored.isEmpty() ? new TimeWindowCursor(window.startFrom().from(now), 0).serialize() : stored;

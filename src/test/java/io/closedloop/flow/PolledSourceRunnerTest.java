@@ -33,7 +33,8 @@ class PolledSourceRunnerTest {
     private final MutableClock clock = new MutableClock(NOW);
     private final StateStore store = StateStore.open("jdbc:h2:mem:runner" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", clock);
     private final AtomicLong calls = new AtomicLong(100);
-    private final List<String> cursorsSeen = new ArrayList<>();
+    /** Read by the runner's read-ahead thread too. */
+    private final List<String> cursorsSeen = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @AfterEach
     void tearDown() {
@@ -42,7 +43,16 @@ class PolledSourceRunnerTest {
 
     /** A source whose first start is "start=<now>" and whose read is {@code body}, after spending two calls. */
     private PolledSourceRunner runner(BiFunction<String, Instant, SourceRead> body) {
+        return runner(body, false);
+    }
+
+    private PolledSourceRunner runner(BiFunction<String, Instant, SourceRead> body, boolean readsAhead) {
         return new PolledSourceRunner(store, clock, new PolledSource() {
+            @Override
+            public boolean readsAhead() {
+                return readsAhead;
+            }
+
             @Override
             public FlowId source() {
                 return FLOW;
@@ -130,5 +140,65 @@ class PolledSourceRunnerTest {
         assertThat(lastRun().status()).isEqualTo(SyncRuns.Status.FAILED);
         assertThat(lastRun().error()).contains("HubSpot answered 503");
         assertThat(store.cursors().get(SOURCE)).contains("stored");
+    }
+
+    /** Chunk c1 says there is more; chunk c2 ends the window and gives {@code c2Reads} a permit each time it is read. */
+    private PolledSourceRunner twoChunks(java.util.concurrent.Semaphore c2Reads) {
+        return runner((cursor, now) -> {
+            if (cursor.equals("c1")) {
+                return SourceRead.of(List.of(event("e1")), "c2").more(true);
+            }
+            c2Reads.release();
+            return SourceRead.of(List.of(event("e2")), "c3");
+        }, true);
+    }
+
+    private static boolean aheadRead(java.util.concurrent.Semaphore c2Reads) throws InterruptedException {
+        return c2Reads.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aReaderThatReadsAheadHasTheNextChunkReadWhileTheSinkWritesThisOneAndItsCursorMovesOnlyAtItsCommit() throws Exception {
+        store.cursors().put(SOURCE, "c1");
+        java.util.concurrent.Semaphore c2Reads = new java.util.concurrent.Semaphore(0);
+        PolledSourceRunner runner = twoChunks(c2Reads);
+
+        EngagementBatch first = runner.read();
+        // nothing but the runner's own thread reads c2: the first batch is not even committed yet
+        assertThat(aheadRead(c2Reads)).as("c2 read ahead").isTrue();
+        assertThat(first.more()).isTrue();
+        assertThat(store.cursors().get(SOURCE)).contains("c1");
+
+        new SyncCheckpoint(store).commit(first);
+        EngagementBatch second = runner.read();
+
+        assertThat(second.events()).extracting(EngagementEvent::id).containsExactly("e2");
+        assertThat(second.hubspotCalls()).as("the calls of the read ahead, counted once").isEqualTo(2);
+        assertThat(second.more()).isFalse();
+        assertThat(cursorsSeen).as("c2 read once").containsExactly("c1", "c2");
+        new SyncCheckpoint(store).commit(second);
+        assertThat(store.cursors().get(SOURCE)).contains("c3");
+    }
+
+    @Test
+    void aChunkReadAheadForACursorThatIsNotTheNextOrThatIsStaleIsDroppedAndTheStoredCursorReadAgain() throws Exception {
+        store.cursors().put(SOURCE, "c1");
+        java.util.concurrent.Semaphore c2Reads = new java.util.concurrent.Semaphore(0);
+        PolledSourceRunner runner = twoChunks(c2Reads);
+
+        runner.read();
+        assertThat(aheadRead(c2Reads)).isTrue();
+        // the write of c1 failed: no commit, and the next poll starts from c1 again
+        EngagementBatch again = runner.read();
+        assertThat(again.events()).extracting(EngagementEvent::id).containsExactly("e1");
+        assertThat(aheadRead(c2Reads)).isTrue();
+
+        new SyncCheckpoint(store).commit(again);
+        // a read ahead older than a minute (the poll stopped between chunks) is read again
+        clock.advance(PolledSourceRunner.AHEAD_FRESH.plusSeconds(1));
+        EngagementBatch late = runner.read();
+
+        assertThat(late.events()).extracting(EngagementEvent::id).containsExactly("e2");
+        assertThat(cursorsSeen).containsExactly("c1", "c2", "c1", "c2", "c2");
     }
 }
