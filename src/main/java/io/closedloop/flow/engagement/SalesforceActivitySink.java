@@ -88,7 +88,7 @@ public class SalesforceActivitySink {
      * neither the next chunk nor the next poll waits for them, and a person in several chunks is summed up once.
      */
     public EngagementBatch writeBatch(EngagementBatch batch) {
-        batch.outcome(write(batch.source(), batch.events(), batch.profiles(), false));
+        batch.outcome(writeQueuingSummaries(batch.source(), batch.events(), batch.profiles(), writer.bulkThreshold()));
         return batch;
     }
 
@@ -97,16 +97,10 @@ public class SalesforceActivitySink {
     }
 
     public WriteOutcome write(String flow, List<EngagementEvent> events, List<ContactProfile> profiles) {
-        return write(flow, events, profiles, true);
-    }
-
-    private WriteOutcome write(String flow, List<EngagementEvent> events, List<ContactProfile> profiles, boolean flush) {
         long callsBefore = client.calls();
         WriteOutcome o = writeQueuingSummaries(flow, events, profiles, writer.bulkThreshold());
-        if (flush) {
-            // another source's poll may be writing summaries: this one's wait in the durable queue for that flush or the next
-            summaries.flushUnlessBusy();
-        }
+        // another flush may be writing summaries: these wait in the durable queue for that flush or the next
+        summaries.flushUnlessBusy();
         return new WriteOutcome(o.received(), o.alreadyWritten(), o.written(), o.parked(), client.calls() - callsBefore);
     }
 
