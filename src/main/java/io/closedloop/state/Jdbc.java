@@ -131,7 +131,23 @@ final class Jdbc {
             body.run();
             return;
         }
-        writers.exclusive("transaction", () -> {
+        writers.exclusive("transaction", transactionOf(body));
+    }
+
+    /**
+     * As {@link #inTransaction}, but on H2, while another writer holds the store, returns false at once and runs
+     * nothing; true once {@code body} is committed.
+     */
+    boolean inTransactionIfFree(Runnable body) {
+        if (transaction.get() != null) {
+            body.run();
+            return true;
+        }
+        return writers.exclusiveIfFree("transaction", transactionOf(body));
+    }
+
+    private StateStoreWriters.Call<Void> transactionOf(Runnable body) {
+        return () -> {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 transaction.set(c);
@@ -147,7 +163,7 @@ final class Jdbc {
                 }
             }
             return null;
-        });
+        };
     }
 
     private <T> T write(String sql, Work<T> work) {

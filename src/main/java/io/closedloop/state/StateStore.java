@@ -11,9 +11,12 @@ import java.time.Clock;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The daemon's durable state: one JDBC database (H2 by default, PostgreSQL in production), migrated at open. */
 public final class StateStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
     private final HikariDataSource dataSource;
     private final Dialect dialect;
     private final CursorStore cursors;
@@ -272,6 +275,12 @@ public final class StateStore implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            apiBudgets.flush();
+        } catch (RuntimeException e) {
+            // a store that cannot be written any more loses at most the calls counted while it was busy
+            LOG.warn("API calls counted in memory were not written as the state store closed: {}", e.getMessage());
+        }
         dataSource.close();
     }
 }

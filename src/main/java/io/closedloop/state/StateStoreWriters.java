@@ -42,6 +42,27 @@ final class StateStoreWriters {
         });
     }
 
+    /**
+     * As {@link #exclusive}, except that on H2, while another writer holds the store, it returns false at once without
+     * running the call: for writes that can wait for the next chance (a call count) rather than block their caller.
+     */
+    boolean exclusiveIfFree(String sql, Call<?> call) {
+        if (h2Writer == null) {
+            retrying(sql, call);
+            return true;
+        }
+        // tryLock takes a free lock even when it is fair, ahead of no one: nobody waits for a free lock
+        if (!h2Writer.tryLock()) {
+            return false;
+        }
+        try {
+            retrying(sql, call);
+            return true;
+        } finally {
+            h2Writer.unlock();
+        }
+    }
+
     /** Runs the call; a deadlock, lock timeout or lost connection is tried again a few times before it is thrown. */
     <T> T retrying(String sql, Call<T> call) {
         for (int attempt = 1; ; attempt++) {

@@ -62,6 +62,14 @@ class CliErrorsTest {
     }
 
     @Test
+    void benchRefusesASetOfAnUnknownSettingOrOneItSetsItselfBeforeStartingAnything() {
+        assertThat(execute("bench", "--set", "SALESFORCE_CONCURENCY=8")).isEqualTo(2);
+        assertThat(err.toString()).contains("--set SALESFORCE_CONCURENCY: not a setting");
+        assertThat(execute("bench", "--set", "HUBSPOT_BASE_URL=https://api.hubapi.com")).isEqualTo(2);
+        assertThat(err.toString()).contains("--set HUBSPOT_BASE_URL: the bench sets it itself");
+    }
+
+    @Test
     void aBadOptionValueIsReportedWithTheEmailInItMasked() {
         int exit = execute("parked", "--since", "jürgen@müller.de");
         assertThat(exit).isEqualTo(2);

@@ -26,9 +26,12 @@ final class BenchBackfill {
     private final Duration window;
     private final Duration history;
     private final PrintWriter out;
+    private final Map<String, String> overrides;
     private int retries;
 
-    BenchBackfill(BenchWorld world, Path dir, Duration window, Duration history, PrintWriter out) {
+    /** @param overrides the bench's {@code --set} settings */
+    BenchBackfill(BenchWorld world, Path dir, Duration window, Duration history, PrintWriter out, Map<String, String> overrides) {
+        this.overrides = overrides;
         this.world = world;
         this.dir = dir;
         this.window = window;
@@ -40,6 +43,7 @@ final class BenchBackfill {
         world.send("history " + events + " " + history.toMillis());
         Map<String, String> env = Sandbox.daemonEnv(world.ready().path("hubspot").asText(), world.ready().path("salesforce").asText(),
                 dir.resolve("daemon"), BenchCommand.freePort(), Duration.ofSeconds(30));
+        env.putAll(overrides);
         ClosedloopSettings settings = SettingsLoader.loadEnvironmentOnly(env);
         Map<String, String> properties = new HashMap<>(ClosedloopRuntime.replayOnly());
         properties.put("camel.main.name", "closedloop-backfill");

@@ -3,6 +3,7 @@ package io.closedloop.sandbox.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.cli.VersionProvider;
 import io.closedloop.config.ClosedloopSettings;
+import io.closedloop.config.SettingKey;
 import io.closedloop.config.SettingsLoader;
 import io.closedloop.runtime.ClosedloopRuntime;
 import io.closedloop.sandbox.Sandbox;
@@ -18,7 +19,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -92,6 +95,11 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON to this file.")
     Path json;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A daemon setting for the Closedloop run (README, Settings), e.g. --set SALESFORCE_CONCURRENCY=8;"
+                    + " repeatable. The emulators' URLs, credentials, the store and the poll interval are the bench's own.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -112,15 +120,17 @@ public class BenchCommand implements Callable<Integer> {
         if (!verbose) {
             SandboxCommand.quietLogs();
         }
+        checkSettings();
         Path dir = Files.createTempDirectory("closedloop-bench");
         BenchReport report = new BenchReport(mode, events, people, rtt, poll, perDay, licences);
+        report.settings(settings);
         try (ProcessMeter meter = new ProcessMeter();
              BenchWorld world = BenchWorld.start(people, rtt.toMillis(), emulatorHeap, dir.resolve("emulators.log"))) {
             out.printf("Emulators up in their own JVM (%d people, %d ms round trip); %s run of %d events...%n",
                     world.ready().path("people").asInt(), rtt.toMillis(), mode.name().toLowerCase(Locale.ROOT), events);
             out.flush();
             if (mode == Mode.BACKFILL) {
-                new BenchBackfill(world, dir, backfillWindow(), history, out).run(events, report, meter);
+                new BenchBackfill(world, dir, backfillWindow(), history, out, settings).run(events, report, meter);
             } else {
                 closedloop(world, dir, report, meter);
                 out.println("Closedloop done; running the baseline on " + Math.min(baselineSample, events) + " events...");
@@ -141,6 +151,19 @@ public class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code --set} names a setting the daemon reads, and none the bench sets itself; a bad value fails at the daemon's load. */
+    private void checkSettings() {
+        Map<String, String> own = Sandbox.daemonEnv("http://h", "http://s", Path.of("."), 1, poll);
+        for (String key : settings.keySet()) {
+            if (Arrays.stream(SettingKey.values()).noneMatch(k -> k.name().equals(key))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--set " + key + ": not a setting (see README, Settings)");
+            }
+            if (own.containsKey(key)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--set " + key + ": the bench sets it itself");
+            }
+        }
+    }
+
     private Duration backfillWindow() {
         Duration d = SettingsLoader.parseDuration(window);
         if (d == null) {
@@ -153,6 +176,7 @@ public class BenchCommand implements Callable<Integer> {
         int port = freePort();
         Map<String, String> env = Sandbox.daemonEnv(world.ready().path("hubspot").asText(), world.ready().path("salesforce").asText(),
                 dir.resolve("daemon"), port, poll);
+        env.putAll(this.settings);
         ClosedloopSettings settings = SettingsLoader.loadEnvironmentOnly(env);
         if (mode == Mode.BURST) {
             world.send("history " + events + " " + Duration.ofMinutes(10).toMillis());

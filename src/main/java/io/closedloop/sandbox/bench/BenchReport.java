@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The figures of one bench run: Closedloop's and the baseline's side by side, as a table and as JSON. */
 final class BenchReport {
@@ -60,6 +61,13 @@ final class BenchReport {
     void warmup(int events, Duration span) {
         root.put("warmupEvents", events);
         root.put("warmupSeconds", span.toMillis() / 1000.0);
+    }
+
+    /** The {@code --set} settings the Closedloop run used, printed under the title so a table says how it was made. */
+    void settings(Map<String, String> set) {
+        if (!set.isEmpty()) {
+            root.put("settings", new LinkedHashMap<>(set));
+        }
     }
 
     void startup(long ms) {
@@ -192,6 +200,10 @@ final class BenchReport {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%nclosedloop bench: mode %s, %s events, %d ms round trip, poll %s s, emulators in a separate JVM%n",
                 root.get("mode"), root.get("events"), rtt.toMillis(), ((Number) root.get("pollMs")).longValue() / 1000.0));
+        if (root.get("settings") instanceof Map<?, ?> set) {
+            out.append("settings: ").append(set.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(" "))).append(" (--set; the rest as `run` defaults them)\n");
+        }
         if (root.containsKey("warmupEvents")) {
             out.append(String.format(Locale.ROOT, "measured after a warm-up of %,d events over %s s that the same daemon wrote first"
                     + " (not counted in any figure but peak heap and RSS)%n", root.get("warmupEvents"), root.get("warmupSeconds")));

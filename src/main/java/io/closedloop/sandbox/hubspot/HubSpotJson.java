@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** JSON and timestamp helpers shared by the handlers. */
 final class HubSpotJson {
@@ -27,23 +28,56 @@ final class HubSpotJson {
         return ISO.format(Instant.ofEpochMilli(epochMs));
     }
 
+    /** ISO-8601 instants already parsed: a CRM search compares every contact's timestamps, and the same ones each time. */
+    private static final Map<String, Long> PARSED = new ConcurrentHashMap<>();
+    private static final int PARSED_MAX = 200_000;
+
     /** Epoch ms from a ms string or an ISO-8601 instant, or null when it is neither. */
     static Long parseTime(String value, boolean allowIso) {
         if (value == null || value.isBlank()) {
             return null;
         }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            if (!allowIso) {
+        String v = value.trim();
+        if (digits(v)) {
+            try {
+                return Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                // too long for a long: not a time
                 return null;
             }
         }
+        if (!allowIso) {
+            return null;
+        }
+        Long cached = PARSED.get(v);
+        if (cached != null) {
+            return cached;
+        }
         try {
-            return Instant.parse(value.trim()).toEpochMilli();
+            long ms = Instant.parse(v).toEpochMilli();
+            if (PARSED.size() >= PARSED_MAX) {
+                PARSED.clear();
+            }
+            PARSED.put(v, ms);
+            return ms;
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    /** An optional minus, then only ASCII digits: what Long.parseLong takes, checked without an exception per value. */
+    private static boolean digits(String v) {
+        int start = v.startsWith("-") || v.startsWith("+") ? 1 : 0;
+        if (v.length() == start) {
+            return false;
+        }
+        for (int i = start; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Map<String, Object> obj(Object... keysAndValues) {

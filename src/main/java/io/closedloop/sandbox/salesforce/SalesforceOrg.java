@@ -119,6 +119,17 @@ public final class SalesforceOrg {
         }
     }
 
+    /** How many records of {@code sobject} match, counted in place: no copy of each record, as {@link #all} makes. */
+    public long count(String sobject, java.util.function.Predicate<Map<String, Object>> matching) {
+        SalesforceObjectType type = type(sobject);
+        store.lock();
+        try {
+            return store.rows(type.name()).stream().filter(matching).count();
+        } finally {
+            store.unlock();
+        }
+    }
+
     public List<Map<String, Object>> all(String sobject) {
         SalesforceObjectType type = type(sobject);
         store.lock();

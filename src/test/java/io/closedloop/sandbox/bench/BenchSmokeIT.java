@@ -27,14 +27,15 @@ class BenchSmokeIT {
         CommandLine cli = Closedloop.commandLine();
         cli.setOut(new PrintWriter(out, true));
         int exit = cli.execute("bench", "--events", "2000", "--people", "600", "--rate", "400", "--rtt", "20ms", "--poll", "2s",
-                "--baseline-sample", "40", "--emulator-heap", "512m", "--warmup", "2s", "--json", json.toString());
+                "--baseline-sample", "40", "--emulator-heap", "512m", "--warmup", "2s", "--json", json.toString(),
+                "--set", "SALESFORCE_CONCURRENCY=2");
 
         assertThat(exit).isZero();
         String table = out.toString();
         assertThat(table).contains("Closedloop", "Baseline (per record)", "Salesforce calls / 1,000 activities",
                 "HubSpot calls / 1,000 events", "throughput events/s", "bound events/s", "event -> Salesforce p50/p95/max s",
                 "rejection -> HubSpot p50/p95 s", "peak RSS MB (VmHWM)", "start-up to healthy s", "projection, Closedloop",
-                "measured after a warm-up of 800 events");
+                "measured after a warm-up of 800 events", "settings: SALESFORCE_CONCURRENCY=2");
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         JsonNode closedloop = report.path("closedloop");
         JsonNode baseline = report.path("baseline");
@@ -49,6 +50,7 @@ class BenchSmokeIT {
         // every generated event reached Salesforce once, the warm-up's 800 (2 s at 400 a second) not counted among them,
         // and the daemon spent fewer calls per activity than the baseline
         assertThat(report.path("warmupEvents").asInt()).isEqualTo(800);
+        assertThat(report.path("settings").path("SALESFORCE_CONCURRENCY").asText()).isEqualTo("2");
         assertThat(closedloop.path("activities").asLong()).isEqualTo(2000);
         assertThat(baseline.path("activities").asLong()).isEqualTo(40);
         assertThat(closedloop.path("salesforceCallsPer1000Activities").asDouble())

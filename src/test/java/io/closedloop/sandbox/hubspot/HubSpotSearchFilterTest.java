@@ -87,4 +87,21 @@ class HubSpotSearchFilterTest {
         assertThatThrownBy(() -> filter("{\"propertyName\":\"hubspotscore\",\"operator\":\"GT\",\"value\":\"lots\"}", false))
                 .hasMessageContaining("Invalid number");
     }
+
+    @Test
+    void timesParseFromMillisecondsOrIsoInstantsAndAnythingElseIsNoTime() {
+        assertThat(HubSpotJson.parseTime("1717406440551", false)).isEqualTo(1717406440551L);
+        assertThat(HubSpotJson.parseTime(" -5 ", false)).isEqualTo(-5L);
+        assertThat(HubSpotJson.parseTime("+7", false)).isEqualTo(7L);
+        // ISO only where the caller allows it, and the same answer when it is asked again (from the cache)
+        assertThat(HubSpotJson.parseTime("2024-06-03T09:20:40.551Z", false)).isNull();
+        for (int i = 0; i < 2; i++) {
+            assertThat(HubSpotJson.parseTime("2024-06-03T09:20:40.551Z", true)).isEqualTo(1717406440551L);
+        }
+        assertThat(HubSpotJson.parseTime("99999999999999999999", true)).isNull();
+        assertThat(HubSpotJson.parseTime("-", true)).isNull();
+        assertThat(HubSpotJson.parseTime("12a", true)).isNull();
+        assertThat(HubSpotJson.parseTime("yesterday", true)).isNull();
+        assertThat(HubSpotJson.parseTime(" ", true)).isNull();
+    }
 }
