@@ -48,6 +48,9 @@ public class BenchEmulators implements Callable<Integer> {
     private final Clock clock = Clock.systemUTC();
     /** Event time of every event generated since the last reset, by HubSpot event id. */
     private final Map<String, Long> generated = new ConcurrentHashMap<>();
+
+    /** This JVM's CPU time at the last reset: the emulators share the machine's cores with the daemon they serve. */
+    private volatile double cpuAtReset = ProcessMeter.cpuSeconds();
     /** When each rejected Lead was rejected, by HubSpot contact id. */
     private final Map<String, Instant> rejectedAt = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
@@ -186,6 +189,7 @@ public class BenchEmulators implements Callable<Integer> {
         salesforce.journal().reset();
         generated.clear();
         rejectedAt.clear();
+        cpuAtReset = ProcessMeter.cpuSeconds();
         return Map.of("reset", true);
     }
 
@@ -213,6 +217,7 @@ public class BenchEmulators implements Callable<Integer> {
         firstSent.forEach((contact, at) -> feedback.add(Duration.between(rejectedAt.get(contact), at).toMillis()));
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("generated", generated.size());
+        s.put("emulatorCpuSeconds", ProcessMeter.cpuSeconds() - cpuAtReset);
         s.put("activities", latencies.size());
         s.put("latencyMs", Percentiles.of(latencies));
         s.put("firstWriteMs", latencies.isEmpty() ? 0 : firstWrite);

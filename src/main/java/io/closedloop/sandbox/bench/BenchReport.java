@@ -92,7 +92,25 @@ final class BenchReport {
                 salesforceConcurrency * COMPOSITE_RECORDS * 1000.0 / rtt.toMillis());
         closedloop.put("feedbackLatencyMs", JSON.convertValue(stats.path("feedbackLatencyMs"), Map.class));
         memory(closedloop, peakHeap, peakRss, cpu, maxHeap);
+        cpuBound(stats, cpu);
         projection(closedloop);
+    }
+
+    /**
+     * What the machine's cores allow at the CPU the run spent per event, the daemon's and the emulators' (which share
+     * the cores here and would not in production): a bound of the machine, next to the bound of the APIs.
+     */
+    private void cpuBound(JsonNode stats, double cpu) {
+        long events = stats.path("generated").asLong();
+        double emulators = stats.path("emulatorCpuSeconds").asDouble(-1);
+        if (events <= 0 || cpu <= 0 || emulators < 0) {
+            return;
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        closedloop.put("cpuMsPer1000Events", round(cpu * 1_000_000.0 / events));
+        closedloop.put("emulatorCpuSeconds", round(emulators));
+        closedloop.put("cpuBoundEventsPerSecond", round(cores * events / (cpu + emulators)));
+        closedloop.put("cores", cores);
     }
 
     void baseline(JsonNode stats, BaselineSync.Result result) {
@@ -196,6 +214,11 @@ final class BenchReport {
         row(rows, "max heap MB (-Xmx)", "maxHeapMb");
         row(rows, "peak RSS MB (VmHWM)", "peakRssMb");
         row(rows, "CPU seconds", "cpuSeconds");
+        row(rows, "CPU ms / 1,000 events", "cpuMsPer1000Events");
+        row(rows, "emulators' CPU seconds (same cores)", "emulatorCpuSeconds");
+        if (closedloop.containsKey("cores")) {
+            rows.add(new String[] {"events/s " + closedloop.get("cores") + " cores allow at this CPU", text(closedloop.get("cpuBoundEventsPerSecond")), "-"});
+        }
         row(rows, "start-up to healthy s", "startupSeconds");
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%nclosedloop bench: mode %s, %s events, %d ms round trip, poll %s s, emulators in a separate JVM%n",

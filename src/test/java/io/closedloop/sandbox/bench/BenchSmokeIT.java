@@ -35,7 +35,8 @@ class BenchSmokeIT {
         assertThat(table).contains("Closedloop", "Baseline (per record)", "Salesforce calls / 1,000 activities",
                 "HubSpot calls / 1,000 events", "throughput events/s", "bound events/s", "event -> Salesforce p50/p95/max s",
                 "rejection -> HubSpot p50/p95 s", "peak RSS MB (VmHWM)", "start-up to healthy s", "projection, Closedloop",
-                "measured after a warm-up of 800 events", "settings: SALESFORCE_CONCURRENCY=2");
+                "measured after a warm-up of 800 events", "settings: SALESFORCE_CONCURRENCY=2", "CPU ms / 1,000 events",
+                "emulators' CPU seconds (same cores)", "cores allow at this CPU");
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         JsonNode closedloop = report.path("closedloop");
         JsonNode baseline = report.path("baseline");
@@ -44,7 +45,8 @@ class BenchSmokeIT {
             assertThat(closedloop.has(key)).as("closedloop." + key).isTrue();
             assertThat(baseline.has(key)).as("baseline." + key).isTrue();
         }
-        for (String key : new String[] {"feedbackLatencyMs", "peakHeapMb", "peakRssMb", "cpuSeconds", "startupSeconds"}) {
+        for (String key : new String[] {"feedbackLatencyMs", "peakHeapMb", "peakRssMb", "cpuSeconds", "startupSeconds", "cpuMsPer1000Events",
+                "emulatorCpuSeconds", "cpuBoundEventsPerSecond"}) {
             assertThat(closedloop.has(key)).as("closedloop." + key).isTrue();
         }
         // every generated event reached Salesforce once, the warm-up's 800 (2 s at 400 a second) not counted among them,
