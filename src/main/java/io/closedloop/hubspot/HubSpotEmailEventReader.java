@@ -29,10 +29,10 @@ public class HubSpotEmailEventReader implements PolledSource {
     /** Window settings: overlap at the start, settle time before now, and the sweep (how often, how far back). */
     public record Window(StartFrom startFrom, Duration overlap, Duration settle, Duration sweepPeriod, Duration sweepDepth) {
         public static Window defaults() {
-            // the settle time is all the latency the window adds: 2 s, with the 5 s overlap re-reading the end of the
-            // last window, lets an event be indexed up to 7 s late and still be read by the next poll; the sweep takes
-            // anything later
-            return new Window(StartFrom.ago(Duration.ofHours(1)), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMinutes(10),
+            // an event indexed up to settle + overlap late is still read by a later poll, whatever the poll interval
+            // (the sweep takes anything later); of the two, only the settle time adds to every event's latency, and
+            // only the overlap costs reads: 1 s and 6 s tolerate 7 s, as 2 s and 5 s did, a second sooner
+            return new Window(StartFrom.ago(Duration.ofHours(1)), Duration.ofSeconds(6), Duration.ofSeconds(1), Duration.ofMinutes(10),
                     Duration.ofMinutes(30));
         }
     }

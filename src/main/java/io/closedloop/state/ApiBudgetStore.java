@@ -38,7 +38,13 @@ public final class ApiBudgetStore implements SharedBudgetState {
         unwritten.merge(key, 1L, Long::sum);
         // a day other than this one is over: its total no longer decides anything
         stored.keySet().removeIf(d -> d.day().isBefore(day));
-        write(false);
+        try {
+            write(false);
+        } catch (RuntimeException e) {
+            // the call is not made: it is not counted either
+            unwritten.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null);
+            throw e;
+        }
         return stored.getOrDefault(key, 0L) + unwritten.getOrDefault(key, 0L);
     }
 

@@ -51,7 +51,7 @@ final class StateStoreWriters {
             retrying(sql, call);
             return true;
         }
-        // tryLock takes a free lock even when it is fair, ahead of no one: nobody waits for a free lock
+        // tryLock never waits: it takes the lock if it is free at this moment, fair or not
         if (!h2Writer.tryLock()) {
             return false;
         }

@@ -124,6 +124,46 @@ class HubSpotClockSkewRouteTest {
         assertThat(writtenTimes()).containsEntry(late, 1L);
     }
 
+    /** A daemon whose email source has polled three times, 5 s apart, with HubSpot's clock on the daemon's. */
+    private void pollingEmailsEveryFiveSeconds() throws Exception {
+        start(Duration.ZERO);
+        emulators.poll("hubspot-email-events");
+        pollEvery(Duration.ofSeconds(5), 2, "hubspot-email-events");
+    }
+
+    /**
+     * The email window tolerates an event indexed up to its settle time plus its overlap (1 s + 6 s) late without the
+     * sweep, plus the clock offset that widens it (here the half second a Date header's whole seconds leave unknown):
+     * here one is created 2.55 s after a poll and indexed 7.45 s later, just after the poll 10 s on. The next poll's
+     * window reaches back to 2.5 s after that poll; a window 0.1 s shorter would leave the event to the sweep, ten
+     * minutes on.
+     */
+    @Test
+    void anEmailEventIndexedSevenSecondsLateIsReadByTheNextRegularPoll() throws Exception {
+        pollingEmailsEveryFiveSeconds();
+        long created = clock.millis() + 2_550;
+        pollEvery(Duration.ofSeconds(5), 2, "hubspot-email-events");
+        String late = open(created);
+        assertThat(writtenTimes()).doesNotContainKey(late);
+
+        pollEvery(Duration.ofSeconds(5), 1, "hubspot-email-events");
+        assertThat(writtenTimes()).containsEntry(late, 1L);
+    }
+
+    /**
+     * The settle time (1 s), widened by the clock offset (here the half second a Date header's whole seconds leave
+     * unknown), is all the wait the window adds: an event 1.6 s old at a poll is written by that poll.
+     */
+    @Test
+    void anEmailEventIndexedAtOnceIsWrittenByThePollOneAndAHalfSecondsAfterIt() throws Exception {
+        pollingEmailsEveryFiveSeconds();
+        advance(Duration.ofSeconds(5));
+        String fresh = open(clock.millis() - 1_600);
+        emulators.poll("hubspot-email-events");
+
+        assertThat(writtenTimes()).containsEntry(fresh, 1L);
+    }
+
     @Test
     void aFormSubmissionIndexedLateIsReadByTheNextSweep() throws Exception {
         start(Duration.ZERO);

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code all-email-campaigns}: one Campaign per HubSpot marketing email, its members the recipients. Each poll reads
- * the SENT events of the window since its watermark (a 5 s overlap, a 5 s settle time, as Flow 1's email source) and
+ * the SENT events of the window since its watermark (a 5 s overlap, a 5 s settle time) and
  * keeps every email campaign seen before, so that its members' statuses go on following their engagement. The
  * watermark moves only after every recipient of the window was written or parked.
  */
