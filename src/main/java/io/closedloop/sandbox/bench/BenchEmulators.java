@@ -171,17 +171,22 @@ public class BenchEmulators implements Callable<Integer> {
     /** Activities of the events generated since the last reset (the world's own engagement writes others). */
     private long written() {
         // asked every second while the daemon writes: counted in place, holding the org's lock as briefly as it can
-        return salesforce.org().count("Marketing_Activity__c", r -> {
-            Object key = r.get("Closedloop_Event_Id__c");
-            int colon = key == null ? -1 : key.toString().indexOf(':');
-            return colon >= 0 && generated.containsKey(eventId(key.toString(), colon));
-        });
+        return salesforce.org().count("Marketing_Activity__c", r -> generatedAt(r) != null);
     }
 
-    /** The event id in an activity's external id: what follows the first colon, up to the next one. */
-    private static String eventId(String key, int colon) {
-        int next = key.indexOf(':', colon + 1);
-        return next < 0 ? key.substring(colon + 1) : key.substring(colon + 1, next);
+    /**
+     * The generated event time of an activity's event (its external id's HubSpot event id: what follows the first
+     * colon, up to the next one), or null for an activity of another event.
+     */
+    private Long generatedAt(Map<String, Object> activity) {
+        Object key = activity.get("Closedloop_Event_Id__c");
+        int colon = key == null ? -1 : key.toString().indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        String id = key.toString();
+        int next = id.indexOf(':', colon + 1);
+        return generated.get(next < 0 ? id.substring(colon + 1) : id.substring(colon + 1, next));
     }
 
     private Map<String, Object> reset() {
@@ -198,8 +203,7 @@ public class BenchEmulators implements Callable<Integer> {
         long firstWrite = Long.MAX_VALUE;
         long lastWrite = 0;
         for (Map<String, Object> r : salesforce.org().all("Marketing_Activity__c")) {
-            String[] id = String.valueOf(r.get("Closedloop_Event_Id__c")).split(":");
-            Long at = id.length > 1 ? generated.get(id[1]) : null;
+            Long at = generatedAt(r);
             if (at != null) {
                 long written = ((Instant) r.get("CreatedDate")).toEpochMilli();
                 latencies.add(written - at);

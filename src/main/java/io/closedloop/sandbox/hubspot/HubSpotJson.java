@@ -65,7 +65,7 @@ final class HubSpotJson {
         }
     }
 
-    /** An optional minus, then only ASCII digits: what Long.parseLong takes, checked without an exception per value. */
+    /** An optional sign, then only ASCII digits: what Long.parseLong takes, checked without an exception per value. */
     private static boolean digits(String v) {
         int start = v.startsWith("-") || v.startsWith("+") ? 1 : 0;
         if (v.length() == start) {
