@@ -134,6 +134,19 @@ public enum SettingKey {
         return secret;
     }
 
+    /** A value as it may be printed: a secret as {@code ****}, a URL without the password or user info it may carry. */
+    public String display(String value) {
+        if (secret) {
+            return "****";
+        }
+        return this == CLOSEDLOOP_DB_URL && value != null ? redactUrl(value) : value;
+    }
+
+    /** JDBC URLs may carry a password parameter or user:password@; never echo either back. */
+    static String redactUrl(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1****").replaceAll("//[^/@\\s]+@", "//****@");
+    }
+
     public String description() {
         return description;
     }

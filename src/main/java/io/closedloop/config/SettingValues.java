@@ -128,16 +128,12 @@ final class SettingValues {
     String dbUrl(SettingKey key) {
         String value = required(key);
         if (value != null && !(value.startsWith("jdbc:h2:") || value.startsWith("jdbc:postgresql:"))) {
-            expected(key, "a jdbc:h2: or jdbc:postgresql: URL", redactUrl(value));
+            expected(key, "a jdbc:h2: or jdbc:postgresql: URL", SettingKey.redactUrl(value));
             return null;
         }
         return value;
     }
 
-    /** JDBC URLs may carry a password parameter or user:password@; never echo either back. */
-    private static String redactUrl(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1****").replaceAll("//[^/@\\s]+@", "//****@");
-    }
 
     /** Comma-separated numeric ids, blanks between commas ignored, duplicates dropped; every bad id is named. */
     List<String> listIds(SettingKey key) {

@@ -70,6 +70,26 @@ class CliErrorsTest {
     }
 
     @Test
+    void benchOnAStoreOfTheUsersRefusesOneThatHoldsTablesOrCannotBeReachedWithoutPrintingItsPassword(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String used = "jdbc:h2:file:" + dir.resolve("used");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(used, "sa", "")) {
+            c.createStatement().execute("CREATE TABLE someone_elses (id INT)");
+        }
+        assertThat(execute("bench", "--set", "CLOSEDLOOP_DB_URL=" + used)).isEqualTo(2);
+        assertThat(err.toString()).contains("--set CLOSEDLOOP_DB_URL: the bench needs an empty database, and this one has 1 table");
+
+        // nothing listens on port 1: the failure names the key and the SQLState, not the user or the password
+        assertThat(execute("bench", "--set", "CLOSEDLOOP_DB_URL=jdbc:postgresql://127.0.0.1:1/bench?connectTimeout=2",
+                "--set", "CLOSEDLOOP_DB_USER=bench-user", "--set", "CLOSEDLOOP_DB_PASSWORD=s3cr3t-pw")).isEqualTo(2);
+        assertThat(err.toString()).contains("--set CLOSEDLOOP_DB_URL: cannot connect to the store (SQLState 08001)")
+                .doesNotContain("s3cr3t-pw", "bench-user");
+
+        assertThat(execute("bench", "--set", "CLOSEDLOOP_DB_URL=jdbc:mysql://db/x")).isEqualTo(2);
+        assertThat(err.toString()).contains("--set CLOSEDLOOP_DB_URL: expected a jdbc:h2: or jdbc:postgresql: URL");
+    }
+
+    @Test
     void aBadOptionValueIsReportedWithTheEmailInItMasked() {
         int exit = execute("parked", "--since", "jürgen@müller.de");
         assertThat(exit).isEqualTo(2);

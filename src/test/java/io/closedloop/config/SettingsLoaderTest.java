@@ -680,4 +680,13 @@ class SettingsLoaderTest {
         assertThat(problems(noConfig(), env)).containsExactly("CLOSEDLOOP_DB_URL: expected a jdbc:h2: or jdbc:postgresql: URL, "
                 + "got \"jdbc:mysql://****@db.internal/closedloop?password=****\"");
     }
+
+    @Test
+    void aSettingPrintsWithoutSecretsOrTheUrlsCredentials() {
+        assertThat(SettingKey.CLOSEDLOOP_DB_PASSWORD.display("s3cr3t-pw")).isEqualTo("****");
+        assertThat(SettingKey.HUBSPOT_ACCESS_TOKEN.display("pat-na1-11111111")).isEqualTo("****");
+        assertThat(SettingKey.CLOSEDLOOP_DB_URL.display("jdbc:postgresql://closedloop:s3cr3t-pw@db.internal/closedloop?password=other-pw"))
+                .isEqualTo("jdbc:postgresql://****@db.internal/closedloop?password=****");
+        assertThat(SettingKey.SALESFORCE_CONCURRENCY.display("8")).isEqualTo("8");
+    }
 }

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -97,7 +98,9 @@ public class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "A daemon setting for the Closedloop run (README, Settings), e.g. --set SALESFORCE_CONCURRENCY=8;"
-                    + " repeatable. The emulators' URLs, credentials, the store and the poll interval are the bench's own.")
+                    + " repeatable. The emulators' URLs and credentials and the poll interval are the bench's own; the store is its"
+                    + " own H2 file unless CLOSEDLOOP_DB_URL (with CLOSEDLOOP_DB_USER, CLOSEDLOOP_DB_PASSWORD) names an empty database,"
+                    + " e.g. a PostgreSQL one to measure the production store.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     @CommandLine.Spec
@@ -121,6 +124,7 @@ public class BenchCommand implements Callable<Integer> {
             SandboxCommand.quietLogs();
         }
         checkSettings();
+        checkStore();
         Path dir = Files.createTempDirectory("closedloop-bench");
         BenchReport report = new BenchReport(mode, events, people, rtt, poll, perDay, licences);
         report.settings(settings);
@@ -151,6 +155,10 @@ public class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The settings that point the bench at a store of the user's instead of its own H2 file. */
+    static final java.util.Set<String> STORE_KEYS = java.util.Set.of(SettingKey.CLOSEDLOOP_DB_URL.name(),
+            SettingKey.CLOSEDLOOP_DB_USER.name(), SettingKey.CLOSEDLOOP_DB_PASSWORD.name());
+
     /** {@code --set} names a setting the daemon reads, and none the bench sets itself; a bad value fails at the daemon's load. */
     private void checkSettings() {
         Map<String, String> own = Sandbox.daemonEnv("http://h", "http://s", Path.of("."), 1, poll);
@@ -158,9 +166,43 @@ public class BenchCommand implements Callable<Integer> {
             if (Arrays.stream(SettingKey.values()).noneMatch(k -> k.name().equals(key))) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--set " + key + ": not a setting (see README, Settings)");
             }
-            if (own.containsKey(key)) {
+            if (own.containsKey(key) && !STORE_KEYS.contains(key)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--set " + key + ": the bench sets it itself");
             }
+        }
+    }
+
+    /**
+     * A store given with {@code --set CLOSEDLOOP_DB_URL} must be reachable and hold no table yet: the bench fills it
+     * with a synthetic world's state, and a store that already has some (an earlier run's, or a real daemon's) would
+     * change what is measured, or be changed by it. Only the SQLState of a failed connection is printed, never the URL's
+     * user or password.
+     */
+    private void checkStore() {
+        String url = settings.get(SettingKey.CLOSEDLOOP_DB_URL.name());
+        if (url == null) {
+            return;
+        }
+        String user = settings.getOrDefault(SettingKey.CLOSEDLOOP_DB_USER.name(), SettingKey.CLOSEDLOOP_DB_USER.defaultValue());
+        String password = settings.getOrDefault(SettingKey.CLOSEDLOOP_DB_PASSWORD.name(), SettingKey.CLOSEDLOOP_DB_PASSWORD.defaultValue());
+        String key = "--set " + SettingKey.CLOSEDLOOP_DB_URL.name();
+        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), key + ": expected a jdbc:h2: or jdbc:postgresql: URL");
+        }
+        List<String> tables = new java.util.ArrayList<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, user, password);
+             java.sql.ResultSet rs = c.getMetaData().getTables(null, c.getSchema(), "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                tables.add(rs.getString("TABLE_NAME"));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), key + ": cannot connect to the store (SQLState "
+                    + e.getSQLState() + ")");
+        }
+        if (!tables.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), key + ": the bench needs an empty database, and this one"
+                    + " has " + tables.size() + " table" + (tables.size() == 1 ? "" : "s") + " in its schema (the bench writes a"
+                    + " synthetic world's state into it); create a new database for the run");
         }
     }
 

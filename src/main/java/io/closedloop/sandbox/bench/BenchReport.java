@@ -66,8 +66,12 @@ final class BenchReport {
     /** The {@code --set} settings the Closedloop run used, printed under the title so a table says how it was made. */
     void settings(Map<String, String> set) {
         if (!set.isEmpty()) {
-            root.put("settings", new LinkedHashMap<>(set));
+            Map<String, String> shown = new LinkedHashMap<>();
+            set.forEach((key, value) -> shown.put(key, io.closedloop.config.SettingKey.valueOf(key).display(value)));
+            root.put("settings", shown);
         }
+        String url = set.get(io.closedloop.config.SettingKey.CLOSEDLOOP_DB_URL.name());
+        root.put("store", url == null || url.startsWith("jdbc:h2:") ? "h2" : "postgresql");
     }
 
     void startup(long ms) {
@@ -226,6 +230,9 @@ final class BenchReport {
         if (root.get("settings") instanceof Map<?, ?> set) {
             out.append("settings: ").append(set.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining(" "))).append(" (--set; the rest as `run` defaults them)\n");
+        }
+        if ("postgresql".equals(root.get("store"))) {
+            out.append("state store: PostgreSQL (--set CLOSEDLOOP_DB_URL); its server's CPU is in no figure below\n");
         }
         if (root.containsKey("warmupEvents")) {
             out.append(String.format(Locale.ROOT, "measured after a warm-up of %,d events over %s s that the same daemon wrote first"

@@ -23,15 +23,8 @@ class BenchSmokeIT {
     @Test
     void quickLiveRunPrintsBothColumnsAndClosedloopCallsFewerThanTheBaseline() throws Exception {
         Path json = dir.resolve("bench.json");
-        StringWriter out = new StringWriter();
-        CommandLine cli = Closedloop.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        int exit = cli.execute("bench", "--events", "2000", "--people", "600", "--rate", "400", "--rtt", "20ms", "--poll", "2s",
-                "--baseline-sample", "40", "--emulator-heap", "512m", "--warmup", "2s", "--json", json.toString(),
-                "--set", "SALESFORCE_CONCURRENCY=2");
+        String table = quickRun(2000, "2s", 40, json, "SALESFORCE_CONCURRENCY=2");
 
-        assertThat(exit).isZero();
-        String table = out.toString();
         assertThat(table).contains("Closedloop", "Baseline (per record)", "Salesforce calls / 1,000 activities",
                 "HubSpot calls / 1,000 events", "throughput events/s", "bound events/s", "event -> Salesforce p50/p95/max s",
                 "rejection -> HubSpot p50/p95 s", "peak RSS MB (VmHWM)", "start-up to healthy s", "projection, Closedloop",
@@ -57,5 +50,46 @@ class BenchSmokeIT {
         assertThat(baseline.path("activities").asLong()).isEqualTo(40);
         assertThat(closedloop.path("salesforceCallsPer1000Activities").asDouble())
                 .isLessThan(baseline.path("salesforceCallsPer1000Activities").asDouble());
+    }
+
+    @Test
+    void onAPostgresqlStoreTheRunWritesItsStateThereAndPrintsThePasswordMasked() throws Exception {
+        try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = io.closedloop.testsupport.EmbeddedPostgresSupport.start()) {
+            String url = postgres.getJdbcUrl("postgres", "postgres");
+            Path json = dir.resolve("bench-pg.json");
+            String table = quickRun(1000, "1s", 20, json, "CLOSEDLOOP_DB_URL=" + url, "CLOSEDLOOP_DB_USER=postgres",
+                    "CLOSEDLOOP_DB_PASSWORD=pg-s3cr3t");
+
+            assertThat(table).contains("state store: PostgreSQL (--set CLOSEDLOOP_DB_URL)", "CLOSEDLOOP_DB_PASSWORD=****")
+                    .doesNotContain("pg-s3cr3t");
+            JsonNode report = new ObjectMapper().readTree(json.toFile());
+            assertThat(report.path("store").asText()).isEqualTo("postgresql");
+            assertThat(report.path("settings").path("CLOSEDLOOP_DB_PASSWORD").asText()).isEqualTo("****");
+            assertThat(report.path("closedloop").path("activities").asLong()).isEqualTo(1000);
+            // the daemon's ledger is in PostgreSQL: the warm-up's 400 events and the measured 1,000 at least, each once
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+                 java.sql.ResultSet rs = c.createStatement().executeQuery(
+                         "SELECT COUNT(*), COUNT(DISTINCT event_id) FROM event_ledger WHERE target_type = 'Marketing_Activity__c'")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isGreaterThanOrEqualTo(1400);
+                assertThat(rs.getLong(2)).isEqualTo(rs.getLong(1));
+            }
+        }
+    }
+
+    /** A live run of {@code events} at 400 a second over 600 people and a 20 ms round trip; returns its table. */
+    private static String quickRun(int events, String warmup, int baselineSample, Path json, String... settings) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("bench", "--events", Integer.toString(events),
+                "--people", "600", "--rate", "400", "--rtt", "20ms", "--poll", "2s", "--baseline-sample", Integer.toString(baselineSample),
+                "--emulator-heap", "512m", "--warmup", warmup, "--json", json.toString()));
+        for (String s : settings) {
+            args.add("--set");
+            args.add(s);
+        }
+        StringWriter out = new StringWriter();
+        CommandLine cli = Closedloop.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        assertThat(cli.execute(args.toArray(String[]::new))).isZero();
+        return out.toString();
     }
 }
