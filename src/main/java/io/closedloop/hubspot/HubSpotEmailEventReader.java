@@ -37,10 +37,16 @@ public class HubSpotEmailEventReader implements PolledSource {
         }
     }
 
+    /** Most time slices of a window read at once. */
+    static final int SLICES = 4;
+
     private final HubSpotClient client;
     private final Window window;
     private final Map<Long, String> campaignNames = new ConcurrentHashMap<>();
     private final int chunk;
+    /** Events a millisecond in the span the last read covered; 0 before the first read. */
+    private volatile double density;
+    private final java.util.concurrent.ThreadPoolExecutor slicePool = slicePool();
 
     public HubSpotEmailEventReader(HubSpotClient client, Window window) {
         this(client, window, PolledSource.CHUNK);
@@ -88,16 +94,10 @@ public class HubSpotEmailEventReader implements PolledSource {
             return cursor.draining() ? SourceRead.of(List.of(), new TimeWindowCursor(cursor.then(), cursor.polls() + 1,
                     cursor.sweptAt()).serialize()) : SourceRead.of(List.of(), null);
         }
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("startTimestamp", Long.toString(start.toEpochMilli()));
-        query.put("endTimestamp", Long.toString(end.toEpochMilli()));
         long endMillis = end.toEpochMilli();
-        // the last page of a chunk asks only for what is left of it; newest first, a full chunk covers everything from
-        // its oldest event to the window's end, and the rest is the next chunk's
-        HubSpotEmailSends.Pages pages = HubSpotEmailSends.pages(client, query, read -> read >= chunk ? PAGE : Math.min(PAGE, chunk - read),
-                read -> read.size() >= chunk && oldest(read) + 1 < endMillis);
-        List<JsonNode> raw = pages.events();
-        boolean cut = pages.stopped();
+        Chunk read = readChunk(start.toEpochMilli(), endMillis);
+        List<JsonNode> raw = read.events();
+        boolean cut = read.below() != null;
         // a window read before the offset was known (first poll after a start) commits only what the answers' offset allows
         client.clockOffset().guard(now);
         Instant settled = now.minus(window.settle()).minus(client.clockOffset().magnitude());
@@ -114,8 +114,7 @@ public class HubSpotEmailEventReader implements PolledSource {
             }
         }
         if (cut) {
-            // the oldest millisecond of the chunk may go on in the next page: the next chunk reads it again (the ledger drops repeats)
-            Instant below = Instant.ofEpochMilli(oldest(raw) + 1);
+            Instant below = Instant.ofEpochMilli(read.below());
             String next = new TimeWindowCursor(cursor.watermark(), cursor.polls() + 1, cursor.sweptAt(), below, watermark).serialize();
             return SourceRead.of(events, next).countedOnly(countedOnly).more(true);
         }
@@ -125,6 +124,134 @@ public class HubSpotEmailEventReader implements PolledSource {
 
     private static long oldest(List<JsonNode> raw) {
         return raw.get(raw.size() - 1).path("created").asLong();
+    }
+
+    /**
+     * What one read of a window holds: its events, newest first, and the inclusive end of the window's next chunk,
+     * or null when the window is read to its start.
+     */
+    record Chunk(List<JsonNode> events, Long below) {
+    }
+
+    /**
+     * The newest chunk of {@code [startMs, endMs]} (both inclusive, §2.1). When the last read's density says the window
+     * holds two pages or more, the newest part of it expected to fill a chunk is read as up to {@link #SLICES} time
+     * slices at once, each page after page: the pages of a chunk take a few round trips instead of one each. Otherwise,
+     * and for a first read, page after page from the newest.
+     */
+    Chunk readChunk(long startMs, long endMs) {
+        List<long[]> slices = slices(startMs, endMs, density, chunk);
+        Chunk read = slices == null ? sequential(startMs, endMs) : sliced(slices, startMs, endMs);
+        if (read == null) {
+            // a single millisecond holds more than the chunk: only a read page after page gets past it
+            read = sequential(startMs, endMs);
+        }
+        if (!read.events().isEmpty()) {
+            long from = read.below() == null ? startMs : Math.min(read.below(), endMs);
+            density = read.events().size() / (double) (endMs - from + 1);
+        }
+        return read;
+    }
+
+    /** Page after page from the newest; the last page of a chunk asks only for what is left of it. */
+    private Chunk sequential(long startMs, long endMs) {
+        HubSpotEmailSends.Pages pages = HubSpotEmailSends.pages(client, window(startMs, endMs),
+                read -> read >= chunk ? PAGE : Math.min(PAGE, chunk - read), read -> read.size() >= chunk && oldest(read) + 1 < endMs);
+        // the oldest millisecond of the chunk may go on in the next page: the next chunk reads it again (the ledger drops repeats)
+        return new Chunk(pages.events(), pages.stopped() ? oldest(pages.events()) + 1 : null);
+    }
+
+    /**
+     * The slices read at once and joined newest first. A chunk is what was read without a gap from the window's end:
+     * it stops at the first slice that stopped early, or at {@code chunk} events, and what was read of older slices
+     * is read again with the next chunk. Null when the chunk would not move the window's end.
+     */
+    private Chunk sliced(List<long[]> slices, long startMs, long endMs) {
+        List<java.util.concurrent.Future<HubSpotEmailSends.Pages>> reads = new ArrayList<>();
+        for (long[] slice : slices.subList(1, slices.size())) {
+            reads.add(slicePool.submit(() -> HubSpotEmailSends.pages(client, window(slice[0], slice[1]), read -> PAGE,
+                    read -> read.size() >= chunk)));
+        }
+        List<HubSpotEmailSends.Pages> pages = new ArrayList<>();
+        try {
+            long[] newest = slices.get(0);
+            pages.add(HubSpotEmailSends.pages(client, window(newest[0], newest[1]), read -> PAGE, read -> read.size() >= chunk));
+            for (java.util.concurrent.Future<HubSpotEmailSends.Pages> r : reads) {
+                pages.add(r.get());
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading HubSpot email events", e);
+        } finally {
+            reads.forEach(r -> r.cancel(true));
+        }
+        List<JsonNode> events = new ArrayList<>();
+        for (HubSpotEmailSends.Pages p : pages) {
+            int room = chunk - events.size();
+            if (p.events().size() > room || p.stopped()) {
+                events.addAll(p.events().subList(0, Math.min(room, p.events().size())));
+                if (events.isEmpty() || oldest(events) + 1 >= endMs) {
+                    return null;
+                }
+                return new Chunk(events, oldest(events) + 1);
+            }
+            events.addAll(p.events());
+        }
+        long from = slices.get(slices.size() - 1)[0];
+        // the slices covered [from, endMs] whole: the next chunk ends just before it
+        return new Chunk(events, from > startMs ? from - 1 : null);
+    }
+
+    /**
+     * The time slices of the newest part of {@code [startMs, endMs]} expected to hold at most a chunk at
+     * {@code density} events a millisecond, newest first, each {@code {start, end}} inclusive and as long as the others;
+     * null when that part is expected to fit in less than two pages (or nothing is known of the density yet).
+     */
+    static List<long[]> slices(long startMs, long endMs, double density, int chunk) {
+        if (density <= 0 || endMs < startMs) {
+            return null;
+        }
+        long from = startMs;
+        double expected = density * (endMs - startMs + 1);
+        if (expected > chunk) {
+            from = Math.max(startMs, endMs - (long) (chunk / density) + 1);
+            expected = chunk;
+        }
+        int k = (int) Math.min(SLICES, Math.ceil(expected / PAGE));
+        long span = endMs - from + 1;
+        if (k < 2 || span < k) {
+            return null;
+        }
+        List<long[]> out = new ArrayList<>();
+        long hi = endMs;
+        for (int i = 1; i <= k; i++) {
+            long lo = i == k ? from : endMs - span * i / k + 1;
+            out.add(new long[] {lo, hi});
+            hi = lo - 1;
+        }
+        return out;
+    }
+
+    private static Map<String, String> window(long startMs, long endMs) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("startTimestamp", Long.toString(startMs));
+        query.put("endTimestamp", Long.toString(endMs));
+        return query;
+    }
+
+    /** The threads that read the older slices of a window while the reading thread reads the newest; none stays idle. */
+    private java.util.concurrent.ThreadPoolExecutor slicePool() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(SLICES - 1, SLICES - 1, 10,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "closedloop-email-slice-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** Campaign names are looked up once per campaign (§2.3) and cached. */

@@ -29,6 +29,24 @@ public final class CallJournal {
     }
 
     private final ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
+    private final Map<String, int[]> inFlight = new java.util.HashMap<>();
+
+    /** A call to {@code endpoint} begins: counted in flight until {@link #leave}. */
+    synchronized void enter(String endpoint) {
+        int[] n = inFlight.computeIfAbsent(endpoint, k -> new int[2]);
+        n[0]++;
+        n[1] = Math.max(n[1], n[0]);
+    }
+
+    synchronized void leave(String endpoint) {
+        inFlight.get(endpoint)[0]--;
+    }
+
+    /** The most calls to {@code endpoint} that were in flight at once since the last reset. */
+    public synchronized int peakInFlight(String endpoint) {
+        int[] n = inFlight.get(endpoint);
+        return n == null ? 0 : n[1];
+    }
 
     void record(Call call) {
         calls.add(call);
@@ -59,5 +77,8 @@ public final class CallJournal {
 
     public void reset() {
         calls.clear();
+        synchronized (this) {
+            inFlight.values().forEach(n -> n[1] = n[0]);
+        }
     }
 }

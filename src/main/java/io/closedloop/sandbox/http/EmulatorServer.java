@@ -131,6 +131,15 @@ public final class EmulatorServer implements AutoCloseable {
             }
         }
         String endpoint = route == null ? system + ".unknown" : route.endpoint();
+        journal.enter(endpoint);
+        try {
+            dispatch(exchange, request, route, matcher, endpoint);
+        } finally {
+            journal.leave(endpoint);
+        }
+    }
+
+    private void dispatch(HttpExchange exchange, EmulatorRequest request, Route route, Matcher matcher, String endpoint) throws IOException {
         EmulatorResponse response;
         try {
             sleep(faults.latencyFor(endpoint).next());
