@@ -23,9 +23,11 @@ public final class DomainAccounts {
     /** Known domains resolved since {@code freshSince}: the account id, or an empty Optional for "no account". */
     public Map<String, Optional<String>> find(Collection<String> domains, Instant freshSince) {
         Map<String, Optional<String>> out = new HashMap<>();
-        for (String d : domains) {
-            jdbc.queryOne("SELECT sf_account_id FROM domain_account WHERE domain = ? AND resolved_at >= ?",
-                    rs -> Optional.ofNullable(rs.getString(1)), d, freshSince).ifPresent(v -> out.put(d, v));
+        // one query per 500 domains, not one per domain: a live chunk asks about thousands
+        for (List<String> chunk : Jdbc.inLists(domains)) {
+            jdbc.query("SELECT domain, sf_account_id FROM domain_account WHERE domain IN (" + Jdbc.marks(chunk.size())
+                    + ") AND resolved_at >= ?", rs -> Map.entry(rs.getString(1), Optional.ofNullable(rs.getString(2))),
+                    Jdbc.params(chunk, freshSince)).forEach(e -> out.put(e.getKey(), e.getValue()));
         }
         return out;
     }

@@ -25,8 +25,8 @@ public final class EventLedger {
                            String activityType, String assetName, Instant occurredAt) {
     }
 
-    /** Keeps IN lists well under every driver's parameter limit. */
-    private static final int CHUNK = 500;
+    /** Activities recorded a batch statement at a time. */
+    private static final int CHUNK = Jdbc.IN_LIST;
 
     private static final String ACTIVITY_COLUMNS =
             "event_id, flow, target_type, target_id, subject_id, account_id, activity_type, asset_name, occurred_at, written_at";
@@ -212,26 +212,16 @@ public final class EventLedger {
     }
 
     private static List<List<String>> chunks(Collection<String> ids) {
-        List<String> all = new ArrayList<>(ids);
-        List<List<String>> out = new ArrayList<>();
-        for (int from = 0; from < all.size(); from += CHUNK) {
-            out.add(all.subList(from, Math.min(all.size(), from + CHUNK)));
-        }
-        return out;
+        return Jdbc.inLists(ids);
     }
 
     private static String marks(List<String> chunk) {
-        return chunk.stream().map(x -> "?").collect(Collectors.joining(","));
+        return Jdbc.marks(chunk.size());
     }
 
     /** The ids of an IN list, then more parameters. */
     private static Object[] params(List<String> ids, Object... then) {
-        Object[] params = new Object[ids.size() + then.length];
-        for (int i = 0; i < ids.size(); i++) {
-            params[i] = ids.get(i);
-        }
-        System.arraycopy(then, 0, params, ids.size(), then.length);
-        return params;
+        return Jdbc.params(ids, then);
     }
 
     private List<Activity> activitiesWhere(String column, Collection<String> ids, Instant since) {

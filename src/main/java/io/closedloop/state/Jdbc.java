@@ -104,6 +104,34 @@ final class Jdbc {
         });
     }
 
+    /** Keeps IN lists well under every driver's parameter limit. */
+    static final int IN_LIST = 500;
+
+    /** The values in lists of at most {@link #IN_LIST}, one {@code IN (...)} query each. */
+    static <T> List<List<T>> inLists(java.util.Collection<T> values) {
+        List<T> all = new java.util.ArrayList<>(values);
+        List<List<T>> out = new java.util.ArrayList<>();
+        for (int from = 0; from < all.size(); from += IN_LIST) {
+            out.add(all.subList(from, Math.min(all.size(), from + IN_LIST)));
+        }
+        return out;
+    }
+
+    /** {@code ?,?,?}: the parameter marks of an IN list of {@code n}. */
+    static String marks(int n) {
+        return String.join(",", java.util.Collections.nCopies(n, "?"));
+    }
+
+    /** The values of an IN list, then more parameters. */
+    static Object[] params(List<?> values, Object... then) {
+        Object[] params = new Object[values.size() + then.length];
+        for (int i = 0; i < values.size(); i++) {
+            params[i] = values.get(i);
+        }
+        System.arraycopy(then, 0, params, values.size(), then.length);
+        return params;
+    }
+
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
         Work<List<T>> work = c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -27,6 +27,29 @@ abstract class StateStoreContract extends StateStoreConcurrencyContract {
     }
 
     @Test
+    void domainAccountsAreFoundManyAtATimeWithTheirNoAccountAndWithoutStaleOnes() {
+        java.util.Map<String, String> put = new java.util.HashMap<>();
+        for (int i = 0; i < 1_203; i++) {
+            // every third domain has no Account: remembered as such
+            put.put("d" + i + ".example", i % 3 == 0 ? null : "001" + i);
+        }
+        store().domainAccounts().put(put);
+        clock.advance(java.time.Duration.ofHours(2));
+        store().domainAccounts().put(java.util.Map.of("fresh.example", "001fresh"));
+        List<String> asked = new java.util.ArrayList<>(put.keySet());
+        asked.add("fresh.example");
+        asked.add("unknown.example");
+
+        var all = store().domainAccounts().find(asked, T0);
+        assertThat(all).hasSize(1_204).doesNotContainKey("unknown.example");
+        assertThat(all.get("d3.example")).isEmpty();
+        assertThat(all.get("d1201.example")).contains("0011201");
+        assertThat(all.get("fresh.example")).contains("001fresh");
+        // resolved before the freshness limit: looked up again
+        assertThat(store().domainAccounts().find(asked, T0.plus(java.time.Duration.ofHours(1)))).containsOnlyKeys("fresh.example");
+    }
+
+    @Test
     void contactSnapshotsProfilesAndCachedResolutionsRoundTrip() {
         store().contactStates().put(List.of(new ContactStates.State("101", 35, "lead", 4, "https://x.example/p", T0, null, "NEW")));
         store().contactStates().put(List.of(new ContactStates.State("101", 80, "marketingqualifiedlead", 6, null, T0, T0.plusSeconds(5), "OPEN")));
