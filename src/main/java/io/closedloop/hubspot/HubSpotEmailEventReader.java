@@ -167,15 +167,16 @@ public class HubSpotEmailEventReader implements PolledSource {
      * is read again with the next chunk. Null when the chunk would not move the window's end.
      */
     private Chunk sliced(List<long[]> slices, long startMs, long endMs) {
+        // each slice reads at most its share of the chunk and a page more: a burst beyond the estimate holds about a
+        // chunk in memory, as a read page after page does, and is cut where the first slice stopped
+        int cap = chunk / slices.size() + PAGE;
         List<java.util.concurrent.Future<HubSpotEmailSends.Pages>> reads = new ArrayList<>();
         for (long[] slice : slices.subList(1, slices.size())) {
-            reads.add(slicePool.submit(() -> HubSpotEmailSends.pages(client, window(slice[0], slice[1]), read -> PAGE,
-                    read -> read.size() >= chunk)));
+            reads.add(slicePool.submit(() -> slice(slice, cap)));
         }
         List<HubSpotEmailSends.Pages> pages = new ArrayList<>();
         try {
-            long[] newest = slices.get(0);
-            pages.add(HubSpotEmailSends.pages(client, window(newest[0], newest[1]), read -> PAGE, read -> read.size() >= chunk));
+            pages.add(slice(slices.get(0), cap));
             for (java.util.concurrent.Future<HubSpotEmailSends.Pages> r : reads) {
                 pages.add(r.get());
             }
@@ -202,6 +203,11 @@ public class HubSpotEmailEventReader implements PolledSource {
         long from = slices.get(slices.size() - 1)[0];
         // the slices covered [from, endMs] whole: the next chunk ends just before it
         return new Chunk(events, from > startMs ? from - 1 : null);
+    }
+
+    /** One slice, page after page, until its last page or {@code cap} events. */
+    private HubSpotEmailSends.Pages slice(long[] slice, int cap) {
+        return HubSpotEmailSends.pages(client, window(slice[0], slice[1]), read -> Math.min(PAGE, cap - read), read -> read.size() >= cap);
     }
 
     /**
