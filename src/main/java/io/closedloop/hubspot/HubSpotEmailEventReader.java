@@ -82,7 +82,8 @@ public class HubSpotEmailEventReader implements PolledSource {
                 "endTimestamp", Long.toString(now.toEpochMilli()), "limit", "1"));
         // widened either way: event times need not come from the clock that stamps the Date header
         Duration skew = client.clockOffset().magnitude();
-        Instant start = cursor.watermark().minus(window.overlap());
+        // a part-read window goes on from where it started: a sweep's chunks after the first reach back its whole depth
+        Instant start = cursor.draining() && cursor.from() != null ? cursor.from() : cursor.watermark().minus(window.overlap());
         // a part-read window is finished before anything else, the sweep included
         boolean sweep = !cursor.draining() && !now.isBefore(cursor.sweptAt().plus(window.sweepPeriod()));
         if (sweep) {
@@ -115,7 +116,9 @@ public class HubSpotEmailEventReader implements PolledSource {
         }
         if (cut) {
             Instant below = Instant.ofEpochMilli(read.below());
-            String next = new TimeWindowCursor(cursor.watermark(), cursor.polls() + 1, cursor.sweptAt(), below, watermark).serialize();
+            // a sweep counts as done when it starts: its chunks drain it, and the next poll does not start it again
+            String next = new TimeWindowCursor(cursor.watermark(), cursor.polls() + 1, sweep ? now : cursor.sweptAt(), below, watermark,
+                    start).serialize();
             return SourceRead.of(events, next).countedOnly(countedOnly).more(true);
         }
         String next = new TimeWindowCursor(watermark, cursor.polls() + 1, sweep ? now : cursor.sweptAt()).serialize();

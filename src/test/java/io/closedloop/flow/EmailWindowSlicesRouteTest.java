@@ -158,4 +158,34 @@ class EmailWindowSlicesRouteTest {
         assertThat(runs).allSatisfy(r -> assertThat(r.counts().read()).isLessThanOrEqualTo(2_000));
         assertThat(slices).isGreaterThan(runs.size() - 1);
     }
+
+    @Test
+    void aSweepDeeperThanAChunkReadsItsWholeDepthAndIsNotStartedAgainAtTheNextPoll() throws Exception {
+        start(Map.of("CLOSEDLOOP_POLL_CHUNK", "500"));
+        long t0 = clock.millis();
+        for (int m = 0; m < 9; m++) {
+            minuteOf(50);
+        }
+        // indexed only now, long after the windows of their times were read: only the sweep can take them
+        for (int i = 0; i < 600; i++) {
+            emulators.hubspot.portal().addEmailEvent(new EmailEvent("late" + i, t0 + 60_000 + 420_000L * i / 600, "OPEN",
+                    emails.get(i % emails.size()), 7L, Map.of()));
+        }
+        // ten minutes after the first poll's sweep: this poll sweeps 30 minutes back, 1,100 events in chunks of 500
+        minuteOf(50);
+        TimeWindowCursor swept = TimeWindowCursor.parse(emulators.startedStore().cursors().get(SOURCE).orElseThrow());
+        assertThat(swept.draining()).isFalse();
+        assertThat(swept.sweptAt().toEpochMilli()).isEqualTo(clock.millis());
+        Map<Object, Long> written = written();
+        for (int i = 0; i < 600; i++) {
+            assertThat(written.get("email:late" + i + ":" + (t0 + 60_000 + 420_000L * i / 600))).as("late" + i).isEqualTo(1L);
+        }
+
+        emulators.hubspot.journal().reset();
+        tail();
+        long oldestAsked = slicesRead().stream().mapToLong(r -> r.get(0)).min().orElseThrow();
+        assertThat(oldestAsked).isGreaterThan(clock.millis() - 60_000);
+        assertThat(written()).hasSize(600 + 500);
+        assertThat(written().values()).allMatch(n -> n == 1L);
+    }
 }

@@ -25,4 +25,15 @@ class TimeWindowCursorTest {
         assertThatThrownBy(() -> new TimeWindowCursor(Instant.EPOCH, 0, Instant.EPOCH, Instant.EPOCH, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aPartReadWindowKeepsWhereItStartsAndACursorWrittenBeforeThatStillReads() {
+        TimeWindowCursor sweep = new TimeWindowCursor(Instant.ofEpochMilli(10_000), 5, Instant.ofEpochMilli(9_500),
+                Instant.ofEpochMilli(8_000), Instant.ofEpochMilli(9_000), Instant.ofEpochMilli(2_000));
+        assertThat(sweep.serialize()).isEqualTo("watermark=10000;polls=5;swept=9500;below=8000;then=9000;from=2000");
+        assertThat(TimeWindowCursor.parse(sweep.serialize())).isEqualTo(sweep);
+        assertThat(TimeWindowCursor.parse("watermark=10000;polls=5;below=8000;then=9000").from()).isNull();
+        assertThatThrownBy(() -> new TimeWindowCursor(Instant.EPOCH, 0, Instant.EPOCH, null, null, Instant.EPOCH))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
