@@ -134,7 +134,6 @@ final class SettingValues {
         return value;
     }
 
-
     /** Comma-separated numeric ids, blanks between commas ignored, duplicates dropped; every bad id is named. */
     List<String> listIds(SettingKey key) {
         List<String> ids = new ArrayList<>();
