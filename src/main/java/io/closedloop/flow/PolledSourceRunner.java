@@ -1,6 +1,7 @@
 package io.closedloop.flow;
 
 import io.closedloop.core.EngagementBatch;
+import io.closedloop.core.IdlePool;
 import io.closedloop.core.FlowId;
 import io.closedloop.core.PolledSource;
 import io.closedloop.core.SourceRead;
@@ -9,9 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
@@ -47,13 +46,8 @@ public class PolledSourceRunner {
         this.clock = clock;
         this.reader = reader;
         this.calls = calls;
-        this.aheadThread = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "closedloop-read-ahead-" + reader.source().key());
-            t.setDaemon(true);
-            return t;
-        });
-        // no idle thread stays behind a stopped daemon
-        this.aheadThread.allowCoreThreadTimeOut(true);
+        // one thread reads the next chunk while this one is written; it ends when idle, so a stopped daemon keeps none
+        this.aheadThread = IdlePool.of("closedloop-read-ahead-" + reader.source().key(), 1, 10);
     }
 
     public FlowId source() {

@@ -2,6 +2,7 @@ package io.closedloop.hubspot;
 
 import io.closedloop.core.StartFrom;
 import io.closedloop.core.FlowId;
+import io.closedloop.core.IdlePool;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.closedloop.state.TimeWindowCursor;
 import io.closedloop.core.EngagementEvent;
@@ -46,7 +47,8 @@ public class HubSpotEmailEventReader implements PolledSource {
     private final int chunk;
     /** Events a millisecond in the span the last read covered; 0 before the first read. */
     private volatile double density;
-    private final java.util.concurrent.ThreadPoolExecutor slicePool = slicePool();
+    /** The threads that read the older slices of a window while the reading thread reads the newest; none stays idle. */
+    private final java.util.concurrent.ThreadPoolExecutor slicePool = IdlePool.of("closedloop-email-slice", SLICES - 1, 10);
 
     public HubSpotEmailEventReader(HubSpotClient client, Window window) {
         this(client, window, PolledSource.CHUNK);
@@ -248,19 +250,6 @@ public class HubSpotEmailEventReader implements PolledSource {
         query.put("startTimestamp", Long.toString(startMs));
         query.put("endTimestamp", Long.toString(endMs));
         return query;
-    }
-
-    /** The threads that read the older slices of a window while the reading thread reads the newest; none stays idle. */
-    private java.util.concurrent.ThreadPoolExecutor slicePool() {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(SLICES - 1, SLICES - 1, 10,
-                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "closedloop-email-slice-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 
     /** Campaign names are looked up once per campaign (§2.3) and cached. */

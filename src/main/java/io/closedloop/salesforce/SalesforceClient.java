@@ -6,6 +6,7 @@ import io.closedloop.config.ClosedloopSettings;
 import io.closedloop.core.ApiCircuitBreaker;
 import io.closedloop.core.Classification;
 import io.closedloop.core.ClockOffset;
+import io.closedloop.core.IdlePool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -56,20 +57,7 @@ public class SalesforceClient {
         budget.attach(breaker);
         this.template = context.createProducerTemplate();
         this.dataPath = "/services/data/v" + settings.salesforceApiVersion();
-        this.parallel = settings.salesforceConcurrency() > 1 ? callers(settings.salesforceConcurrency()) : null;
-    }
-
-    /** Threads for calls in flight together; idle ones end after a while, so a client dropped leaves none behind. */
-    private static java.util.concurrent.ThreadPoolExecutor callers(int concurrency) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(concurrency, concurrency, 30,
-                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "closedloop-salesforce-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+        this.parallel = settings.salesforceConcurrency() > 1 ? IdlePool.of("closedloop-salesforce", settings.salesforceConcurrency(), 30) : null;
     }
 
     public String dataPath() {
