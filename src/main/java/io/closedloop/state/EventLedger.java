@@ -163,19 +163,19 @@ public final class EventLedger {
         java.util.Map<String, Long> people = new java.util.HashMap<>();
         Jdbc.RowMapper<java.util.Map.Entry<String, TypeCount>> typeCount = rs -> java.util.Map.entry(rs.getString("k"),
                 new TypeCount(typeOf(rs.getString("a")), rs.getLong("n"), Jdbc.instant(rs, "t")));
-        for (List<String> chunk : chunks(accountIds)) {
-            String in = "account_id IN (" + marks(chunk) + ")";
+        for (List<String> chunk : Jdbc.inLists(accountIds)) {
+            String in = "account_id IN (" + Jdbc.marks(chunk.size()) + ")";
             List<java.util.Map.Entry<String, TypeCount>> counts = new ArrayList<>(jdbc.query(
                     "SELECT account_id AS k, activity_type AS a, SUM(activities) AS n, MAX(newest) AS t FROM account_activity_day WHERE "
-                            + in + " AND activity_day > ? GROUP BY account_id, activity_type", typeCount, params(chunk, sinceDay)));
+                            + in + " AND activity_day > ? GROUP BY account_id, activity_type", typeCount, Jdbc.params(chunk, sinceDay)));
             counts.addAll(jdbc.query("SELECT account_id AS k, activity_type AS a, COUNT(*) AS n, MAX(occurred_at) AS t FROM event_ledger WHERE "
-                    + in + " AND occurred_at >= ? AND occurred_at < ? GROUP BY account_id, activity_type", typeCount, params(chunk, since, nextDay)));
+                    + in + " AND occurred_at >= ? AND occurred_at < ? GROUP BY account_id, activity_type", typeCount, Jdbc.params(chunk, since, nextDay)));
             // both queries count only activities with a time, so every newest is set
             counts.forEach(e -> types.computeIfAbsent(e.getKey(), k -> new java.util.LinkedHashMap<>())
                     .merge(String.valueOf(e.getValue().activityType()), e.getValue(),
                             (x, y) -> new TypeCount(x.activityType(), x.count() + y.count(), later(x.newest(), y.newest()))));
             jdbc.query("SELECT account_id AS k, COUNT(*) AS p FROM account_person WHERE " + in + " AND last_at >= ? GROUP BY account_id",
-                    rs -> java.util.Map.entry(rs.getString("k"), rs.getLong("p")), params(chunk, since))
+                    rs -> java.util.Map.entry(rs.getString("k"), rs.getLong("p")), Jdbc.params(chunk, since))
                     .forEach(e -> people.put(e.getKey(), e.getValue()));
         }
         java.util.Map<String, AccountActivity> out = new java.util.HashMap<>();
@@ -200,8 +200,8 @@ public final class EventLedger {
                 ? "SELECT account_id AS k, MAX(newest) AS t FROM account_activity_day WHERE account_id IN ("
                 : "SELECT subject_id AS k, MAX(occurred_at) AS t FROM event_ledger WHERE subject_id IN (";
         java.util.Map<String, Instant> out = new java.util.HashMap<>();
-        for (List<String> chunk : chunks(ids)) {
-            jdbc.query(source + marks(chunk) + ") GROUP BY " + column, rs -> java.util.Map.entry(rs.getString("k"), Jdbc.instant(rs, "t")),
+        for (List<String> chunk : Jdbc.inLists(ids)) {
+            jdbc.query(source + Jdbc.marks(chunk.size()) + ") GROUP BY " + column, rs -> java.util.Map.entry(rs.getString("k"), Jdbc.instant(rs, "t")),
                     chunk.toArray()).forEach(e -> {
                         if (e.getValue() != null) {
                             out.put(e.getKey(), e.getValue());
@@ -211,26 +211,13 @@ public final class EventLedger {
         return out;
     }
 
-    private static List<List<String>> chunks(Collection<String> ids) {
-        return Jdbc.inLists(ids);
-    }
-
-    private static String marks(List<String> chunk) {
-        return Jdbc.marks(chunk.size());
-    }
-
-    /** The ids of an IN list, then more parameters. */
-    private static Object[] params(List<String> ids, Object... then) {
-        return Jdbc.params(ids, then);
-    }
-
     private List<Activity> activitiesWhere(String column, Collection<String> ids, Instant since) {
         List<Activity> out = new ArrayList<>();
-        for (List<String> chunk : chunks(ids)) {
-            out.addAll(jdbc.query("SELECT " + ACTIVITY_COLUMNS + " FROM event_ledger WHERE " + column + " IN (" + marks(chunk)
+        for (List<String> chunk : Jdbc.inLists(ids)) {
+            out.addAll(jdbc.query("SELECT " + ACTIVITY_COLUMNS + " FROM event_ledger WHERE " + column + " IN (" + Jdbc.marks(chunk.size())
                     + ") AND occurred_at >= ? ORDER BY occurred_at DESC, event_id", rs -> new Activity(rs.getString("event_id"),
                     rs.getString("flow"), rs.getString("target_id"), rs.getString("subject_id"), rs.getString("account_id"),
-                    rs.getString("activity_type"), rs.getString("asset_name"), Jdbc.instant(rs, "occurred_at")), params(chunk, since)));
+                    rs.getString("activity_type"), rs.getString("asset_name"), Jdbc.instant(rs, "occurred_at")), Jdbc.params(chunk, since)));
         }
         return out;
     }
@@ -260,8 +247,8 @@ public final class EventLedger {
     /** The subset of {@code eventIds} already in the ledger, for filtering a batch before writing it. */
     public Set<String> existing(Collection<String> eventIds) {
         Set<String> found = new HashSet<>();
-        for (List<String> chunk : chunks(eventIds)) {
-            found.addAll(jdbc.query("SELECT event_id FROM event_ledger WHERE event_id IN (" + marks(chunk) + ")",
+        for (List<String> chunk : Jdbc.inLists(eventIds)) {
+            found.addAll(jdbc.query("SELECT event_id FROM event_ledger WHERE event_id IN (" + Jdbc.marks(chunk.size()) + ")",
                     rs -> rs.getString(1), chunk.toArray()));
         }
         return found;

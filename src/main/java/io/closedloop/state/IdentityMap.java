@@ -34,8 +34,6 @@ public final class IdentityMap {
     public record Resolved(String email, String sobject, String sfId, String sfAccountId, String ownerId, Instant lastModified) {
     }
 
-    private static final int CHUNK = 500;
-
     private final Jdbc jdbc;
     private final Clock clock;
     private final String upsert;
@@ -62,18 +60,14 @@ public final class IdentityMap {
     /** Cached resolutions of these emails made since {@code freshSince}. */
     public java.util.Map<String, Resolved> resolved(java.util.Collection<String> emails, Instant freshSince) {
         java.util.Map<String, Resolved> out = new java.util.HashMap<>();
-        List<String> all = new java.util.ArrayList<>(emails);
-        for (int i = 0; i < all.size(); i += CHUNK) {
-            List<String> chunk = all.subList(i, Math.min(all.size(), i + CHUNK));
-            List<Object> params = new java.util.ArrayList<>(chunk);
-            params.add(freshSince);
+        for (List<String> chunk : Jdbc.inLists(emails)) {
             jdbc.query("SELECT email, sobject, sf_id, sf_account_id, owner_id, last_modified FROM email_identity WHERE email IN ("
-                    + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ") AND resolved_at >= ?", rs -> {
+                    + Jdbc.marks(chunk.size()) + ") AND resolved_at >= ?", rs -> {
                         Resolved r = new Resolved(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                                 Jdbc.instant(rs, "last_modified"));
                         out.put(r.email(), r);
                         return r;
-                    }, params.toArray());
+                    }, Jdbc.params(chunk, freshSince));
         }
         return out;
     }
