@@ -90,6 +90,20 @@ class EmailWindowSlicesRouteTest {
                 .collect(Collectors.groupingBy(r -> r.get("Closedloop_Event_Id__c"), Collectors.counting()));
     }
 
+    /** {@code n} events written, each once, and the source's cursor with nothing left to drain. */
+    private TimeWindowCursor writtenOnceAndDrained(int n) {
+        Map<Object, Long> written = written();
+        assertThat(written).hasSize(n);
+        assertThat(written.values()).allMatch(c -> c == 1L);
+        TimeWindowCursor cursor = cursor();
+        assertThat(cursor.draining()).isFalse();
+        return cursor;
+    }
+
+    private TimeWindowCursor cursor() {
+        return TimeWindowCursor.parse(emulators.startedStore().cursors().get(SOURCE).orElseThrow());
+    }
+
     /** The {start, end} of every email events call since the journal's reset, the pages of one slice once. */
     private TreeSet<List<Long>> slicesRead() {
         TreeSet<List<Long>> out = new TreeSet<>((a, b) -> a.get(0).equals(b.get(0)) ? Long.compare(a.get(1), b.get(1))
@@ -127,12 +141,7 @@ class EmailWindowSlicesRouteTest {
         }
         assertThat(emulators.hubspot.journal().peakInFlight(EVENTS)).isGreaterThanOrEqualTo(2);
         tail();
-        Map<Object, Long> written = written();
-        assertThat(written).hasSize(6_000);
-        assertThat(written.values()).allMatch(n -> n == 1L);
-        TimeWindowCursor cursor = TimeWindowCursor.parse(emulators.startedStore().cursors().get(SOURCE).orElseThrow());
-        assertThat(cursor.draining()).isFalse();
-        assertThat(cursor.watermark()).isAfter(clock.instant().minusSeconds(5));
+        assertThat(writtenOnceAndDrained(6_000).watermark()).isAfter(clock.instant().minusSeconds(5));
     }
 
     @Test
@@ -146,11 +155,7 @@ class EmailWindowSlicesRouteTest {
         int slices = slicesRead().size();
         tail();
 
-        Map<Object, Long> written = written();
-        assertThat(written).hasSize(7_500);
-        assertThat(written.values()).allMatch(n -> n == 1L);
-        TimeWindowCursor cursor = TimeWindowCursor.parse(emulators.startedStore().cursors().get(SOURCE).orElseThrow());
-        assertThat(cursor.draining()).isFalse();
+        writtenOnceAndDrained(7_500);
         // the burst took several chunks, none of them more than the chunk, and slices of its own size once it was known
         List<SyncRuns.SyncRun> runs = emulators.startedStore().runs().recent(SOURCE, 50).stream()
                 .filter(r -> r.status() == SyncRuns.Status.SUCCEEDED && r.counts().read() > 0).toList();
@@ -173,7 +178,7 @@ class EmailWindowSlicesRouteTest {
         }
         // ten minutes after the first poll's sweep: this poll sweeps 30 minutes back, 1,100 events in chunks of 500
         minuteOf(50);
-        TimeWindowCursor swept = TimeWindowCursor.parse(emulators.startedStore().cursors().get(SOURCE).orElseThrow());
+        TimeWindowCursor swept = cursor();
         assertThat(swept.draining()).isFalse();
         assertThat(swept.sweptAt().toEpochMilli()).isEqualTo(clock.millis());
         Map<Object, Long> written = written();
@@ -185,7 +190,6 @@ class EmailWindowSlicesRouteTest {
         tail();
         long oldestAsked = slicesRead().stream().mapToLong(r -> r.get(0)).min().orElseThrow();
         assertThat(oldestAsked).isGreaterThan(clock.millis() - 60_000);
-        assertThat(written()).hasSize(600 + 500);
-        assertThat(written().values()).allMatch(n -> n == 1L);
+        writtenOnceAndDrained(600 + 500);
     }
 }
