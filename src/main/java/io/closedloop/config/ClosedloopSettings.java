@@ -51,7 +51,8 @@ public record ClosedloopSettings(
         String httpHost,
         Secret opsToken,
         Duration leaderLease,
-        CampaignSync campaignSync) {
+        CampaignSync campaignSync,
+        Duration summaryInterval) {
 
     public ClosedloopSettings {
         hubspotListIds = hubspotListIds == null ? List.of() : List.copyOf(hubspotListIds);

@@ -131,6 +131,7 @@ public final class SettingsLoader {
                 "a duration such as 1h, 6h or PT1H, or 0s to read every form at every poll");
 
         var campaignSync = campaignSync(mappings);
+        var summaryInterval = values.duration(CLOSEDLOOP_SUMMARY_INTERVAL, Duration.ZERO, "a duration such as 30s, 1m or PT30S, or 0s to write after every poll");
         var leaderLease = values.duration(CLOSEDLOOP_LEADER_LEASE, Duration.ofSeconds(2), "a duration of at least 2s such as 10s or PT10S");
 
         problems.throwIfAny();
@@ -140,7 +141,7 @@ public final class SettingsLoader {
                 ClosedloopSettings.DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT).replace('-', '_')), fieldMapping,
                 keyMoments, "create-lead".equals(unmatchedMql), listIds, dispositionRules, parkedRetention, burst, hubspotDaily,
                 salesforceShare, bulkThreshold, liveBulkThreshold, salesforceConcurrency, salesforceTimeout, pollChunk, retry, circuitBreaker, unmatchedRetryInterval, maxBackoff, startFrom, identityCache,
-                sweepPeriod, sweepDepth, clockSkewLimit, contactWait, formFullRead, httpHost, opsToken, leaderLease, campaignSync);
+                sweepPeriod, sweepDepth, clockSkewLimit, contactWait, formFullRead, httpHost, opsToken, leaderLease, campaignSync, summaryInterval);
     }
 
     /** The lists synced into Campaigns, the leavers policy and the notes file (read only when some list is synced). */

@@ -560,6 +560,20 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void theSummaryIntervalDefaultsToThirtySecondsAcceptsZeroAndAMalformedOneIsNamed() throws Exception {
+        Map<String, String> env = valid();
+        env.remove("CLOSEDLOOP_SUMMARY_INTERVAL");
+        assertThat(load(env).summaryInterval()).isEqualTo(Duration.ofSeconds(30));
+        env.put("CLOSEDLOOP_SUMMARY_INTERVAL", "0s");
+        assertThat(load(env).summaryInterval()).isZero();
+        env.put("CLOSEDLOOP_SUMMARY_INTERVAL", "2m");
+        assertThat(load(env).summaryInterval()).isEqualTo(Duration.ofMinutes(2));
+        env.put("CLOSEDLOOP_SUMMARY_INTERVAL", "-5s");
+        assertThat(problems(noConfig(), env)).containsExactly(
+                "CLOSEDLOOP_SUMMARY_INTERVAL: expected a duration such as 30s, 1m or PT30S, or 0s to write after every poll, got \"-5s\"");
+    }
+
+    @Test
     void retryMaxDelayShorterThanTheInitialDelayIsNamed() {
         Map<String, String> env = valid();
         env.put("CLOSEDLOOP_RETRY_INITIAL_DELAY", "10s");

@@ -23,6 +23,8 @@ public final class TestSettings {
         env.put("CLOSEDLOOP_DB_URL", "jdbc:h2:file:" + dir.resolve("state") + ";DB_CLOSE_ON_EXIT=FALSE");
         env.put("CLOSEDLOOP_HTTP_PORT", Integer.toString(freePort()));
         env.put("CLOSEDLOOP_POLL_INTERVAL", "1s");
+        // each poll's summary fields are written once it ends (SummaryIntervalRouteTest covers the production interval)
+        env.put("CLOSEDLOOP_SUMMARY_INTERVAL", "0s");
         // never the real APIs: a closed loopback port unless a test points these at an emulator
         int closed = freePort();
         env.put("HUBSPOT_BASE_URL", "http://127.0.0.1:" + closed);

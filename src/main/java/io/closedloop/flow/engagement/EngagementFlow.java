@@ -61,7 +61,7 @@ public final class EngagementFlow implements FlowBinding {
         c.bind("salesforceBulkWriter", bulk);
         SalesforceSummaryWriter summaries = new SalesforceSummaryWriter(c.salesforce(), store, settings.fieldMapping(), c.clock(), apiVersion);
         c.bind(SUMMARY_WRITER, summaries);
-        c.bind(SummaryFlusher.BEAN, new SummaryFlusher(summaries, c.meters()));
+        c.bind(SummaryFlusher.BEAN, new SummaryFlusher(summaries, c.meters(), c.clock(), settings.summaryInterval()));
         SalesforceActivitySink sink = new SalesforceActivitySink(c.salesforce(), store, resolver,
                 new SalesforceLeadCreator(c.salesforce(), c.clock(), apiVersion, settings.createLeadsForUnmatchedMqls(), store.fence()),
                 new SalesforceAccountFinder(c.salesforce(), store.domainAccounts(), c.clock()),

@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * out, instead of waiting for them. Kicks coalesce: one flush runs at a time, and kicks while it runs make one more
  * flush after it. The queue is durable, so a flush that fails, or that a stop cuts short, leaves its records queued
  * for the flush after the next poll.
+ *
+ * <p>A flush starts at most once per {@code CLOSEDLOOP_SUMMARY_INTERVAL} (by the daemon's clock): a kick sooner leaves the
+ * queue as it is for the first kick after the interval, so a record active at every poll of a fast poll interval gets one
+ * summary computed and written per interval instead of one per poll. The activities themselves are not held back.
  */
 public final class SummaryFlusher implements AutoCloseable {
     public static final String BEAN = "salesforceSummaryFlusher";
@@ -35,14 +39,24 @@ public final class SummaryFlusher implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final java.time.Clock clock;
+    private final Duration interval;
+    /** When the last flush was kicked off, by {@link #clock}; null before the first. */
+    private java.time.Instant lastStart;
 
-    public SummaryFlusher(SalesforceSummaryWriter summaries, Supplier<MeterRegistry> meters) {
+    /** @param interval least time between the starts of two flushes ({@code CLOSEDLOOP_SUMMARY_INTERVAL}) */
+    public SummaryFlusher(SalesforceSummaryWriter summaries, Supplier<MeterRegistry> meters, java.time.Clock clock, Duration interval) {
         this.summaries = summaries;
         this.meters = meters;
+        this.clock = clock;
+        this.interval = interval;
     }
 
-    /** Route step: a flush of the queue soon, on the flusher's thread; returns at once. */
+    /** Route step: a flush of the queue soon, on the flusher's thread, unless one started within the interval; returns at once. */
     public void kick() {
+        if (!due()) {
+            return;
+        }
         if (pending.compareAndSet(false, true)) {
             try {
                 thread.execute(this::flush);
@@ -51,6 +65,16 @@ public final class SummaryFlusher implements AutoCloseable {
                 pending.set(false);
             }
         }
+    }
+
+    /** Whether the interval has passed since the last flush was kicked off; if so, this kick is the one that starts the next. */
+    private synchronized boolean due() {
+        java.time.Instant now = clock.instant();
+        if (lastStart != null && now.isBefore(lastStart.plus(interval))) {
+            return false;
+        }
+        lastStart = now;
+        return true;
     }
 
     private void flush() {
