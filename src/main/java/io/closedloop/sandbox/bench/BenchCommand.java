@@ -255,6 +255,13 @@ public class BenchCommand implements Callable<Integer> {
                 }
                 Thread.sleep(1000);
             }
+            // the measured activities' summary fields count too: the last of them go out with the first flush after
+            // CLOSEDLOOP_SUMMARY_INTERVAL, and their calls and CPU belong to the run
+            long summaryDeadline = System.currentTimeMillis() + settings.summaryInterval().toMillis() + poll.toMillis() * 3 + 30_000;
+            while (runtime.store().summaryQueue().size() > 0 && System.currentTimeMillis() < summaryDeadline) {
+                Thread.sleep(500);
+            }
+            report.summariesQueued(runtime.store().summaryQueue().size());
             // the rejections go out on the dispositions source's own poll
             long feedbackDeadline = System.currentTimeMillis() + poll.toMillis() * 3 + 30_000;
             JsonNode stats = world.send("stats");
