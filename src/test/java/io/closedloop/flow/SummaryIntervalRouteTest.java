@@ -40,7 +40,11 @@ class SummaryIntervalRouteTest {
     }
 
     private StateStore start(String interval) throws Exception {
-        emulators = new Emulators(dir, clock);
+        return start(interval, clock);
+    }
+
+    private StateStore start(String interval, java.time.Clock daemonClock) throws Exception {
+        emulators = new Emulators(dir, daemonClock);
         SalesforceOrg org = emulators.salesforce.org();
         leadId = org.insert("Lead", Map.of("LastName", "Interval", "Email", "interval@summary.example", "Company", "Interval Co"));
         emulators.hubspot.portal().addEmailCampaign(7L, "Interval", "Interval");
@@ -99,6 +103,23 @@ class SummaryIntervalRouteTest {
         assertThat(activities()).isEqualTo(5);
         assertThat(((Number) lead().get(SalesforceNames.MARKETING_ACTIVITY_7D)).intValue()).isEqualTo(4);
         assertThat(lead().get("SystemModstamp")).isEqualTo(written);
+    }
+
+    @Test
+    void whatAHeldBackPollLeftQueuedIsWrittenAtTheIntervalsEndWithoutAnotherPoll() throws Exception {
+        // the real clock: the timer a held-back kick sets runs in real time
+        java.time.Clock real = java.time.Clock.systemUTC();
+        StateStore store = start("5s", real);
+        emulators.hubspot.portal().addEmailEvent(new EmailEvent("held", real.millis() - 5_000, "CLICK", "interval@summary.example", 7L,
+                Map.of()));
+        emulators.poll(SOURCE);
+        assertThat(activities()).isEqualTo(1);
+        assertThat(lead().get(SalesforceNames.MARKETING_ACTIVITY_7D)).as("held back: the first flush was just now").isNull();
+
+        // no poll follows (a source stopped, HubSpot down): the interval's end writes it all the same
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> lead().get(SalesforceNames.MARKETING_ACTIVITY_7D) instanceof Number n && n.intValue() == 1);
+        assertThat(store.summaryQueue().size()).isZero();
     }
 
     @Test

@@ -4,10 +4,10 @@ import io.closedloop.salesforce.SalesforceSummaryWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A flush starts at most once per {@code CLOSEDLOOP_SUMMARY_INTERVAL} (by the daemon's clock): a kick sooner leaves the
  * queue as it is for the first kick after the interval, so a record active at every poll of a fast poll interval gets one
- * summary computed and written per interval instead of one per poll. The activities themselves are not held back.
+ * summary computed and written per interval instead of one per poll. The activities themselves are not held back. A kick
+ * held back also sets a timer for the interval's end, so what it left queued goes out then even when no poll follows
+ * (a source that stops polling, a HubSpot outage); the timer flushes only if the clock says the interval has passed.
  */
 public final class SummaryFlusher implements AutoCloseable {
     public static final String BEAN = "salesforceSummaryFlusher";
@@ -33,7 +35,7 @@ public final class SummaryFlusher implements AutoCloseable {
 
     private final SalesforceSummaryWriter summaries;
     private final Supplier<MeterRegistry> meters;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "closedloop-summary-flush");
         t.setDaemon(true);
         return t;
@@ -43,6 +45,8 @@ public final class SummaryFlusher implements AutoCloseable {
     private final Duration interval;
     /** When the last flush was kicked off, by {@link #clock}; null before the first. */
     private java.time.Instant lastStart;
+    /** The timer a held-back kick set for the interval's end; null or done when none is set. */
+    private ScheduledFuture<?> timer;
 
     /** @param interval least time between the starts of two flushes ({@code CLOSEDLOOP_SUMMARY_INTERVAL}) */
     public SummaryFlusher(SalesforceSummaryWriter summaries, Supplier<MeterRegistry> meters, java.time.Clock clock, Duration interval) {
@@ -50,11 +54,15 @@ public final class SummaryFlusher implements AutoCloseable {
         this.meters = meters;
         this.clock = clock;
         this.interval = interval;
+        // a stop does not wait for a timer: what it would have flushed stays queued for the next start
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     /** Route step: a flush of the queue soon, on the flusher's thread, unless one started within the interval; returns at once. */
     public void kick() {
-        if (!due()) {
+        Duration wait = untilDue();
+        if (!wait.isZero()) {
+            later(wait);
             return;
         }
         if (pending.compareAndSet(false, true)) {
@@ -67,14 +75,29 @@ public final class SummaryFlusher implements AutoCloseable {
         }
     }
 
-    /** Whether the interval has passed since the last flush was kicked off; if so, this kick is the one that starts the next. */
-    private synchronized boolean due() {
+    /**
+     * Zero when the interval has passed since the last flush was kicked off (this kick then starts the next), else how
+     * long until it has.
+     */
+    private synchronized Duration untilDue() {
         java.time.Instant now = clock.instant();
         if (lastStart != null && now.isBefore(lastStart.plus(interval))) {
-            return false;
+            return Duration.between(now, lastStart.plus(interval));
         }
         lastStart = now;
-        return true;
+        return Duration.ZERO;
+    }
+
+    /** A kick on the flusher's thread once {@code wait} has passed, unless one is set already. */
+    private synchronized void later(Duration wait) {
+        if (timer != null && !timer.isDone()) {
+            return;
+        }
+        try {
+            timer = thread.schedule(this::kick, wait.toMillis() + 1, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // the daemon is stopping: what is queued stays queued for the next start
+        }
     }
 
     private void flush() {
