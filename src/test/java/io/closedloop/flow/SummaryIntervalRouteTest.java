@@ -2,6 +2,7 @@ package io.closedloop.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.closedloop.flow.engagement.SummaryFlusher;
 import io.closedloop.salesforce.SalesforceNames;
 import io.closedloop.sandbox.hubspot.EmailEvent;
 import io.closedloop.sandbox.salesforce.SalesforceOrg;
@@ -120,6 +121,21 @@ class SummaryIntervalRouteTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> lead().get(SalesforceNames.MARKETING_ACTIVITY_7D) instanceof Number n && n.intValue() == 1);
         assertThat(store.summaryQueue().size()).isZero();
+    }
+
+    @Test
+    void aClockSetBackBehindTheLastFlushDoesNotHoldTheSummariesUntilItCatchesUp() throws Exception {
+        start("30s");
+        clickThenPollAfter(10);
+        assertThat(lead().get(SalesforceNames.MARKETING_ACTIVITY_7D)).as("held back").isNull();
+        SummaryFlusher flusher = emulators.runtime().camelContext().getRegistry()
+                .lookupByNameAndType(SummaryFlusher.BEAN, SummaryFlusher.class);
+
+        // the host's clock is set back an hour (a time sync): the next kick flushes, not an hour from now
+        clock.advance(Duration.ofHours(-1));
+        flusher.kick();
+        emulators.awaitSummaries();
+        assertThat(((Number) lead().get(SalesforceNames.MARKETING_ACTIVITY_7D)).intValue()).isEqualTo(1);
     }
 
     @Test

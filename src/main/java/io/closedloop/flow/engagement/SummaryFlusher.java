@@ -77,11 +77,12 @@ public final class SummaryFlusher implements AutoCloseable {
 
     /**
      * Zero when the interval has passed since the last flush was kicked off (this kick then starts the next), else how
-     * long until it has.
+     * long until it has. A clock set back behind the last flush counts as the interval passed: nothing waits for the
+     * clock to catch up.
      */
     private synchronized Duration untilDue() {
         java.time.Instant now = clock.instant();
-        if (lastStart != null && now.isBefore(lastStart.plus(interval))) {
+        if (lastStart != null && !now.isBefore(lastStart) && now.isBefore(lastStart.plus(interval))) {
             return Duration.between(now, lastStart.plus(interval));
         }
         lastStart = now;

@@ -78,12 +78,12 @@ final class BenchReport {
         closedloop.put("startupSeconds", ms / 1000.0);
     }
 
-    /** @param salesforceConcurrency the daemon's {@code SALESFORCE_CONCURRENCY}: Composite calls in flight at once */
     /** Summary fields still queued when the figures were taken (0: every measured activity's were written and counted). */
     void summariesQueued(long records) {
         closedloop.put("summariesQueuedAtEnd", records);
     }
 
+    /** @param salesforceConcurrency the daemon's {@code SALESFORCE_CONCURRENCY}: Composite calls in flight at once */
     void closedloop(JsonNode stats, long healthyMs, double busyThroughput, long peakHeap, long peakRss, double cpu, long maxHeap,
                     int salesforceConcurrency) {
         counts(closedloop, stats, stats.path("activities").asLong(), stats.path("generated").asLong());
