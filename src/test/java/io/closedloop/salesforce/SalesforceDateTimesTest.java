@@ -42,6 +42,29 @@ class SalesforceDateTimesTest {
         assertThatThrownBy(() -> SalesforceDateTimes.parse(value)).isInstanceOf(DateTimeParseException.class);
     }
 
+    /** The response shape is read without the formatter: the same instant as the formatter's, over many years and days. */
+    @Test
+    void theResponseShapeReadsAsTheFormatterReadsIt() {
+        java.time.format.DateTimeFormatter shape = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxx")
+                .withZone(java.time.ZoneOffset.UTC);
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            Instant at = Instant.ofEpochMilli(random.nextLong(Instant.parse("1970-01-01T00:00:00Z").toEpochMilli(),
+                    Instant.parse("2100-12-31T23:59:59.999Z").toEpochMilli()));
+            String value = shape.format(at);
+            assertThat(value).hasSize(28).endsWith("+0000");
+            assertThat(SalesforceDateTimes.parse(value)).as(value).isEqualTo(at)
+                    .isEqualTo(java.time.OffsetDateTime.parse(value, java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxx")).toInstant());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2024-06-03T24:20:40.000+0000", "2024-06-03T09:20:4x.000+0000",
+            "2024-13-03T09:20:40.000+0000", "2024-06-03 09:20:40.000+0000"})
+    void anImpossibleDatetimeOfTheResponseShapeIsStillRefused(String value) {
+        assertThatThrownBy(() -> SalesforceDateTimes.parse(value)).isInstanceOf(DateTimeParseException.class);
+    }
+
     @Test
     void writesUtcWithMillisecondsAndZ() {
         assertThat(SalesforceDateTimes.format(Instant.parse("2024-06-03T09:20:40Z"))).isEqualTo("2024-06-03T09:20:40.000Z");
