@@ -81,7 +81,7 @@ public enum SettingKey {
             "Where every source starts at its very first poll, before it has a cursor: a duration back (1h, 7d) or an ISO date-time (2026-11-01T00:00:00Z); older history is for closedloop backfill"),
     CLOSEDLOOP_INITIAL_LOOKBACK(null, false, "Deprecated alias of CLOSEDLOOP_START_FROM (a duration); set one of the two, not both"),
     CLOSEDLOOP_SUMMARY_INTERVAL("30s", false,
-            "Least time between two writes of the queued summary fields: polls within it leave theirs queued for the next, so a record active at every poll gets one summary write per interval (0s: after every poll)"),
+            "Least time between two writes of the queued summary fields: polls within it leave theirs queued until it ends, so a record active at every poll gets one summary write per interval (0s: after every poll)"),
     CLOSEDLOOP_IDENTITY_CACHE("15m", false,
             "How long an email's resolution to a Lead or Contact is reused before Salesforce is asked again (0s: never)"),
     CLOSEDLOOP_SWEEP_PERIOD("10m", false,

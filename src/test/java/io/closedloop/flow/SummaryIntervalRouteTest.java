@@ -93,7 +93,7 @@ class SummaryIntervalRouteTest {
         assertThat(activities()).isEqualTo(3);
         assertThat(lead().get("SystemModstamp")).as("no summary write within the interval").isEqualTo(untouched);
 
-        // 30 s after the last flush: one write with all three
+        // 30 s after the last flush: one write with all four
         clickThenPollAfter(5);
         assertThat(((Number) lead().get(SalesforceNames.MARKETING_ACTIVITY_7D)).intValue()).isEqualTo(4);
         assertThat(store.summaryQueue().size()).isZero();
