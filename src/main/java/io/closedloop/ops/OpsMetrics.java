@@ -60,6 +60,12 @@ public final class OpsMetrics {
                 .description("Reverse SLA clocks marketing did not act on in time, from the state store").register(registry);
         FunctionCounter.builder("closedloop.reverse_sla.met.ever", last, r -> r.get() == null ? 0 : r.get().reverseSla().met())
                 .description("Reverse SLA clocks marketing met in time, from the state store").register(registry);
+        Gauge.builder("closedloop.summary.queue.records", last, r -> r.get() == null ? 0 : r.get().summaries().records())
+                .description("Leads, Contacts and Accounts whose summary fields wait to be written (CLOSEDLOOP_SUMMARY_INTERVAL holds them up to that long)")
+                .strongReference(true).register(registry);
+        Gauge.builder("closedloop.summary.queue.oldest.seconds", last, r -> r.get() == null ? 0 : r.get().oldestSummarySeconds())
+                .description("How long the longest-waiting summary write has waited (0: none waits); above the interval and a poll, flushes are failing")
+                .strongReference(true).register(registry);
         Gauge.builder("closedloop.state.store.up", store, s -> s.last().up() ? 1 : 0)
                 .description("1 while the state store answers its probe").register(registry);
         Gauge.builder("closedloop.poll.interval.seconds", pollInterval, d -> d.toMillis() / 1000.0)

@@ -6,6 +6,7 @@ import io.closedloop.state.ParkedRecords;
 import io.closedloop.state.ReverseSlaClocks;
 import io.closedloop.state.SlaClocks;
 import io.closedloop.state.StateStore;
+import io.closedloop.state.SummaryQueue;
 import io.closedloop.state.SyncRuns;
 import io.closedloop.state.TimeWindowCursor;
 import java.time.Clock;
@@ -33,7 +34,11 @@ public final class OpsView {
     }
 
     public record Snapshot(Instant at, List<FlowStatus> flows, List<ParkedRecords.Count> parked, SlaClocks.Counts sla,
-                           ReverseSlaClocks.Counts reverseSla) {
+                           ReverseSlaClocks.Counts reverseSla, SummaryQueue.Backlog summaries) {
+        /** How long the longest-waiting summary write has waited (0: none waits). */
+        public double oldestSummarySeconds() {
+            return summaries.oldest() == null ? 0 : Math.max(0, Duration.between(summaries.oldest(), at).toMillis() / 1000.0);
+        }
     }
 
     private final StateStore store;
@@ -95,7 +100,7 @@ public final class OpsView {
         }
         Instant today = now.truncatedTo(ChronoUnit.DAYS);
         SlaClocks.Counts sla = store.slaClocks().counts(now.plus(Duration.ofHours(1)), today);
-        return new Snapshot(now, flows, parked, sla, store.reverseSlaClocks().counts());
+        return new Snapshot(now, flows, parked, sla, store.reverseSlaClocks().counts(), store.summaryQueue().backlog());
     }
 
     /** How far behind now a source stands: its watermark for a time-window cursor, else when the cursor last moved. */

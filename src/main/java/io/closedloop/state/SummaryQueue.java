@@ -54,4 +54,15 @@ public final class SummaryQueue {
     public long size() {
         return jdbc.queryOne("SELECT COUNT(*) FROM summary_pending", rs -> rs.getLong(1)).orElse(0L);
     }
+
+    /** How many records wait for their summary write, and since when the longest-waiting one does (null: none). */
+    public record Backlog(long records, java.time.Instant oldest) {
+    }
+
+    /** The queue's size and its oldest entry, in one query (a record queued again keeps its first time). */
+    public Backlog backlog() {
+        return jdbc.queryOne("SELECT COUNT(*) AS n, MIN(queued_at) AS oldest FROM summary_pending",
+                        rs -> new Backlog(rs.getLong("n"), Jdbc.instant(rs, "oldest")))
+                .orElse(new Backlog(0, null));
+    }
 }

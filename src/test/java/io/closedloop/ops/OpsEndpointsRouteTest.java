@@ -126,6 +126,26 @@ class OpsEndpointsRouteTest {
     }
 
     @Test
+    void metricsShowTheSummaryWritesWaitingAndHowLongTheOldestHasWaited() throws Exception {
+        assertThat(get("/observe/metrics").body()).contains("closedloop_summary_queue_records 0.0", "closedloop_summary_queue_oldest_seconds 0.0");
+        var queue = runtime.store().summaryQueue();
+        queue.add(java.util.List.of(new io.closedloop.state.SummaryQueue.Pending("00QL00000000001AAA", "Lead")));
+        Thread.sleep(1_200);
+        // queued again: it keeps its first time
+        queue.add(java.util.List.of(new io.closedloop.state.SummaryQueue.Pending("00QL00000000001AAA", "Lead"),
+                new io.closedloop.state.SummaryQueue.Pending("001L00000000001AAA", "Account")));
+
+        String body = get("/observe/metrics").body();
+        assertThat(body).contains("closedloop_summary_queue_records 2.0");
+        java.util.regex.Matcher oldest = java.util.regex.Pattern.compile("(?m)^closedloop_summary_queue_oldest_seconds (\\S+)$").matcher(body);
+        assertThat(oldest.find()).isTrue();
+        assertThat(Double.parseDouble(oldest.group(1))).isGreaterThanOrEqualTo(1.2);
+
+        queue.remove(queue.next(10));
+        assertThat(get("/observe/metrics").body()).contains("closedloop_summary_queue_records 0.0", "closedloop_summary_queue_oldest_seconds 0.0");
+    }
+
+    @Test
     void metricsSeparatePeopleWaitingForAMatchFromFailures() throws Exception {
         ParkedRecords parked = runtime.store().parked();
         parked.park("hubspot-email-events", "email:1", "{}", "no Lead yet", ErrorKind.SKIPPABLE, ParkedRecords.UNMATCHED);
