@@ -19,10 +19,6 @@ public record TimeWindowCursor(Instant watermark, long polls, Instant sweptAt, I
         this(watermark, polls, sweptAt, null, null, null);
     }
 
-    public TimeWindowCursor(Instant watermark, long polls, Instant sweptAt, Instant below, Instant then) {
-        this(watermark, polls, sweptAt, below, then, null);
-    }
-
     public TimeWindowCursor {
         if ((below == null) != (then == null)) {
             throw new IllegalArgumentException("a part-read window needs both its lower end and its final watermark");

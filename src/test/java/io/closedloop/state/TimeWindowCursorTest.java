@@ -15,14 +15,14 @@ class TimeWindowCursorTest {
         assertThat(plain.draining()).isFalse();
 
         TimeWindowCursor draining = new TimeWindowCursor(Instant.ofEpochMilli(1_000), 4, Instant.ofEpochMilli(900),
-                Instant.ofEpochMilli(5_000), Instant.ofEpochMilli(9_000));
+                Instant.ofEpochMilli(5_000), Instant.ofEpochMilli(9_000), null);
         assertThat(TimeWindowCursor.parse(draining.serialize())).isEqualTo(draining);
         assertThat(TimeWindowCursor.parse(draining.serialize()).draining()).isTrue();
     }
 
     @Test
     void aPartReadWindowNeedsBothEnds() {
-        assertThatThrownBy(() -> new TimeWindowCursor(Instant.EPOCH, 0, Instant.EPOCH, Instant.EPOCH, null))
+        assertThatThrownBy(() -> new TimeWindowCursor(Instant.EPOCH, 0, Instant.EPOCH, Instant.EPOCH, null, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
