@@ -119,12 +119,21 @@ public final class SalesforceOrg {
         }
     }
 
-    /** How many records of {@code sobject} match, counted in place: no copy of each record, as {@link #all} makes. */
-    public long count(String sobject, java.util.function.Predicate<Map<String, Object>> matching) {
+    /**
+     * Visits, under the lock, the object's records after the first {@code skip} in the order they were created, and
+     * returns how many records it has: a caller that passes the last answer back sees each new record once. The order
+     * holds while no record of the object is deleted.
+     */
+    public int visitAfter(String sobject, int skip, java.util.function.Consumer<Map<String, Object>> visitor) {
         SalesforceObjectType type = type(sobject);
         store.lock();
         try {
-            return store.rows(type.name()).stream().filter(matching).count();
+            java.util.Iterator<Map<String, Object>> rows = store.rows(type.name()).iterator();
+            for (int i = 0; i < skip && rows.hasNext(); i++) {
+                rows.next();
+            }
+            rows.forEachRemaining(visitor);
+            return store.size(type.name());
         } finally {
             store.unlock();
         }

@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -124,6 +126,27 @@ class SalesforceOrgTest {
         assertThat(updated.created()).isFalse();
         assertThat(updated.id()).isEqualTo(created.id());
         assertThat(org.all("Lead")).hasSize(1);
+    }
+
+    @Test
+    void visitAfterShowsEachRecordOnceInCreationOrderEvenWhenOneIsUpdated() {
+        String a = lead("A");
+        String b = lead("B");
+        List<Object> seen = new ArrayList<>();
+        int known = org.visitAfter("Lead", 0, r -> seen.add(r.get("Id")));
+        assertThat(seen).containsExactly(a, b);
+        assertThat(known).isEqualTo(2);
+
+        org.update("Lead", a, Map.of("Email", "a@x.com"));
+        String c = lead("C");
+        seen.clear();
+        known = org.visitAfter("Lead", known, r -> seen.add(r.get("Id")));
+        assertThat(seen).as("only the record created since; the updated one keeps its place").containsExactly(c);
+        assertThat(known).isEqualTo(3);
+
+        seen.clear();
+        assertThat(org.visitAfter("Lead", known, r -> seen.add(r.get("Id")))).isEqualTo(3);
+        assertThat(seen).isEmpty();
     }
 
     @Test
