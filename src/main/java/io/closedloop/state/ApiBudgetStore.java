@@ -26,10 +26,10 @@ public final class ApiBudgetStore implements SharedBudgetState {
     private final Map<Day, Long> unwritten = new HashMap<>();
     private final Map<Day, Long> stored = new HashMap<>();
 
-    ApiBudgetStore(Jdbc jdbc, Dialect dialect) {
+    ApiBudgetStore(Jdbc jdbc, SqlStatements statements) {
         this.jdbc = jdbc;
-        this.count = dialect.insertOrAccumulate("api_budget_day", List.of("api", "call_day"), List.of("calls"), List.of(), "api", "call_day", "calls");
-        this.upsertPause = dialect.upsert("api_budget_pause", List.of("api"), "api", "code", "reason", "paused_until");
+        this.count = statements.insertOrAccumulate("api_budget_day", List.of("api", "call_day"), List.of("calls"), List.of(), "api", "call_day", "calls");
+        this.upsertPause = statements.upsert("api_budget_pause", List.of("api"), "api", "code", "reason", "paused_until");
     }
 
     @Override

@@ -29,12 +29,12 @@ public final class CampaignMembers {
     private final String upsertCampaign;
     private final String upsertMember;
 
-    CampaignMembers(Jdbc jdbc, Dialect dialect, Clock clock) {
+    CampaignMembers(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.upsertCampaign = dialect.upsert("campaign_sync", List.of("campaign_key"), "campaign_key", "sf_campaign_id", "fingerprint",
+        this.upsertCampaign = statements.upsert("campaign_sync", List.of("campaign_key"), "campaign_key", "sf_campaign_id", "fingerprint",
                 "statuses_ready", "updated_at");
-        this.upsertMember = dialect.upsert("campaign_member", List.of("campaign_key", "person_key"), "campaign_key", "person_key",
+        this.upsertMember = statements.upsert("campaign_member", List.of("campaign_key", "person_key"), "campaign_key", "person_key",
                 "sf_person_id", "sf_member_id", "status", "joined_at", "in_list", "updated_at");
     }
 

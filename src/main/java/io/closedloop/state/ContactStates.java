@@ -22,10 +22,10 @@ public final class ContactStates {
     private final Clock clock;
     private final String upsert;
 
-    ContactStates(Jdbc jdbc, Dialect dialect, Clock clock) {
+    ContactStates(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.upsert = dialect.upsert("contact_state", List.of("hubspot_contact_id"), "hubspot_contact_id", "score",
+        this.upsert = statements.upsert("contact_state", List.of("hubspot_contact_id"), "hubspot_contact_id", "score",
                 "lifecycle_stage", "page_views", "last_url", "last_conversion_at", "mql_at", "lead_status", "updated_at");
     }
 

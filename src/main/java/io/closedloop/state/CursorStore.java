@@ -12,11 +12,11 @@ public final class CursorStore {
     private final Clock clock;
     private final java.util.function.Supplier<Leadership> fence;
 
-    CursorStore(Jdbc jdbc, Dialect dialect, Clock clock, java.util.function.Supplier<Leadership> fence) {
+    CursorStore(Jdbc jdbc, SqlStatements statements, Clock clock, java.util.function.Supplier<Leadership> fence) {
         this.fence = fence;
         this.jdbc = jdbc;
         this.clock = clock;
-        this.upsert = dialect.upsert("source_cursor", List.of("source"), "source", "cursor_value", "updated_at");
+        this.upsert = statements.upsert("source_cursor", List.of("source"), "source", "cursor_value", "updated_at");
     }
 
     public Optional<String> get(String source) {

@@ -37,15 +37,15 @@ public final class Dispositions {
     private final String upsertAttribution;
     private final String insertVerdict;
 
-    Dispositions(Jdbc jdbc, Dialect dialect, Clock clock) {
+    Dispositions(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.upsertState = dialect.upsert("disposition_state", List.of("sf_id"), "sf_id", "fingerprint", "updated_at");
-        this.upsertWon = dialect.upsert("won_opportunity_contact", List.of("opportunity_id", "email"), "opportunity_id", "email",
+        this.upsertState = statements.upsert("disposition_state", List.of("sf_id"), "sf_id", "fingerprint", "updated_at");
+        this.upsertWon = statements.upsert("won_opportunity_contact", List.of("opportunity_id", "email"), "opportunity_id", "email",
                 "amount", "closed_at");
-        this.upsertAttribution = dialect.upsert("campaign_attribution", List.of("opportunity_id", "model", "campaign"),
+        this.upsertAttribution = statements.upsert("campaign_attribution", List.of("opportunity_id", "model", "campaign"),
                 "opportunity_id", "model", "campaign", "amount", "computed_at");
-        this.insertVerdict = dialect.insertIgnore("disposition_verdict", List.of("sf_id", "disposition", "decided_at"),
+        this.insertVerdict = statements.insertIgnore("disposition_verdict", List.of("sf_id", "disposition", "decided_at"),
                 "sf_id", "disposition", "reason", "decided_at", "sent_at");
     }
 

@@ -14,10 +14,10 @@ public final class DomainAccounts {
     private final Clock clock;
     private final String upsert;
 
-    DomainAccounts(Jdbc jdbc, Dialect dialect, Clock clock) {
+    DomainAccounts(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.upsert = dialect.upsert("domain_account", List.of("domain"), "domain", "sf_account_id", "resolved_at");
+        this.upsert = statements.upsert("domain_account", List.of("domain"), "domain", "sf_account_id", "resolved_at");
     }
 
     /** Known domains resolved since {@code freshSince}: the account id, or an empty Optional for "no account". */

@@ -37,13 +37,13 @@ public final class EventLedger {
     private final String addAccountDay;
     private final String addAccountPerson;
 
-    EventLedger(Jdbc jdbc, Dialect dialect, Clock clock) {
+    EventLedger(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.insertActivity = dialect.insertIgnore("event_ledger", List.of("event_id"), ACTIVITY_COLUMNS.split(", "));
-        this.addAccountDay = dialect.insertOrAccumulate("account_activity_day", List.of("account_id", "activity_day", "activity_type"),
+        this.insertActivity = statements.insertIgnore("event_ledger", List.of("event_id"), ACTIVITY_COLUMNS.split(", "));
+        this.addAccountDay = statements.insertOrAccumulate("account_activity_day", List.of("account_id", "activity_day", "activity_type"),
                 List.of("activities"), List.of("newest"), "account_id", "activity_day", "activity_type", "activities", "newest");
-        this.addAccountPerson = dialect.insertOrAccumulate("account_person", List.of("account_id", "subject_id"),
+        this.addAccountPerson = statements.insertOrAccumulate("account_person", List.of("account_id", "subject_id"),
                 List.of(), List.of("last_at"), "account_id", "subject_id", "last_at");
     }
 
@@ -137,7 +137,10 @@ public final class EventLedger {
         return activitiesWhere("subject_id", subjectIds, since);
     }
 
-    /** Activities of everyone at these Accounts since the instant, newest first. */
+    /**
+     * Activities of everyone at these Accounts since the instant, newest first. No index serves it (V17): it reads the
+     * whole ledger, for checks and tools; summaries read {@link #accountActivity}.
+     */
     public List<Activity> activitiesOfAccounts(Collection<String> accountIds, Instant since) {
         return activitiesWhere("account_id", accountIds, since);
     }
@@ -168,9 +171,9 @@ public final class EventLedger {
             List<java.util.Map.Entry<String, TypeCount>> counts = new ArrayList<>(jdbc.query(
                     "SELECT account_id AS k, activity_type AS a, SUM(activities) AS n, MAX(newest) AS t FROM account_activity_day WHERE "
                             + in + " AND activity_day > ? GROUP BY account_id, activity_type", typeCount, Jdbc.params(chunk, sinceDay)));
-            counts.addAll(jdbc.query("SELECT account_id AS k, activity_type AS a, COUNT(*) AS n, MAX(occurred_at) AS t FROM event_ledger WHERE "
-                    + in + " AND occurred_at >= ? AND occurred_at < ? GROUP BY account_id, activity_type", typeCount, Jdbc.params(chunk, since, nextDay)));
-            // both queries count only activities with a time, so every newest is set
+            counts.addAll(jdbc.query(firstDayOfPeople(chunk.size()), typeCount, Jdbc.params(chunk, since, since, nextDay)));
+            counts.addAll(jdbc.query(firstDayWithoutPerson(chunk.size()), typeCount, Jdbc.params(chunk, since, nextDay)));
+            // these queries count only activities with a time, so every newest is set
             counts.forEach(e -> types.computeIfAbsent(e.getKey(), k -> new java.util.LinkedHashMap<>())
                     .merge(String.valueOf(e.getValue().activityType()), e.getValue(),
                             (x, y) -> new TypeCount(x.activityType(), x.count() + y.count(), later(x.newest(), y.newest()))));
@@ -182,6 +185,25 @@ public final class EventLedger {
         types.forEach((k, byType) -> out.put(k, new AccountActivity(byType.values().stream().mapToLong(TypeCount::count).sum(),
                 people.getOrDefault(k, 0L), List.copyOf(byType.values()))));
         return out;
+    }
+
+    /**
+     * The first, partial day of an Account's window in the ledger, by Account and type: the activities of the Account's
+     * people active there since the window's start (account_person; no one else can have any there), found by the
+     * ledger's subject index. Parameters: the {@code n} Account ids, the start twice, the next day's start.
+     */
+    static String firstDayOfPeople(int n) {
+        return "SELECT l.account_id AS k, l.activity_type AS a, COUNT(*) AS n, MAX(l.occurred_at) AS t"
+                + " FROM account_person p JOIN event_ledger l ON l.subject_id = p.subject_id AND l.account_id = p.account_id"
+                + " WHERE p.account_id IN (" + Jdbc.marks(n) + ") AND p.last_at >= ? AND l.occurred_at >= ? AND l.occurred_at < ?"
+                + " GROUP BY l.account_id, l.activity_type";
+    }
+
+    /** As {@link #firstDayOfPeople}, for the activities without a person, on the same index. Parameters: the ids, the start, the next day's. */
+    static String firstDayWithoutPerson(int n) {
+        return "SELECT account_id AS k, activity_type AS a, COUNT(*) AS n, MAX(occurred_at) AS t FROM event_ledger"
+                + " WHERE subject_id IS NULL AND account_id IN (" + Jdbc.marks(n) + ") AND occurred_at >= ? AND occurred_at < ?"
+                + " GROUP BY account_id, activity_type";
     }
 
     private static String typeOf(String stored) {

@@ -39,12 +39,12 @@ public final class IdentityMap {
     private final String upsert;
     private final String upsertEmail;
 
-    IdentityMap(Jdbc jdbc, Dialect dialect, Clock clock) {
+    IdentityMap(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.upsert = dialect.upsert("identity_map", List.of("hubspot_contact_id"), "hubspot_contact_id", "email",
+        this.upsert = statements.upsert("identity_map", List.of("hubspot_contact_id"), "hubspot_contact_id", "email",
                 "email_domain", "sf_lead_id", "sf_contact_id", "sf_account_id", "resolved_at", "updated_at");
-        this.upsertEmail = dialect.upsert("email_identity", List.of("email"), "email", "sobject", "sf_id", "sf_account_id",
+        this.upsertEmail = statements.upsert("email_identity", List.of("email"), "email", "sobject", "sf_id", "sf_account_id",
                 "owner_id", "last_modified", "resolved_at");
     }
 

@@ -20,9 +20,9 @@ public final class ListMemberships {
     private final Jdbc jdbc;
     private final String upsert;
 
-    ListMemberships(Jdbc jdbc, Dialect dialect) {
+    ListMemberships(Jdbc jdbc, SqlStatements statements) {
         this.jdbc = jdbc;
-        this.upsert = dialect.upsert("list_membership", List.of("list_id", "hubspot_contact_id"), "list_id", "hubspot_contact_id",
+        this.upsert = statements.upsert("list_membership", List.of("list_id", "hubspot_contact_id"), "list_id", "hubspot_contact_id",
                 "joined_at");
     }
 

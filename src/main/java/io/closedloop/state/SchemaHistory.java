@@ -29,7 +29,7 @@ final class SchemaHistory {
             "V4__dispositions.sql", "V5__sla_clock_start_status.sql", "V6__parked_next_attempt.sql", "V7__summary_pending_version.sql",
             "V8__replicas.sql", "V10__disposition_verdicts.sql", "V11__campaign_sync.sql", "V12__sales_qualified_moments.sql",
             "V13__reverse_sla_clock.sql", "V14__lead_status_snapshot.sql", "V15__account_activity_rollup.sql",
-            "V16__drop_unused_ledger_index.sql");
+            "V16__drop_unused_ledger_index.sql", "V17__ledger_account_index_via_people.sql");
 
     private SchemaHistory() {
     }

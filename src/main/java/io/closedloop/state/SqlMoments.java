@@ -21,10 +21,10 @@ public final class SqlMoments {
     private final Clock clock;
     private final String insert;
 
-    SqlMoments(Jdbc jdbc, Dialect dialect, Clock clock) {
+    SqlMoments(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.insert = dialect.insertIgnore("sql_moment", List.of("lead_id"), "lead_id", "email", "target_object", "target_id",
+        this.insert = statements.insertIgnore("sql_moment", List.of("lead_id"), "lead_id", "email", "target_object", "target_id",
                 "disposition", "qualified_at");
     }
 

@@ -49,22 +49,23 @@ public final class StateStore implements AutoCloseable {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.jdbc = new Jdbc(dataSource, StateStoreWriters.of(dialect));
-        this.cursors = new CursorStore(jdbc, dialect, clock, this::fence);
-        this.identities = new IdentityMap(jdbc, dialect, clock);
-        this.ledger = new EventLedger(jdbc, dialect, clock);
+        SqlStatements statements = SqlStatements.of(dataSource, dialect);
+        this.cursors = new CursorStore(jdbc, statements, clock, this::fence);
+        this.identities = new IdentityMap(jdbc, statements, clock);
+        this.ledger = new EventLedger(jdbc, statements, clock);
         this.parked = new ParkedRecords(jdbc, clock);
         this.runs = new SyncRuns(jdbc, clock);
         this.slaClocks = new SlaClocks(jdbc);
         this.reverseSlaClocks = new ReverseSlaClocks(jdbc);
-        this.summaryQueue = new SummaryQueue(jdbc, dialect, clock);
-        this.domainAccounts = new DomainAccounts(jdbc, dialect, clock);
-        this.profiles = new SubjectProfiles(jdbc, dialect, clock);
-        this.contactStates = new ContactStates(jdbc, dialect, clock);
-        this.listMemberships = new ListMemberships(jdbc, dialect);
-        this.campaignMembers = new CampaignMembers(jdbc, dialect, clock);
-        this.dispositions = new Dispositions(jdbc, dialect, clock);
-        this.sqlMoments = new SqlMoments(jdbc, dialect, clock);
-        this.apiBudgets = new ApiBudgetStore(jdbc, dialect);
+        this.summaryQueue = new SummaryQueue(jdbc, statements, clock);
+        this.domainAccounts = new DomainAccounts(jdbc, statements, clock);
+        this.profiles = new SubjectProfiles(jdbc, statements, clock);
+        this.contactStates = new ContactStates(jdbc, statements, clock);
+        this.listMemberships = new ListMemberships(jdbc, statements);
+        this.campaignMembers = new CampaignMembers(jdbc, statements, clock);
+        this.dispositions = new Dispositions(jdbc, statements, clock);
+        this.sqlMoments = new SqlMoments(jdbc, statements, clock);
+        this.apiBudgets = new ApiBudgetStore(jdbc, statements);
     }
 
     public static StateStore open(ClosedloopSettings settings, Clock clock) {

@@ -26,10 +26,10 @@ public final class SubjectProfiles {
     private final Clock clock;
     private final String upsert;
 
-    SubjectProfiles(Jdbc jdbc, Dialect dialect, Clock clock) {
+    SubjectProfiles(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.upsert = dialect.upsert("subject_profile", List.of("sf_id"), "sf_id", "score", "score_at", "mql_at", "updated_at");
+        this.upsert = statements.upsert("subject_profile", List.of("sf_id"), "sf_id", "score", "score_at", "mql_at", "updated_at");
     }
 
     public Map<String, Profile> find(Collection<String> sfIds) {

@@ -17,10 +17,10 @@ public final class SummaryQueue {
     private final Clock clock;
     private final String insert;
 
-    SummaryQueue(Jdbc jdbc, Dialect dialect, Clock clock) {
+    SummaryQueue(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.insert = dialect.insertOrIncrement("summary_pending", List.of("sf_id"), "version", "sf_id", "sobject", "queued_at");
+        this.insert = statements.insertOrIncrement("summary_pending", List.of("sf_id"), "version", "sf_id", "sobject", "queued_at");
     }
 
     /** Queues the records; one already queued keeps its place and gets a new version. */

@@ -315,8 +315,9 @@ abstract class StateStoreContract extends StateStoreConcurrencyContract {
             st.execute("DROP TABLE account_person");
             st.execute("DROP TABLE account_activity_day");
             st.execute("DELETE FROM \"flyway_schema_history\" WHERE \"script\" IN ('V15__account_activity_rollup.sql', "
-                    + "'V16__drop_unused_ledger_index.sql')");
+                    + "'V16__drop_unused_ledger_index.sql', 'V17__ledger_account_index_via_people.sql')");
             st.execute("CREATE INDEX event_ledger_target ON event_ledger (target_id)");
+            st.execute("CREATE INDEX event_ledger_account ON event_ledger (account_id, occurred_at)");
         }
 
         StateStore.migrate(store().dataSource(), store().dialect());

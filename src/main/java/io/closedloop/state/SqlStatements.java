@@ -1,0 +1,134 @@
+package io.closedloop.state;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/**
+ * The insert-or statements of one store, which H2 and PostgreSQL spell differently.
+ *
+ * <p>On H2 an insert-or is a {@code MERGE … USING (VALUES (?, …))}, and each value is cast to its column's declared
+ * type. Without the casts, H2 types the source row's columns from the first values it sees, and it prepares the
+ * statement again whenever the database's metadata changed since (any connection opening with settings in its URL,
+ * as the pool does at start and when it renews a connection; an ANALYZE): a value that is NULL at that moment types its
+ * column NULL, and every later row of the batch then writes NULL there. A ledger row lost its person or Account that
+ * way, with no error. {@code H2StateStoreTest} drives that case.
+ */
+final class SqlStatements {
+    private final Dialect dialect;
+    /** H2 only: each column's declared type, by {@code table.column} in lower case. */
+    private final Map<String, String> types;
+
+    private SqlStatements(Dialect dialect, Map<String, String> types) {
+        this.dialect = dialect;
+        this.types = types;
+    }
+
+    /** The statements for a migrated store; on H2 it reads the columns' types once. */
+    static SqlStatements of(DataSource dataSource, Dialect dialect) {
+        return new SqlStatements(dialect, dialect == Dialect.H2 ? h2Types(dataSource) : Map.of());
+    }
+
+    private static Map<String, String> h2Types(DataSource dataSource) {
+        Map<String, String> out = new HashMap<>();
+        String sql = "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, "
+                + "DATETIME_PRECISION FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = SCHEMA()";
+        try (Connection c = dataSource.getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            while (rs.next()) {
+                out.put((rs.getString(1) + "." + rs.getString(2)).toLowerCase(Locale.ROOT), h2Type(rs.getString(3),
+                        rs.getObject(4, Long.class), rs.getObject(5, Integer.class), rs.getObject(6, Integer.class),
+                        rs.getObject(7, Integer.class)));
+            }
+        } catch (SQLException e) {
+            throw StateStoreException.of(sql, e);
+        }
+        return out;
+    }
+
+    /** A declared type as H2's INFORMATION_SCHEMA describes it, spelled for a CAST. */
+    static String h2Type(String dataType, Long length, Integer precision, Integer scale, Integer datetimePrecision) {
+        return switch (dataType) {
+            case "CHARACTER VARYING", "CHARACTER", "VARCHAR_IGNORECASE", "BINARY VARYING" -> dataType + "(" + length + ")";
+            case "NUMERIC", "DECIMAL" -> dataType + "(" + precision + ", " + scale + ")";
+            case "TIMESTAMP WITH TIME ZONE" -> "TIMESTAMP(" + datetimePrecision + ") WITH TIME ZONE";
+            case "TIMESTAMP" -> "TIMESTAMP(" + datetimePrecision + ")";
+            default -> dataType;
+        };
+    }
+
+    /** Inserts a row unless one with the same key exists (then nothing changes); atomic under the store's writers. */
+    String insertIgnore(String table, List<String> keys, String... columns) {
+        return insertOr(table, keys, List.of(), columns);
+    }
+
+    /** Inserts a row, or adds one to {@code counter} of the row with the same key; atomic under the store's writers. */
+    String insertOrIncrement(String table, List<String> keys, String counter, String... columns) {
+        return insertOr(table, keys, List.of(new Merge(counter, "%1$s" + counter + " + 1")), columns);
+    }
+
+    /**
+     * Inserts a row, or merges it into the row with the same key: each of {@code sums} adds the new value to the
+     * stored one, each of {@code maxima} keeps the greater of the two. Atomic under the store's writers.
+     */
+    String insertOrAccumulate(String table, List<String> keys, List<String> sums, List<String> maxima, String... columns) {
+        List<Merge> merges = new java.util.ArrayList<>();
+        sums.forEach(c -> merges.add(new Merge(c, "%1$s" + c + " + %2$s" + c)));
+        maxima.forEach(c -> merges.add(new Merge(c, "GREATEST(%1$s" + c + ", %2$s" + c + ")")));
+        return insertOr(table, keys, merges, columns);
+    }
+
+    /** A column set on a key match: {@code expression} formats with the stored row's prefix, then the new row's. */
+    private record Merge(String column, String expression) {
+        String set(String stored, String incoming) {
+            return column + " = " + String.format(expression, stored, incoming);
+        }
+    }
+
+    private String insertOr(String table, List<String> keys, List<Merge> merges, String... columns) {
+        String cols = String.join(", ", columns);
+        if (dialect == Dialect.H2) {
+            String values = Arrays.stream(columns).map(c -> "CAST(? AS " + type(table, c) + ")").collect(Collectors.joining(", "));
+            String on = keys.stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
+            String sourceCols = Arrays.stream(columns).map(c -> "s." + c).collect(Collectors.joining(", "));
+            String matched = merges.isEmpty() ? ""
+                    : " WHEN MATCHED THEN UPDATE SET " + merges.stream().map(m -> m.set("t.", "s.")).collect(Collectors.joining(", "));
+            return "MERGE INTO " + table + " t USING (VALUES (" + values + ")) s (" + cols + ") ON " + on + matched
+                    + " WHEN NOT MATCHED THEN INSERT (" + cols + ") VALUES (" + sourceCols + ")";
+        }
+        String marks = Arrays.stream(columns).map(c -> "?").collect(Collectors.joining(", "));
+        String conflict = merges.isEmpty() ? "DO NOTHING"
+                : "DO UPDATE SET " + merges.stream().map(m -> m.set(table + ".", "EXCLUDED.")).collect(Collectors.joining(", "));
+        return "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT (" + String.join(", ", keys) + ") " + conflict;
+    }
+
+    private String type(String table, String column) {
+        String type = types.get((table + "." + column).toLowerCase(Locale.ROOT));
+        if (type == null) {
+            throw new IllegalStateException("no column " + table + "." + column + " in the store");
+        }
+        return type;
+    }
+
+    /**
+     * An atomic insert-or-update keyed on {@code keys}; parameters bind in {@code columns} order. H2's
+     * {@code MERGE … KEY … VALUES} types each value by its target column, so it needs no cast.
+     */
+    String upsert(String table, List<String> keys, String... columns) {
+        String cols = String.join(", ", columns);
+        String marks = Arrays.stream(columns).map(c -> "?").collect(Collectors.joining(", "));
+        if (dialect == Dialect.H2) {
+            return "MERGE INTO " + table + " (" + cols + ") KEY (" + String.join(", ", keys) + ") VALUES (" + marks + ")";
+        }
+        String updates = Arrays.stream(columns).filter(c -> !keys.contains(c))
+                .map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
+        return "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT ("
+                + String.join(", ", keys) + ") DO UPDATE SET " + updates;
+    }
+}
