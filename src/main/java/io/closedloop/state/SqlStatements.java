@@ -18,8 +18,8 @@ import javax.sql.DataSource;
  * type. Without the casts, H2 types the source row's columns from the first values it sees, and it prepares the
  * statement again whenever the database's metadata changed since (any connection opening with settings in its URL,
  * as the pool does at start and when it renews a connection; an ANALYZE): a value that is NULL at that moment types its
- * column NULL, and every later row of the batch then writes NULL there. A ledger row lost its person or Account that
- * way, with no error. {@code H2StateStoreTest} drives that case.
+ * column NULL, and every later row of the batch then writes NULL there. A ledger row could lose its Account or asset
+ * name that way, a verdict its reason, with no error. {@code H2StateStoreTest} drives that case.
  */
 final class SqlStatements {
     private final Dialect dialect;
