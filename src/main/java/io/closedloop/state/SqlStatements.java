@@ -3,6 +3,7 @@ package io.closedloop.state;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -12,13 +13,14 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
- * The insert-or statements of one store, which H2 and PostgreSQL spell differently.
+ * The insert-or and upsert statements of one store, which H2 and PostgreSQL spell differently.
  *
  * <p>On H2 an insert-or is a {@code MERGE … USING (VALUES (?, …))}, and each value is cast to its column's declared
- * type. Without the casts, H2 types the source row's columns from the first values it sees, and it prepares the
- * statement again whenever the database's metadata changed since (any connection opening with settings in its URL,
- * as the pool does at start and when it renews a connection; an ANALYZE): a value that is NULL at that moment types its
- * column NULL, and every later row of the batch then writes NULL there. A ledger row could lose its Account or asset
+ * type. Without the casts, H2 types the source row's columns from the values bound when it prepares the statement,
+ * and it prepares it again, with a batch's current row bound, whenever the database's metadata changed since (any
+ * connection opening with settings in its URL, as the pool does at start and when it renews a connection; an
+ * ANALYZE): a value that is NULL at that moment types its column NULL, and every later row of the batch then writes
+ * NULL there. A ledger row could lose its Account or asset
  * name that way, a verdict its reason, with no error. {@code H2StateStoreTest} drives that case.
  */
 final class SqlStatements {
@@ -40,7 +42,7 @@ final class SqlStatements {
         Map<String, String> out = new HashMap<>();
         String sql = "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, "
                 + "DATETIME_PRECISION FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = SCHEMA()";
-        try (Connection c = dataSource.getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 out.put((rs.getString(1) + "." + rs.getString(2)).toLowerCase(Locale.ROOT), h2Type(rs.getString(3),
                         rs.getObject(4, Long.class), rs.getObject(5, Integer.class), rs.getObject(6, Integer.class),

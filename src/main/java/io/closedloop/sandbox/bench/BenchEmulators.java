@@ -55,7 +55,10 @@ public class BenchEmulators implements Callable<Integer> {
     private final Map<String, Instant> rejectedAt = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private volatile Thread live;
-    /** Activities of Salesforce's already looked at by {@link #written()}, and how many of them were generated events'. */
+    /**
+     * How many Marketing Activities {@link #written()} has looked at, and how many of those are of events generated
+     * since the last reset.
+     */
     private int seenActivities;
     private long writtenSinceReset;
     private World world;
