@@ -16,8 +16,8 @@ import java.util.Optional;
  */
 public final class ApiBudgetStore implements SharedBudgetState {
     private final Jdbc jdbc;
-    private final String count;
-    private final String upsertPause;
+    private final SqlStatements.Write count;
+    private final SqlStatements.Write upsertPause;
 
     private record Day(String api, LocalDate day) {
     }

@@ -26,8 +26,8 @@ public final class CampaignMembers {
 
     private final Jdbc jdbc;
     private final Clock clock;
-    private final String upsertCampaign;
-    private final String upsertMember;
+    private final SqlStatements.Write upsertCampaign;
+    private final SqlStatements.Write upsertMember;
 
     CampaignMembers(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;

@@ -20,7 +20,7 @@ public final class ContactStates {
 
     private final Jdbc jdbc;
     private final Clock clock;
-    private final String upsert;
+    private final SqlStatements.Write upsert;
 
     ContactStates(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;

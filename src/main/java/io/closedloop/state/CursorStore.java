@@ -8,7 +8,7 @@ import java.util.Optional;
 /** One durable cursor per source, stored as the cursor's own serialized form. */
 public final class CursorStore {
     private final Jdbc jdbc;
-    private final String upsert;
+    private final SqlStatements.Write upsert;
     private final Clock clock;
     private final java.util.function.Supplier<Leadership> fence;
 

@@ -32,10 +32,10 @@ public final class Dispositions {
 
     private final Jdbc jdbc;
     private final Clock clock;
-    private final String upsertState;
-    private final String upsertWon;
-    private final String upsertAttribution;
-    private final String insertVerdict;
+    private final SqlStatements.Write upsertState;
+    private final SqlStatements.Write upsertWon;
+    private final SqlStatements.Write upsertAttribution;
+    private final SqlStatements.Write insertVerdict;
 
     Dispositions(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;

@@ -12,7 +12,7 @@ import java.util.Optional;
 public final class DomainAccounts {
     private final Jdbc jdbc;
     private final Clock clock;
-    private final String upsert;
+    private final SqlStatements.Write upsert;
 
     DomainAccounts(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;

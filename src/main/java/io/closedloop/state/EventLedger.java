@@ -25,17 +25,14 @@ public final class EventLedger {
                            String activityType, String assetName, Instant occurredAt) {
     }
 
-    /** Activities recorded a batch statement at a time. */
-    private static final int CHUNK = Jdbc.IN_LIST;
-
     private static final String ACTIVITY_COLUMNS =
             "event_id, flow, target_type, target_id, subject_id, account_id, activity_type, asset_name, occurred_at, written_at";
 
     private final Jdbc jdbc;
     private final Clock clock;
-    private final String insertActivity;
-    private final String addAccountDay;
-    private final String addAccountPerson;
+    private final SqlStatements.Write insertActivity;
+    private final SqlStatements.Write addAccountDay;
+    private final SqlStatements.Write addAccountPerson;
 
     EventLedger(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;
@@ -59,12 +56,10 @@ public final class EventLedger {
                 .toList();
         jdbc.inTransaction(() -> {
             List<Activity> added = new ArrayList<>();
-            for (int from = 0; from < rows.size(); from += CHUNK) {
-                int[] counts = jdbc.batch(insertActivity, rows.subList(from, Math.min(rows.size(), from + CHUNK)));
-                for (int i = 0; i < counts.length; i++) {
-                    if (counts[i] > 0) {
-                        added.add(activities.get(from + i));
-                    }
+            int[] counts = jdbc.batch(insertActivity, rows);
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] > 0) {
+                    added.add(activities.get(i));
                 }
             }
             addToAccounts(added);

@@ -36,8 +36,8 @@ public final class IdentityMap {
 
     private final Jdbc jdbc;
     private final Clock clock;
-    private final String upsert;
-    private final String upsertEmail;
+    private final SqlStatements.Write upsert;
+    private final SqlStatements.Write upsertEmail;
 
     IdentityMap(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;

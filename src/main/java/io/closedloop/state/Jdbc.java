@@ -59,36 +59,139 @@ final class Jdbc {
         }
         Integer[] order = IntStream.range(0, rows.size()).boxed()
                 .sorted(Comparator.comparing(i -> String.valueOf(rows.get(i)[0]))).toArray(Integer[]::new);
-        return write(sql, c -> {
-            boolean own = c.getAutoCommit();
-            if (own) {
-                c.setAutoCommit(false);
-            }
+        return write(sql, c -> allOrNone(c, () -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i : order) {
                     bind(ps, rows.get(i));
                     ps.addBatch();
                 }
                 int[] inOrder = ps.executeBatch();
-                if (own) {
-                    c.commit();
-                }
                 int[] counts = new int[rows.size()];
                 for (int k = 0; k < order.length; k++) {
                     counts[order[k]] = inOrder[k];
                 }
                 return counts;
-            } catch (SQLException e) {
-                if (own) {
-                    c.rollback();
-                }
-                throw e;
-            } finally {
-                if (own) {
-                    c.setAutoCommit(true);
-                }
             }
-        });
+        }));
+    }
+
+    private interface Statements<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs {@code work} in the current transaction, or in one of its own on {@code c} when there is none. */
+    private static <T> T allOrNone(Connection c, Statements<T> work) throws SQLException {
+        boolean own = c.getAutoCommit();
+        if (own) {
+            c.setAutoCommit(false);
+        }
+        try {
+            T out = work.run();
+            if (own) {
+                c.commit();
+            }
+            return out;
+        } catch (SQLException | RuntimeException e) {
+            if (own) {
+                c.rollback();
+            }
+            throw e;
+        } finally {
+            if (own) {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** One row of an insert-or statement. */
+    int update(SqlStatements.Write statement, Object... params) {
+        return update(statement.sql(), params);
+    }
+
+    /** Rows of one set-based statement at most: about 10 columns of 5,000 values each, well under any server limit. */
+    static final int SET_ROWS = 5_000;
+
+    /**
+     * As {@link #batch(String, List)}: 1 for each row inserted or updated, 0 for each left as it was (an insert-ignore
+     * that found its key). Where the store has the set-based form (PostgreSQL), the rows go in a few statements
+     * instead of one each: the rows in key order, a key's second row in a second round (a statement cannot update a
+     * row twice), at most {@link #SET_ROWS} rows a statement, all in one transaction.
+     */
+    int[] batch(SqlStatements.Write statement, List<Object[]> rows) {
+        if (statement.many() == null || rows.size() < 2) {
+            return batch(statement.sql(), rows);
+        }
+        List<List<Integer>> rounds = rounds(statement.keys(), rows);
+        String sql = statement.many();
+        return write(sql, c -> allOrNone(c, () -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int[] counts = new int[rows.size()];
+                for (List<Integer> round : rounds) {
+                    for (int from = 0; from < round.size(); from += SET_ROWS) {
+                        List<Integer> part = round.subList(from, Math.min(round.size(), from + SET_ROWS));
+                        int columns = rows.get(part.get(0)).length;
+                        for (int col = 0; col < columns; col++) {
+                            String[] values = new String[part.size()];
+                            for (int k = 0; k < part.size(); k++) {
+                                values[k] = text(rows.get(part.get(k))[col]);
+                            }
+                            ps.setArray(col + 1, c.createArrayOf("text", values));
+                        }
+                        try (ResultSet written = ps.executeQuery()) {
+                            while (written.next()) {
+                                counts[part.get(written.getInt(1) - 1)] = 1;
+                            }
+                        }
+                    }
+                }
+                return counts;
+            }
+        }));
+    }
+
+    /**
+     * The rows' positions in key order, split so that no round holds a key twice: a key's first row (by position) goes
+     * in the first round, its second in the second, and so on, as a batch would run them.
+     */
+    static List<List<Integer>> rounds(int[] keys, List<Object[]> rows) {
+        List<String> keyOf = rows.stream().map(r -> {
+            StringBuilder k = new StringBuilder();
+            for (int at : keys) {
+                k.append(text(r[at])).append('\u0000');
+            }
+            return k.toString();
+        }).toList();
+        Integer[] order = IntStream.range(0, rows.size()).boxed().sorted(Comparator.comparing(keyOf::get)).toArray(Integer[]::new);
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        List<List<Integer>> rounds = new ArrayList<>();
+        for (int i : order) {
+            int round = seen.merge(keyOf.get(i), 1, Integer::sum) - 1;
+            if (round == rounds.size()) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(round).add(i);
+        }
+        return rounds;
+    }
+
+    /** A value as the text PostgreSQL reads into its column's type; times in microseconds, as {@link #bind} has them. */
+    static String text(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Instant instant) {
+            return instant.truncatedTo(ChronoUnit.MICROS).toString();
+        }
+        if (value instanceof OffsetDateTime time) {
+            return text(time.toInstant());
+        }
+        if (value instanceof Timestamp ts) {
+            return text(ts.toInstant());
+        }
+        if (value instanceof Enum<?> e) {
+            return e.name();
+        }
+        return value.toString();
     }
 
     long insertReturningId(String sql, Object... params) {

@@ -18,7 +18,7 @@ public final class ListMemberships {
     }
 
     private final Jdbc jdbc;
-    private final String upsert;
+    private final SqlStatements.Write upsert;
 
     ListMemberships(Jdbc jdbc, SqlStatements statements) {
         this.jdbc = jdbc;

@@ -19,7 +19,7 @@ public final class SqlMoments {
 
     private final Jdbc jdbc;
     private final Clock clock;
-    private final String insert;
+    private final SqlStatements.Write insert;
 
     SqlMoments(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;

@@ -22,10 +22,18 @@ import javax.sql.DataSource;
  * ANALYZE): a value that is NULL at that moment types its column NULL, and every later row of the batch then writes
  * NULL there. A ledger row could lose its Account or asset
  * name that way, a verdict its reason, with no error. {@code H2StateStoreTest} drives that case.
+ *
+ * <p>On PostgreSQL an insert-or also has a set-based form ({@link Write#many()}): the rows go in as one array a
+ * column, {@code unnest}ed into one {@code INSERT … SELECT … ON CONFLICT} that reports the rows it wrote. A JDBC batch
+ * of the one-row form runs on the server a row at a time, each with its own planning and index probes; recording a
+ * poll's chunk of 10,000 activities is three of them.
  */
 final class SqlStatements {
     private final Dialect dialect;
-    /** H2 only: each column's declared type, by {@code table.column} in lower case. */
+    /**
+     * Each column's type, by {@code table.column} in lower case: on H2 as declared, for the casts; on PostgreSQL its
+     * base type ({@code udt_name}: {@code varchar}, {@code int8}, {@code timestamptz}), for the arrays.
+     */
     private final Map<String, String> types;
 
     private SqlStatements(Dialect dialect, Map<String, String> types) {
@@ -33,20 +41,28 @@ final class SqlStatements {
         this.types = types;
     }
 
-    /** The statements for a migrated store; on H2 it reads the columns' types once. */
+    /** The statements for a migrated store; it reads the columns' types once. */
     static SqlStatements of(DataSource dataSource, Dialect dialect) {
-        return new SqlStatements(dialect, dialect == Dialect.H2 ? h2Types(dataSource) : Map.of());
+        return new SqlStatements(dialect, dialect == Dialect.H2 ? h2Types(dataSource) : postgresTypes(dataSource));
     }
 
     private static Map<String, String> h2Types(DataSource dataSource) {
-        Map<String, String> out = new HashMap<>();
         String sql = "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, "
                 + "DATETIME_PRECISION FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = SCHEMA()";
+        return types(dataSource, sql, rs -> h2Type(rs.getString(3), rs.getObject(4, Long.class), rs.getObject(5, Integer.class),
+                rs.getObject(6, Integer.class), rs.getObject(7, Integer.class)));
+    }
+
+    private static Map<String, String> postgresTypes(DataSource dataSource) {
+        return types(dataSource, "SELECT table_name, column_name, udt_name FROM information_schema.columns "
+                + "WHERE table_schema = current_schema()", rs -> rs.getString(3));
+    }
+
+    private static Map<String, String> types(DataSource dataSource, String sql, Jdbc.RowMapper<String> type) {
+        Map<String, String> out = new HashMap<>();
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
-                out.put((rs.getString(1) + "." + rs.getString(2)).toLowerCase(Locale.ROOT), h2Type(rs.getString(3),
-                        rs.getObject(4, Long.class), rs.getObject(5, Integer.class), rs.getObject(6, Integer.class),
-                        rs.getObject(7, Integer.class)));
+                out.put((rs.getString(1) + "." + rs.getString(2)).toLowerCase(Locale.ROOT), type.map(rs));
             }
         } catch (SQLException e) {
             throw StateStoreException.of(sql, e);
@@ -66,12 +82,12 @@ final class SqlStatements {
     }
 
     /** Inserts a row unless one with the same key exists (then nothing changes); atomic under the store's writers. */
-    String insertIgnore(String table, List<String> keys, String... columns) {
+    Write insertIgnore(String table, List<String> keys, String... columns) {
         return insertOr(table, keys, List.of(), columns);
     }
 
     /** Inserts a row, or adds one to {@code counter} of the row with the same key; atomic under the store's writers. */
-    String insertOrIncrement(String table, List<String> keys, String counter, String... columns) {
+    Write insertOrIncrement(String table, List<String> keys, String counter, String... columns) {
         return insertOr(table, keys, List.of(new Merge(counter, "%1$s" + counter + " + 1")), columns);
     }
 
@@ -79,7 +95,7 @@ final class SqlStatements {
      * Inserts a row, or merges it into the row with the same key: each of {@code sums} adds the new value to the
      * stored one, each of {@code maxima} keeps the greater of the two. Atomic under the store's writers.
      */
-    String insertOrAccumulate(String table, List<String> keys, List<String> sums, List<String> maxima, String... columns) {
+    Write insertOrAccumulate(String table, List<String> keys, List<String> sums, List<String> maxima, String... columns) {
         List<Merge> merges = new java.util.ArrayList<>();
         sums.forEach(c -> merges.add(new Merge(c, "%1$s" + c + " + %2$s" + c)));
         maxima.forEach(c -> merges.add(new Merge(c, "GREATEST(%1$s" + c + ", %2$s" + c + ")")));
@@ -93,21 +109,55 @@ final class SqlStatements {
         }
     }
 
-    private String insertOr(String table, List<String> keys, List<Merge> merges, String... columns) {
+    /**
+     * An insert-or statement: {@code sql} writes the row its parameters bind (in column order), {@code many} (PostgreSQL
+     * only, else null) writes many rows at once, each parameter an array of one column's values, and returns the
+     * 1-based positions of the rows it inserted or updated. {@code keys} are the key columns' positions.
+     *
+     * <p>{@code many} must not see a key twice: {@code ON CONFLICT DO UPDATE} cannot change a row twice in one
+     * statement. {@link Jdbc#batch(Write, List)} splits such rows into rounds.
+     */
+    record Write(String sql, String many, int[] keys) {
+    }
+
+    private Write insertOr(String table, List<String> keys, List<Merge> merges, String... columns) {
         String cols = String.join(", ", columns);
+        int[] keyAt = positions(table, keys, columns);
         if (dialect == Dialect.H2) {
             String values = Arrays.stream(columns).map(c -> "CAST(? AS " + type(table, c) + ")").collect(Collectors.joining(", "));
             String on = keys.stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
             String sourceCols = Arrays.stream(columns).map(c -> "s." + c).collect(Collectors.joining(", "));
             String matched = merges.isEmpty() ? ""
                     : " WHEN MATCHED THEN UPDATE SET " + merges.stream().map(m -> m.set("t.", "s.")).collect(Collectors.joining(", "));
-            return "MERGE INTO " + table + " t USING (VALUES (" + values + ")) s (" + cols + ") ON " + on + matched
-                    + " WHEN NOT MATCHED THEN INSERT (" + cols + ") VALUES (" + sourceCols + ")";
+            return new Write("MERGE INTO " + table + " t USING (VALUES (" + values + ")) s (" + cols + ") ON " + on + matched
+                    + " WHEN NOT MATCHED THEN INSERT (" + cols + ") VALUES (" + sourceCols + ")", null, keyAt);
         }
-        String marks = Arrays.stream(columns).map(c -> "?").collect(Collectors.joining(", "));
         String conflict = merges.isEmpty() ? "DO NOTHING"
                 : "DO UPDATE SET " + merges.stream().map(m -> m.set(table + ".", "EXCLUDED.")).collect(Collectors.joining(", "));
-        return "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT (" + String.join(", ", keys) + ") " + conflict;
+        return postgres(table, keys, keyAt, conflict, columns);
+    }
+
+    /** The PostgreSQL statements: one row's {@code INSERT … ON CONFLICT}, and the same for many rows from arrays. */
+    private Write postgres(String table, List<String> keys, int[] keyAt, String conflict, String... columns) {
+        String cols = String.join(", ", columns);
+        String marks = Arrays.stream(columns).map(c -> "?").collect(Collectors.joining(", "));
+        String onConflict = " ON CONFLICT (" + String.join(", ", keys) + ") " + conflict;
+        String arrays = Arrays.stream(columns).map(c -> "CAST(? AS " + type(table, c) + "[])").collect(Collectors.joining(", "));
+        String joined = keys.stream().map(k -> "s." + k + " = w." + k).collect(Collectors.joining(" AND "));
+        // the rows go in in the arrays' order (the caller's key order, so that concurrent writers lock alike); the
+        // join on the key gives back the position of each row written (unique: the caller never repeats a key)
+        String many = "WITH s AS (SELECT * FROM unnest(" + arrays + ") WITH ORDINALITY AS u (" + cols + ", row_at)), "
+                + "w AS (INSERT INTO " + table + " (" + cols + ") SELECT " + cols + " FROM s ORDER BY row_at" + onConflict
+                + " RETURNING " + String.join(", ", keys) + ") SELECT s.row_at FROM s JOIN w ON " + joined;
+        return new Write("INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ")" + onConflict, many, keyAt);
+    }
+
+    private static int[] positions(String table, List<String> keys, String... columns) {
+        int[] keyAt = keys.stream().mapToInt(k -> List.of(columns).indexOf(k)).toArray();
+        if (Arrays.stream(keyAt).anyMatch(i -> i < 0)) {
+            throw new IllegalArgumentException("a key of " + table + " is not among its columns");
+        }
+        return keyAt;
     }
 
     private String type(String table, String column) {
@@ -119,18 +169,19 @@ final class SqlStatements {
     }
 
     /**
-     * An atomic insert-or-update keyed on {@code keys}; parameters bind in {@code columns} order. H2's
-     * {@code MERGE … KEY … VALUES} types each value by its target column, so it needs no cast.
+     * An atomic insert-or-update keyed on {@code keys}; parameters bind in {@code columns} order, and of rows with the
+     * same key in one batch the last one stays. H2's {@code MERGE … KEY … VALUES} types each value by its target
+     * column, so it needs no cast.
      */
-    String upsert(String table, List<String> keys, String... columns) {
-        String cols = String.join(", ", columns);
-        String marks = Arrays.stream(columns).map(c -> "?").collect(Collectors.joining(", "));
+    Write upsert(String table, List<String> keys, String... columns) {
+        int[] keyAt = positions(table, keys, columns);
         if (dialect == Dialect.H2) {
-            return "MERGE INTO " + table + " (" + cols + ") KEY (" + String.join(", ", keys) + ") VALUES (" + marks + ")";
+            String marks = Arrays.stream(columns).map(c -> "?").collect(Collectors.joining(", "));
+            return new Write("MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keys) + ") VALUES ("
+                    + marks + ")", null, keyAt);
         }
         String updates = Arrays.stream(columns).filter(c -> !keys.contains(c))
                 .map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
-        return "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT ("
-                + String.join(", ", keys) + ") DO UPDATE SET " + updates;
+        return postgres(table, keys, keyAt, "DO UPDATE SET " + updates, columns);
     }
 }

@@ -24,7 +24,7 @@ public final class SubjectProfiles {
 
     private final Jdbc jdbc;
     private final Clock clock;
-    private final String upsert;
+    private final SqlStatements.Write upsert;
 
     SubjectProfiles(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;

@@ -15,7 +15,7 @@ public final class SummaryQueue {
 
     private final Jdbc jdbc;
     private final Clock clock;
-    private final String insert;
+    private final SqlStatements.Write insert;
 
     SummaryQueue(Jdbc jdbc, SqlStatements statements, Clock clock) {
         this.jdbc = jdbc;

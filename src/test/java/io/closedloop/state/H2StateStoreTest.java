@@ -99,7 +99,7 @@ class H2StateStoreTest extends StateStoreContract {
      */
     @Test
     void aBatchKeepsEveryValueWhenH2PreparesTheMergeAgainAfterARowWithNulls() throws Exception {
-        String sql = SqlStatements.of(store.dataSource(), Dialect.H2).insertIgnore("event_ledger", List.of("event_id"), LEDGER);
+        String sql = SqlStatements.of(store.dataSource(), Dialect.H2).insertIgnore("event_ledger", List.of("event_id"), LEDGER).sql();
 
         runBatchAcrossAConnectionOpening(sql);
 

@@ -242,6 +242,86 @@ abstract class StateStoreContract extends StateStoreConcurrencyContract {
         assertThat(ledger.existing(List.of("e1", "e2", "e4"))).containsExactlyInAnyOrder("e1", "e2");
     }
 
+    /**
+     * A chunk larger than one set-based statement (PostgreSQL: {@link Jdbc#SET_ROWS} rows a statement) with the same
+     * event twice, events already recorded, and values an array's text form must keep apart (quotes, braces, commas,
+     * backslashes, the word NULL, an empty string, a null, a non-BMP character, nanoseconds): each new event is recorded
+     * once with its own values, the first of a repeated one wins, and the roll-ups count each once.
+     */
+    @Test
+    void aLargeChunkRecordsEachNewEventOnceWithItsValuesIntact() {
+        EventLedger ledger = store().ledger();
+        ledger.recordActivities("Marketing_Activity__c", List.of(
+                new EventLedger.Activity("big-7", "f", "a-earlier", "00QP0", "001P", "Email Open", "x", T0.minusSeconds(60))));
+        String[] assets = {"Q4 \"launch\" {beta}, part 1", "back\\slash", "NULL", "", null, "caf\u00e9 \ud83d\ude80", "a,b", "{}", "'quoted'"};
+        int n = Jdbc.SET_ROWS + 3;
+        List<EventLedger.Activity> chunk = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            chunk.add(new EventLedger.Activity("big-" + i, "f", "a" + i, "00QP" + (i % 4), i % 5 == 0 ? null : "001P",
+                    i % 2 == 0 ? "Email Open" : "Email Click", assets[i % assets.length], T0.minusSeconds(i).minusNanos(123_456_789)));
+        }
+        // the same event again in the same chunk, with other details: the first one is kept
+        chunk.add(new EventLedger.Activity("big-3", "f", "a-again", "00QP3", "001P", "Page Visit", "other", T0));
+        java.util.Collections.shuffle(chunk.subList(0, n), new java.util.Random(7));
+        chunk.add(0, new EventLedger.Activity("big-2", "f", "a-first", "00QP2", "001P", "Email Open", "first", T0.minusSeconds(5)));
+
+        ledger.recordActivities("Marketing_Activity__c", chunk);
+
+        assertThat(ledger.find("big-7")).hasValueSatisfying(e -> assertThat(e.targetId()).isEqualTo("a-earlier"));
+        assertThat(ledger.find("big-2")).hasValueSatisfying(e -> assertThat(e.targetId()).isEqualTo("a-first"));
+        assertThat(ledger.find("big-3")).hasValueSatisfying(e -> assertThat(e.targetId()).isEqualTo("a3"));
+        assertThat(ledger.find("big-" + (n - 1))).hasValueSatisfying(e -> assertThat(e.targetId()).isEqualTo("a" + (n - 1)));
+        var stored = new java.util.HashMap<String, EventLedger.Activity>();
+        ledger.activitiesOfSubjects(List.of("00QP0", "00QP1", "00QP2", "00QP3"), T0.minus(Duration.ofDays(1)))
+                .forEach(a -> stored.put(a.eventId(), a));
+        assertThat(stored).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            if (i == 2 || i == 7) {
+                continue;
+            }
+            EventLedger.Activity a = stored.get("big-" + i);
+            assertThat(a.assetName()).as("asset of big-%d", i).isEqualTo(assets[i % assets.length]);
+            assertThat(a.accountId()).isEqualTo(i % 5 == 0 ? null : "001P");
+            assertThat(a.occurredAt()).isEqualTo(T0.minusSeconds(i).minusNanos(123_456_789).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        }
+        assertThat(stored.get("big-2").assetName()).isEqualTo("first");
+        // every event with an Account counted once, the one recorded before included
+        long withAccount = java.util.stream.IntStream.range(0, n).filter(i -> i % 5 != 0).count();
+        assertThat(ledger.accountActivity(List.of("001P"), T0.minus(Duration.ofDays(1))).get("001P").activities()).isEqualTo(withAccount);
+        assertThat(ledger.accountActivity(List.of("001P"), T0.minus(Duration.ofDays(1))).get("001P").people()).isEqualTo(4);
+    }
+
+    /** An upsert of many rows, one key twice among them: the later row stays, the others are all written. */
+    @Test
+    void anUpsertOfManyRowsKeepsTheLaterOfARepeatedKey() {
+        List<ContactStates.State> states = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            states.add(new ContactStates.State("c" + i, i, "lead", i, "https://x.example/" + i, T0, null, "NEW"));
+        }
+        states.add(new ContactStates.State("c7", 99, "marketingqualifiedlead", 1, null, T0.plusSeconds(1), null, "OPEN"));
+        store().contactStates().put(states);
+
+        var found = store().contactStates().find(states.stream().map(ContactStates.State::hubspotContactId).toList());
+        assertThat(found).hasSize(30);
+        assertThat(found.get("c7").score()).isEqualTo(99);
+        assertThat(found.get("c7").lifecycleStage()).isEqualTo("marketingqualifiedlead");
+        assertThat(found.get("c7").lastUrl()).isNull();
+        assertThat(found.get("c29").score()).isEqualTo(29);
+        assertThat(found.get("c29").lastUrl()).isEqualTo("https://x.example/29");
+    }
+
+    /** The summary queue takes a record queued twice in one call, and one queued before, as two queueings each. */
+    @Test
+    void theSummaryQueueCountsEveryQueueingOfOneCall() {
+        SummaryQueue queue = store().summaryQueue();
+        queue.add(List.of(new SummaryQueue.Pending("00QS1", "Lead")));
+        queue.add(List.of(new SummaryQueue.Pending("00QS1", "Lead"), new SummaryQueue.Pending("00QS2", "Lead"),
+                new SummaryQueue.Pending("00QS2", "Lead"), new SummaryQueue.Pending("003S3", "Contact")));
+
+        assertThat(queue.next(10)).extracting(p -> p.sfId() + "/" + p.sobject() + "/" + p.version())
+                .containsExactlyInAnyOrder("00QS1/Lead/1", "00QS2/Lead/1", "003S3/Contact/0");
+    }
+
     @Test
     void accountActivityIsCountedInTheDatabaseExactlyAsTheActivitiesListed() {
         EventLedger ledger = store().ledger();
