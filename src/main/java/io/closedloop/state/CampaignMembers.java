@@ -65,14 +65,14 @@ public final class CampaignMembers {
         return out;
     }
 
-    /** Records members as Salesforce confirmed them, in one batch. */
+    /**
+     * Records members as Salesforce confirmed them, all or none: one batch in one transaction (on PostgreSQL a few
+     * set-based statements, however many members).
+     */
     public void putMembers(List<Member> members) {
         Instant now = clock.instant();
-        List<Object[]> rows = members.stream().map(m -> new Object[] {m.campaignKey(), m.personKey(), m.sfPersonId(), m.sfMemberId(),
-                m.status(), m.joinedAt(), m.inList(), now}).toList();
-        for (int from = 0; from < rows.size(); from += 500) {
-            jdbc.batch(upsertMember, rows.subList(from, Math.min(rows.size(), from + 500)));
-        }
+        jdbc.batch(upsertMember, members.stream().map(m -> new Object[] {m.campaignKey(), m.personKey(), m.sfPersonId(), m.sfMemberId(),
+                m.status(), m.joinedAt(), m.inList(), now}).toList());
     }
 
     /** Forgets members removed from their Salesforce campaign. */

@@ -310,6 +310,25 @@ abstract class StateStoreContract extends StateStoreConcurrencyContract {
         assertThat(found.get("c29").lastUrl()).isEqualTo("https://x.example/29");
     }
 
+    /** Campaign members go in all or none: a member the table refuses leaves none of the others written. */
+    @Test
+    void campaignMembersAreWrittenAllOrNone() {
+        CampaignMembers campaigns = store().campaignMembers();
+        List<CampaignMembers.Member> members = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_201; i++) {
+            members.add(new CampaignMembers.Member("list:7", "p" + i, "00Qp" + i, "00vp" + i, "Member", T0, true));
+        }
+        members.add(new CampaignMembers.Member("list:7", "p-bad", "00Qbad", null, "Member", T0, true));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> campaigns.putMembers(members)).isInstanceOf(RuntimeException.class);
+        assertThat(campaigns.members("list:7").size()).as("members written").isZero();
+
+        campaigns.putMembers(members.subList(0, 1_201));
+        var kept = campaigns.members("list:7");
+        assertThat(kept.size()).isEqualTo(1_201);
+        assertThat(kept.get("p1200").sfMemberId()).isEqualTo("00vp1200");
+    }
+
     /** The summary queue takes a record queued twice in one call, and one queued before, as two queueings each. */
     @Test
     void theSummaryQueueCountsEveryQueueingOfOneCall() {
