@@ -38,8 +38,8 @@ public class HubSpotEmailEventReader implements PolledSource {
         }
     }
 
-    /** Most time slices of a window read at once. */
-    static final int SLICES = 4;
+    /** Most time slices of a window read at once: the reader's concurrency. */
+    public static final int SLICES = 4;
 
     private final HubSpotClient client;
     private final Window window;

@@ -47,6 +47,10 @@ class PolledSourceRunnerTest {
     }
 
     private PolledSourceRunner runner(BiFunction<String, Instant, SourceRead> body, boolean readsAhead) {
+        return runner(body, readsAhead, Duration.ZERO);
+    }
+
+    private PolledSourceRunner runner(BiFunction<String, Instant, SourceRead> body, boolean readsAhead, Duration pollInterval) {
         return new PolledSourceRunner(store, clock, new PolledSource() {
             @Override
             public boolean readsAhead() {
@@ -69,7 +73,7 @@ class PolledSourceRunnerTest {
                 calls.addAndGet(2);
                 return body.apply(cursor, now);
             }
-        }, calls::get);
+        }, calls::get, pollInterval);
     }
 
     private static EngagementEvent event(String id) {
@@ -200,5 +204,78 @@ class PolledSourceRunnerTest {
 
         assertThat(late.events()).extracting(EngagementEvent::id).containsExactly("e2");
         assertThat(cursorsSeen).containsExactly("c1", "c2", "c1", "c2", "c2");
+    }
+
+    /** A permit for each read of window w2. */
+    private final java.util.concurrent.Semaphore w2Reads = new java.util.concurrent.Semaphore(0);
+
+    /** Windows of one chunk each, from the stored w1: w1, then w2, …; each read of w2 gives {@link #w2Reads} a permit. */
+    private PolledSourceRunner windowsFromW1(Duration pollInterval) {
+        store.cursors().put(SOURCE, "w1");
+        return runner((cursor, now) -> {
+            int n = Integer.parseInt(cursor.substring(1));
+            if (n == 2) {
+                w2Reads.release();
+            }
+            return SourceRead.of(List.of(event("e" + n)), "w" + (n + 1));
+        }, true, pollInterval);
+    }
+
+    @Test
+    void aPollPastItsIntervalHasTheNextWindowReadWhileItsLastChunkIsWrittenAndItsCursorMovesOnlyAtItsCommit() throws Exception {
+        PolledSourceRunner runner = windowsFromW1(Duration.ofMillis(200));
+
+        EngagementBatch first = runner.read(Instant.now());
+        assertThat(first.more()).isFalse();
+        // the poll's last chunk is still being written when its interval ends: the next window is read meanwhile
+        assertThat(aheadRead(w2Reads)).as("w2 read before w1's commit").isTrue();
+        assertThat(store.cursors().get(SOURCE)).contains("w1");
+
+        new SyncCheckpoint(store).commit(first);
+        EngagementBatch second = runner.read(Instant.now());
+
+        assertThat(second.events()).extracting(EngagementEvent::id).containsExactly("e2");
+        assertThat(second.hubspotCalls()).as("the calls of the read ahead, counted once").isEqualTo(2);
+        assertThat(cursorsSeen).as("w2 read once").containsExactly("w1", "w2");
+        new SyncCheckpoint(store).commit(second);
+        assertThat(store.cursors().get(SOURCE)).contains("w3");
+    }
+
+    @Test
+    void aPollThatEndsWithinItsIntervalLeavesTheNextWindowToTheNextPollsOwnRead() throws Exception {
+        PolledSourceRunner runner = windowsFromW1(Duration.ofMillis(500));
+
+        new SyncCheckpoint(store).commit(runner.read(Instant.now()));
+        // written in time: nothing is read early, so the next window ends as late as the next poll allows
+        assertThat(w2Reads.tryAcquire(1500, java.util.concurrent.TimeUnit.MILLISECONDS)).as("w2 read early").isFalse();
+
+        clock.advance(Duration.ofMillis(500));
+        EngagementBatch next = runner.read(Instant.now());
+        assertThat(next.events()).extracting(EngagementEvent::id).containsExactly("e2");
+        assertThat(cursorsSeen).containsExactly("w1", "w2");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aPollThatComesBeforeTheNextWindowsReadStartedReadsItItselfAndTheWaitingReadIsDropped() throws Exception {
+        // the next window's read would wait ten minutes; the next poll comes long before
+        PolledSourceRunner runner = windowsFromW1(Duration.ofMinutes(10));
+
+        EngagementBatch first = runner.read(Instant.now());
+        new SyncCheckpoint(store).commit(first);
+        EngagementBatch next = runner.read(Instant.now());
+
+        assertThat(next.events()).extracting(EngagementEvent::id).containsExactly("e2");
+        assertThat(w2Reads.availablePermits()).isEqualTo(1);
+        assertThat(cursorsSeen).containsExactly("w1", "w2");
+    }
+
+    @Test
+    void aReadOutsideAPollReadsNoNextWindowAhead() throws Exception {
+        PolledSourceRunner runner = windowsFromW1(Duration.ofMillis(100));
+
+        runner.read();
+        assertThat(w2Reads.tryAcquire(1, java.util.concurrent.TimeUnit.SECONDS)).as("w2 read").isFalse();
+        assertThat(cursorsSeen).containsExactly("w1");
     }
 }

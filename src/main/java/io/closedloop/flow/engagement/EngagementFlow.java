@@ -81,7 +81,7 @@ public final class EngagementFlow implements FlowBinding {
     }
 
     private static PolledSourceRunner source(FlowContext c, String bean, io.closedloop.core.PolledSource reader) {
-        PolledSourceRunner runner = new PolledSourceRunner(c.store(), c.clock(), reader, c.hubspot()::calls);
+        PolledSourceRunner runner = new PolledSourceRunner(c.store(), c.clock(), reader, c.hubspot()::calls, c.settings().pollInterval());
         c.bind(bean, runner);
         return runner;
     }

@@ -1,5 +1,6 @@
 package io.closedloop.sandbox.bench;
 
+import io.closedloop.hubspot.HubSpotEmailEventReader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -97,7 +98,9 @@ final class BenchReport {
             closedloop.put("throughputEventsPerSecond", round(busyThroughput));
             closedloop.put("throughputMeasure", "events written or parked / time the email source spent polling (events read again and found written not counted)");
         }
-        bound(closedloop, Math.min(HUBSPOT_PAGE * 1000.0 / rtt.toMillis(), HUBSPOT_CALLS_PER_SECOND * HUBSPOT_PAGE),
+        // the email reader reads up to SLICES time slices of a window at once, a page each per round trip
+        bound(closedloop, Math.min(HubSpotEmailEventReader.SLICES * HUBSPOT_PAGE * 1000.0 / rtt.toMillis(),
+                        HUBSPOT_CALLS_PER_SECOND * HUBSPOT_PAGE),
                 salesforceConcurrency * COMPOSITE_RECORDS * 1000.0 / rtt.toMillis());
         closedloop.put("feedbackLatencyMs", JSON.convertValue(stats.path("feedbackLatencyMs"), Map.class));
         memory(closedloop, peakHeap, peakRss, cpu, maxHeap);
