@@ -35,6 +35,8 @@ public class PolledSourceRunner {
     private final PolledSource reader;
     private final LongSupplier calls;
     private final Duration pollInterval;
+    /** What the sink can look up for a chunk read ahead before it writes it; nothing by default. */
+    private volatile java.util.function.Consumer<SourceRead> prefetch = read -> { };
     private final AtomicReference<Ahead> ahead = new AtomicReference<>();
     private final ThreadPoolExecutor aheadThread;
 
@@ -78,6 +80,15 @@ public class PolledSourceRunner {
 
     public FlowId source() {
         return reader.source();
+    }
+
+    /**
+     * Has {@code lookups} run on each chunk read ahead, on the read-ahead thread, once it is read: lookups only (people,
+     * Accounts) that the sink then finds cached, so the chunk's write does not wait for them.
+     */
+    public PolledSourceRunner prefetching(java.util.function.Consumer<SourceRead> lookups) {
+        this.prefetch = lookups;
+        return this;
     }
 
     /** A read outside a poll (a test, a tool): no next window is read ahead. */
@@ -158,7 +169,9 @@ public class PolledSourceRunner {
             Instant started = clock.instant();
             long before = calls.getAsLong();
             SourceRead r = reader.read(cursor, started);
-            return new Fetched(r, calls.getAsLong() - before, started);
+            long spent = calls.getAsLong() - before;
+            prefetch.accept(r);
+            return new Fetched(r, spent, started);
         }));
     }
 

@@ -278,4 +278,21 @@ class PolledSourceRunnerTest {
         assertThat(w2Reads.tryAcquire(1, java.util.concurrent.TimeUnit.SECONDS)).as("w2 read").isFalse();
         assertThat(cursorsSeen).containsExactly("w1");
     }
+
+    @Test
+    void aChunkReadAheadIsPrefetchedOnTheReadAheadThreadBeforeThePollTakesIt() throws Exception {
+        store.cursors().put(SOURCE, "c1");
+        java.util.concurrent.Semaphore c2Reads = new java.util.concurrent.Semaphore(0);
+        List<String> prefetched = java.util.Collections.synchronizedList(new ArrayList<>());
+        PolledSourceRunner runner = twoChunks(c2Reads).prefetching(read -> prefetched.add(
+                read.events().get(0).id() + " on " + Thread.currentThread().getName().replaceAll("-\\d+$", "")));
+
+        EngagementBatch first = runner.read();
+        new SyncCheckpoint(store).commit(first);
+        EngagementBatch second = runner.read();
+
+        assertThat(second.events()).extracting(EngagementEvent::id).containsExactly("e2");
+        // the poll's own read of c1 is not prefetched: its write makes the lookups at once anyway
+        assertThat(prefetched).containsExactly("e2 on closedloop-read-ahead-" + SOURCE);
+    }
 }

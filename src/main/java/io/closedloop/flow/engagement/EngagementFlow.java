@@ -70,6 +70,8 @@ public final class EngagementFlow implements FlowBinding {
                 summaries, c.clock());
         sink.startingSlaClocks(new SalesforceSlaClockStarter(c.salesforce(), store, settings.dispositionRules(), c.clock()));
         c.bind("salesforceActivitySink", sink);
+        // a chunk read ahead has its people and Accounts looked up while the chunk before it is written
+        sources.forEach(r -> r.prefetching(read -> sink.prefetch(read.events(), read.profiles())));
         c.bind(EngagementPlanner.BEAN, new EngagementPlanner(sources, c.salesforce(), store, resolver, keyMomentTasks));
 
         SalesforceActivityReplay activityReplay = new SalesforceActivityReplay(c.schemaGate(), sink, store);

@@ -167,6 +167,25 @@ public class SalesforceActivitySink {
         return new WriteOutcome(events.size(), known.size(), written, parked, client.calls() - callsBefore);
     }
 
+    /**
+     * The lookups a write of these events would start with, made now so that the write finds them in the state store's
+     * caches: the people not known yet (batched SOQL) and the Accounts of their Leads' new domains. Writes nothing to
+     * Salesforce. For a chunk read ahead, on the read-ahead thread, while the chunk before it is written. A lookup that
+     * fails here is left to the write, which makes it again and reports its failure on the usual path.
+     */
+    public void prefetch(List<EngagementEvent> events, List<ContactProfile> profiles) {
+        try {
+            Set<String> emails = new LinkedHashSet<>();
+            fresh(events).unique().values().stream().map(EngagementEvent::email).filter(Objects::nonNull).forEach(emails::add);
+            profiles.stream().map(ContactProfile::email).filter(Objects::nonNull).forEach(emails::add);
+            if (!emails.isEmpty()) {
+                accounts.accountsByDomain(resolver.resolve(emails, List.of()));
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("looking up a chunk read ahead failed; its write looks up again: {}", e.getMessage());
+        }
+    }
+
     /** Null if the event can be written, else "CODE: reason". */
     static String unwritable(EngagementEvent e, Resolution r) {
         return r.unresolved(e.email());
