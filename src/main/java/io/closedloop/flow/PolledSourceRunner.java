@@ -96,10 +96,17 @@ public class PolledSourceRunner {
         return read((Instant) null);
     }
 
-    /** The poll route's read: the exchange was created when the poll's trigger fired. */
+    /**
+     * The poll route's read. A poll its trigger fired (camel-quartz's {@code fireTime} header) may have the next window
+     * read ahead; one sent to the route by hand (a test, a tool) does not, since no next poll is due after it.
+     */
     public EngagementBatch poll(Exchange exchange) {
-        return read(Instant.ofEpochMilli(exchange.getClock().getCreated()));
+        java.util.Date fired = exchange.getIn().getHeader(FIRE_TIME, java.util.Date.class);
+        return read(fired == null ? null : fired.toInstant());
     }
+
+    /** The header camel-quartz sets on each exchange its trigger fires: when it fired. */
+    static final String FIRE_TIME = "fireTime";
 
     /** @param pollStarted when the poll that reads began (wall clock), or null outside a poll */
     EngagementBatch read(Instant pollStarted) {

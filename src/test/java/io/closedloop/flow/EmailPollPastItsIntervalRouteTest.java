@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A poll of the email events that runs past {@code CLOSEDLOOP_POLL_INTERVAL} (Salesforce answers slowly, the source is
  * behind): the next window is read from HubSpot when the interval ends, while this poll's last chunk is still being
- * written, and the next poll writes it without reading again. The cursor still moves only at each commit.
+ * written, and the next poll writes it without reading again. The cursor still moves only at each commit. A poll sent
+ * to the route by hand, with no trigger behind it, reads nothing ahead (every other route test polls that way).
  */
 class EmailPollPastItsIntervalRouteTest {
     private static final String SOURCE = "hubspot-email-events";
@@ -46,7 +47,7 @@ class EmailPollPastItsIntervalRouteTest {
             // every Composite call (identity query, activity write) takes 2 s: the poll outlasts its 2 s interval
             emulators.salesforce.faults().latency("salesforce.composite", () -> Duration.ofSeconds(2));
 
-            emulators.poll(SOURCE);
+            pollAsTheTriggerDoes(runtime, emulators);
 
             SyncRuns.SyncRun first = emulators.startedStore().runs().recent(SOURCE, 1).get(0);
             assertThat(first.status()).isEqualTo(SyncRuns.Status.SUCCEEDED);
@@ -62,7 +63,7 @@ class EmailPollPastItsIntervalRouteTest {
 
             // Salesforce is fast again: the next poll ends within its interval and reads nothing ahead for the one after
             emulators.salesforce.faults().clear();
-            emulators.poll(SOURCE);
+            pollAsTheTriggerDoes(runtime, emulators);
 
             SyncRuns.SyncRun second = emulators.startedStore().runs().recent(SOURCE, 1).get(0);
             assertThat(second.id()).isNotEqualTo(first.id());
@@ -71,7 +72,26 @@ class EmailPollPastItsIntervalRouteTest {
             assertThat(second.counts().hubspotCalls()).as("the read ahead's calls, counted once").isPositive();
             assertThat(emulators.hubspot.journal().count("hubspot.email.events")).as("no read of its own").isEqualTo(reads.size());
             assertThat(eventIds(org)).containsExactlyInAnyOrder("old-1", "new-1");
+
+            // a poll sent by hand runs past its interval too, but no next poll is due after it: it reads only its own window
+            emulators.hubspot.portal().addEmailEvent(new EmailEvent("new-2", clock.millis() - 2_000, "CLICK", "ahead@interval.example",
+                    7L, Map.of()));
+            emulators.salesforce.faults().latency("salesforce.composite", () -> Duration.ofSeconds(2));
+            emulators.poll(SOURCE);
+            assertThat(eventIds(org)).containsExactlyInAnyOrder("old-1", "new-1", "new-2");
+            assertThat(emulators.hubspot.journal().count("hubspot.email.events")).as("its own read only").isEqualTo(reads.size() + 1);
         }
+    }
+
+    /**
+     * A poll as its Quartz trigger sends it, with camel-quartz's {@code fireTime} header (tests turn the triggers off):
+     * a poll sent by hand has no next poll due after it and reads nothing ahead.
+     */
+    private static void pollAsTheTriggerDoes(io.closedloop.runtime.ClosedloopRuntime runtime, Emulators emulators) throws Exception {
+        try (var template = runtime.camelContext().createProducerTemplate()) {
+            template.sendBodyAndHeader("direct:" + SOURCE + "-poll", null, "fireTime", new java.util.Date());
+        }
+        emulators.awaitSummaries();
     }
 
     /** The HubSpot event ids written, from each activity's {@code email:<id>:<created>} key. */
