@@ -9,11 +9,15 @@ import io.closedloop.state.StateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.camel.Exchange;
 
@@ -36,7 +40,7 @@ public class PolledSourceRunner {
     private final LongSupplier calls;
     private final Duration pollInterval;
     /** What the sink can look up for a chunk read ahead before it writes it; nothing by default. */
-    private volatile java.util.function.Consumer<SourceRead> prefetch = read -> { };
+    private volatile Consumer<SourceRead> prefetch = read -> { };
     private final AtomicReference<Ahead> ahead = new AtomicReference<>();
     private final ThreadPoolExecutor aheadThread;
 
@@ -49,7 +53,8 @@ public class PolledSourceRunner {
 
     /**
      * The next chunk's read for {@code cursor}: {@code state} is {@link #WAITING} while a next window's read waits for its
-     * time, {@link #READING} once it reads (or read), {@link #DROPPED} when the poll took over or the read was not needed.
+     * time, {@link #READING} once it reads (or read), {@link #DROPPED} once a poll took the read over. A read not needed
+     * (its chunk was written in time) stays WAITING and reads nothing.
      */
     private record Ahead(String cursor, AtomicInteger state, Future<Fetched> read) {
     }
@@ -86,7 +91,7 @@ public class PolledSourceRunner {
      * Has {@code lookups} run on each chunk read ahead, on the read-ahead thread, once it is read: lookups only (people,
      * Accounts) that the sink then finds cached, so the chunk's write does not wait for them.
      */
-    public PolledSourceRunner prefetching(java.util.function.Consumer<SourceRead> lookups) {
+    public PolledSourceRunner prefetching(Consumer<SourceRead> lookups) {
         this.prefetch = lookups;
         return this;
     }
@@ -101,7 +106,7 @@ public class PolledSourceRunner {
      * read ahead; one sent to the route by hand (a test, a tool) does not, since no next poll is due after it.
      */
     public EngagementBatch poll(Exchange exchange) {
-        java.util.Date fired = exchange.getIn().getHeader(FIRE_TIME, java.util.Date.class);
+        Date fired = exchange.getIn().getHeader(FIRE_TIME, Date.class);
         return read(fired == null ? null : fired.toInstant());
     }
 
@@ -144,7 +149,7 @@ public class PolledSourceRunner {
         } else if (reader.readsAhead() && pollStarted != null && !pollInterval.isZero() && read.nextCursor() != null) {
             // the window's last chunk: if it is still being written when the next poll is due, that poll's first chunk
             // is read then, while it is written
-            java.util.concurrent.atomic.AtomicBoolean written = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean written = new AtomicBoolean();
             Runnable hook = onCommit;
             onCommit = () -> {
                 hook.run();
@@ -160,7 +165,7 @@ public class PolledSourceRunner {
      * Reads {@code cursor} on the read-ahead thread: at once, or, with {@code due}, at that wall-clock time and only if
      * {@code written} is still false then and the poll did not take the read over.
      */
-    private Ahead readAhead(String cursor, Instant due, java.util.concurrent.atomic.AtomicBoolean written) {
+    private Ahead readAhead(String cursor, Instant due, AtomicBoolean written) {
         AtomicInteger state = new AtomicInteger(due == null ? READING : WAITING);
         return new Ahead(cursor, state, aheadThread.submit(() -> {
             if (due != null) {
@@ -169,7 +174,7 @@ public class PolledSourceRunner {
                     Thread.sleep(wait);
                 }
                 if (written.get() || !state.compareAndSet(WAITING, READING)) {
-                    state.set(DROPPED);
+                    // the chunk's poll ended (its next poll reads this window) or a poll took the read over
                     return null;
                 }
             }
@@ -200,7 +205,7 @@ public class PolledSourceRunner {
         try {
             Fetched f = a.read().get();
             return f == null || clock.instant().isAfter(f.startedAt().plus(AHEAD_FRESH)) ? null : f;
-        } catch (java.util.concurrent.CancellationException | ExecutionException failed) {
+        } catch (CancellationException | ExecutionException failed) {
             return null;
         } catch (InterruptedException stopping) {
             // a stop: the read here meets the interrupt and takes the route's usual path

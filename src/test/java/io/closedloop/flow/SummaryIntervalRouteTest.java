@@ -120,6 +120,8 @@ class SummaryIntervalRouteTest {
         // no poll follows (a source stopped, HubSpot down): the interval's end writes it all the same
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> lead().get(SalesforceNames.MARKETING_ACTIVITY_7D) instanceof Number n && n.intValue() == 1);
+        // the flush takes the record off the queue after its write: wait for the flush to end, not only for its write
+        emulators.awaitSummaries();
         assertThat(store.summaryQueue().size()).isZero();
     }
 

@@ -136,11 +136,7 @@ public class SalesforceActivitySink {
         int parked = 0;
         int written = 0;
         if (!unique.isEmpty() || !profiles.isEmpty() || !taskPending.isEmpty()) {
-            Set<String> emails = unique.values().stream().map(EngagementEvent::email).filter(Objects::nonNull)
-                    .collect(Collectors.toCollection(LinkedHashSet::new));
-            taskPending.stream().map(EngagementEvent::email).filter(Objects::nonNull).forEach(emails::add);
-            profiles.stream().map(ContactProfile::email).filter(Objects::nonNull).forEach(emails::add);
-            Resolution resolution = leads.withLeadsForMqls(unique.values(), resolver.resolve(emails, List.of()));
+            Resolution resolution = leads.withLeadsForMqls(unique.values(), resolver.resolve(emails(fresh, profiles), List.of()));
             Batch batch = new Batch(flow, accounts.accountsByDomain(resolution));
             List<SalesforceWrite> writes = new ArrayList<>();
             for (EngagementEvent e : unique.values()) {
@@ -175,15 +171,22 @@ public class SalesforceActivitySink {
      */
     public void prefetch(List<EngagementEvent> events, List<ContactProfile> profiles) {
         try {
-            Set<String> emails = new LinkedHashSet<>();
-            fresh(events).unique().values().stream().map(EngagementEvent::email).filter(Objects::nonNull).forEach(emails::add);
-            profiles.stream().map(ContactProfile::email).filter(Objects::nonNull).forEach(emails::add);
+            Set<String> emails = emails(fresh(events), profiles);
             if (!emails.isEmpty()) {
                 accounts.accountsByDomain(resolver.resolve(emails, List.of()));
             }
         } catch (RuntimeException e) {
             LOG.debug("looking up a chunk read ahead failed; its write looks up again: {}", e.getMessage());
         }
+    }
+
+    /** The people a write of these events looks up: the new events', the pending key moments' and the profiles'. */
+    private static Set<String> emails(Fresh fresh, List<ContactProfile> profiles) {
+        Set<String> emails = new LinkedHashSet<>();
+        fresh.unique().values().stream().map(EngagementEvent::email).filter(Objects::nonNull).forEach(emails::add);
+        fresh.taskPending().stream().map(EngagementEvent::email).filter(Objects::nonNull).forEach(emails::add);
+        profiles.stream().map(ContactProfile::email).filter(Objects::nonNull).forEach(emails::add);
+        return emails;
     }
 
     /** Null if the event can be written, else "CODE: reason". */
