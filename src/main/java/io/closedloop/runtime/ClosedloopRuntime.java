@@ -195,6 +195,7 @@ public final class ClosedloopRuntime implements AutoCloseable {
     /** The shared clients, budgets and gate once, then every flow's beans (they need the Camel context for endpoints). */
     private void bindFlows(CamelContext context) {
         context.addComponent("salesforce", SalesforceComponents.of(settings));
+        context.addComponent("quartz", QuartzTriggers.component());
         var registry = context.getRegistry();
         ApiCircuitBreaker.Settings circuit = RouteProperties.circuitBreaker(context);
         hubspotBudget = new HubSpotBudget(clock, settings.hubspotBurstPer10s(), settings.hubspotDailyBudget(), store.apiBudgets());

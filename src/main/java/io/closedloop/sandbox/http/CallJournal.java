@@ -42,6 +42,19 @@ public final class CallJournal {
         inFlight.get(endpoint)[0]--;
     }
 
+    /**
+     * The calls in flight now (begun, not answered yet) to {@code endpoint}, or to every endpoint of a prefix ending in
+     * {@code *} (e.g. {@code "salesforce.*"}).
+     */
+    public synchronized int inFlight(String endpoint) {
+        if (endpoint.endsWith("*")) {
+            String prefix = endpoint.substring(0, endpoint.length() - 1);
+            return inFlight.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToInt(e -> e.getValue()[0]).sum();
+        }
+        int[] n = inFlight.get(endpoint);
+        return n == null ? 0 : n[0];
+    }
+
     /** The most calls to {@code endpoint} that were in flight at once since the last reset. */
     public synchronized int peakInFlight(String endpoint) {
         int[] n = inFlight.get(endpoint);
