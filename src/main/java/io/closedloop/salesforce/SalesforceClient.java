@@ -6,6 +6,7 @@ import io.closedloop.config.ClosedloopSettings;
 import io.closedloop.core.ApiCircuitBreaker;
 import io.closedloop.core.Classification;
 import io.closedloop.core.ClockOffset;
+import io.closedloop.core.ConcurrentCalls;
 import io.closedloop.core.IdlePool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -144,46 +145,9 @@ public class SalesforceClient {
             bodies.forEach(b -> out.add(composite(b)));
             return out;
         }
-        java.util.Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
-        List<java.util.concurrent.Future<JsonNode>> calls = new ArrayList<>(bodies.size());
-        for (String body : bodies) {
-            calls.add(parallel.submit(() -> {
-                if (mdc != null) {
-                    org.slf4j.MDC.setContextMap(mdc);
-                }
-                try {
-                    return composite(body);
-                } finally {
-                    org.slf4j.MDC.clear();
-                }
-            }));
-        }
-        List<JsonNode> out = new ArrayList<>(bodies.size());
-        RuntimeException failure = null;
-        boolean interrupted = false;
-        for (java.util.concurrent.Future<JsonNode> call : calls) {
-            while (true) {
-                try {
-                    out.add(call.get());
-                    break;
-                } catch (InterruptedException e) {
-                    // the calls in flight are let finish: a write cut in the middle would be read as not written
-                    interrupted = true;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (failure == null) {
-                        failure = e.getCause() instanceof RuntimeException r ? r : SalesforceErrorClassifier.classify(e.getCause()).toException();
-                    }
-                    break;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return out;
+        List<java.util.concurrent.Callable<JsonNode>> calls = bodies.stream()
+                .<java.util.concurrent.Callable<JsonNode>>map(body -> () -> composite(body)).toList();
+        return ConcurrentCalls.all(parallel, calls, e -> SalesforceErrorClassifier.classify(e).toException());
     }
 
     public JsonNode describe(String sobject) {

@@ -35,10 +35,7 @@ class HubSpotFormSubmissionReaderTest {
     @BeforeEach
     void setUp() throws Exception {
         hubspot = new HubSpotEmulator(HubSpotEmulator.Config.defaults().withBurstPer10s(100_000).withSearchPerSecond(10_000)).start(0);
-        Map<String, String> env = TestSettings.env(dir);
-        env.put("HUBSPOT_BASE_URL", hubspot.baseUrl());
-        env.put("HUBSPOT_ACCESS_TOKEN", HubSpotEmulator.Config.defaults().tokens().iterator().next());
-        env.put("HUBSPOT_BURST_PER_10S", "250");
+        Map<String, String> env = TestSettings.env(dir, hubspot);
         context = new DefaultCamelContext();
         context.start();
         HubSpotClient client = new HubSpotClient(context, TestSettings.settings(dir, env));

@@ -15,6 +15,15 @@ public final class TestSettings {
     private TestSettings() {
     }
 
+    /** {@link #env} pointed at a HubSpot emulator, with a token it accepts and a burst limit of 250 calls per 10 s. */
+    public static Map<String, String> env(Path dir, io.closedloop.sandbox.hubspot.HubSpotEmulator hubspot) {
+        Map<String, String> env = env(dir);
+        env.put("HUBSPOT_BASE_URL", hubspot.baseUrl());
+        env.put("HUBSPOT_ACCESS_TOKEN", io.closedloop.sandbox.hubspot.HubSpotEmulator.Config.defaults().tokens().iterator().next());
+        env.put("HUBSPOT_BURST_PER_10S", "250");
+        return env;
+    }
+
     public static Map<String, String> env(Path dir) {
         Map<String, String> env = new HashMap<>();
         env.put("HUBSPOT_ACCESS_TOKEN", "pat-na1-00000000-test-0000-0000-000000000000");
