@@ -92,12 +92,11 @@ public class HubSpotContactWriter {
      */
     public List<Failure> update(List<Update> updates) {
         List<List<Update>> parts = parts(updates);
+        List<Failure> failures = new ArrayList<>();
         if (updates.stream().map(Update::contactId).distinct().count() < updates.size()) {
-            List<Failure> failures = new ArrayList<>();
             parts.forEach(part -> updateBatch(part, failures));
             return failures;
         }
-        List<Failure> failures = new ArrayList<>();
         inBatches(parts, part -> {
             List<Failure> own = new ArrayList<>();
             updateBatch(part, own);
