@@ -3,6 +3,7 @@ package io.closedloop.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.closedloop.sandbox.http.Fault;
 import io.closedloop.sandbox.hubspot.EmailEvent;
 import io.closedloop.sandbox.salesforce.SalesforceOrg;
 import io.closedloop.state.SyncRuns;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +81,7 @@ class EmailReadAheadUnderItsTriggerRouteTest {
                 assertThat(runs).as("the poll whose write the read at %s overlapped", a.at())
                         .anySatisfy(r -> assertThat(a.at()).isAfter(r.startedAt()).isBefore(r.finishedAt()));
             }
-            List<SyncRuns.SyncRun> after = pollsAfterAReadAhead(emulators, seen);
+            List<SyncRuns.SyncRun> after = pollsAfterAReadAhead(runs, seen);
             assertThat(after).as("a poll that came after a read ahead").isNotEmpty();
             for (SyncRuns.SyncRun next : after) {
                 assertThat(next.status()).isEqualTo(SyncRuns.Status.SUCCEEDED);
@@ -110,7 +112,7 @@ class EmailReadAheadUnderItsTriggerRouteTest {
             runtime.camelContext().getRegistry().lookupByNameAndType("salesforceSchemaGate", SalesforceSchemaGate.class).verify();
             int before = finished(emulators).size();
             // the next read of the email events answers in 5 s: that poll misses four or five of its 1 s fire times
-            emulators.hubspot.faults().script("hubspot.email.events", io.closedloop.sandbox.http.Fault.slow(Duration.ofSeconds(5)));
+            emulators.hubspot.faults().script("hubspot.email.events", Fault.slow(Duration.ofSeconds(5)));
 
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 List<SyncRuns.SyncRun> runs = finished(emulators);
@@ -141,16 +143,15 @@ class EmailReadAheadUnderItsTriggerRouteTest {
         return -1;
     }
 
-    /** The succeeded runs of the source that have finished, oldest first. */
+    /** The runs of the source that have finished, oldest first. */
     private static List<SyncRuns.SyncRun> finished(Emulators emulators) {
         return emulators.startedStore().runs().recent(SOURCE, 1_000).stream().filter(r -> r.finishedAt() != null)
                 .sorted(Comparator.comparing(SyncRuns.SyncRun::startedAt)).toList();
     }
 
-    /** The finished runs that came right after a run during which a read was made while a Salesforce call was in flight. */
-    private static List<SyncRuns.SyncRun> pollsAfterAReadAhead(Emulators emulators, List<Read> reads) {
-        List<SyncRuns.SyncRun> runs = finished(emulators);
-        List<SyncRuns.SyncRun> next = new java.util.ArrayList<>();
+    /** The runs that came right after a run during which a read was made while a Salesforce call was in flight. */
+    private static List<SyncRuns.SyncRun> pollsAfterAReadAhead(List<SyncRuns.SyncRun> runs, List<Read> reads) {
+        List<SyncRuns.SyncRun> next = new ArrayList<>();
         for (int i = 0; i + 1 < runs.size(); i++) {
             SyncRuns.SyncRun run = runs.get(i);
             if (reads.stream().anyMatch(r -> r.salesforceInFlight() > 0 && r.at().isAfter(run.startedAt()) && r.at().isBefore(run.finishedAt()))) {
