@@ -222,6 +222,7 @@ public class BenchCommand implements Callable<Integer> {
         ClosedloopSettings settings = SettingsLoader.loadEnvironmentOnly(env);
         if (mode == Mode.BURST) {
             world.send("history " + events + " " + Duration.ofMinutes(10).toMillis());
+            burstAnswered = Instant.now();
         }
         long t0 = System.currentTimeMillis();
         try (ClosedloopRuntime runtime = new ClosedloopRuntime(settings, Clock.systemUTC())) {
@@ -311,6 +312,12 @@ public class BenchCommand implements Callable<Integer> {
         return busyMs == 0 ? 0 : synced * 1000.0 / busyMs;
     }
 
+    /** The emulators' {@code history} events end this long before the command is answered. */
+    private static final Duration HISTORY_SETTLE = Duration.ofSeconds(10);
+
+    /** When the emulators answered the burst's {@code history} command: every burst event is older than this minus 10 s. */
+    private Instant burstAnswered;
+
     private void baseline(BenchWorld world, BenchReport report) throws Exception {
         int sample = Math.min(baselineSample, events);
         world.send("reset");
@@ -325,7 +332,12 @@ public class BenchCommand implements Callable<Integer> {
                 Thread.sleep(100);
             }
         } else {
-            world.send("history " + sample + " " + Duration.ofMinutes(10).toMillis());
+            // the sample goes after the daemon's burst, which ended 10 s before its command was answered: the baseline's
+            // one poll then reads the sample only, not the burst again
+            from = burstAnswered.minus(HISTORY_SETTLE).plusMillis(1);
+            Duration span = Duration.ofMinutes(10);
+            Duration since = Duration.between(burstAnswered, Instant.now()).dividedBy(2);
+            world.send("history " + sample + " " + (since.compareTo(span) < 0 ? since : span).toMillis());
         }
         BaselineSync.Result result = baseline.run(from, Instant.now());
         report.baseline(world.send("stats"), result);

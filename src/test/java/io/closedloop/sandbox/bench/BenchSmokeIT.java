@@ -79,6 +79,25 @@ class BenchSmokeIT {
         }
     }
 
+    @Test
+    void aBurstRunDrainsTheBurstAndTheBaselineSyncsItsSampleOnlyNotTheBurstAgain() throws Exception {
+        Path json = dir.resolve("bench-burst.json");
+        StringWriter out = new StringWriter();
+        CommandLine cli = Closedloop.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        assertThat(cli.execute("bench", "--mode", "burst", "--events", "1500", "--people", "600", "--rtt", "20ms", "--poll", "2s",
+                "--baseline-sample", "30", "--emulator-heap", "512m", "--json", json.toString())).isZero();
+
+        assertThat(out.toString()).contains("mode burst", "Closedloop", "Baseline (per record)", "drain");
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertThat(report.path("closedloop").path("activities").asLong()).isEqualTo(1500);
+        assertThat(report.path("closedloop").has("drainSeconds")).isTrue();
+        // the baseline's one poll reads its 30 events, not the 1,500 of the burst before them as well
+        assertThat(report.path("baseline").path("activities").asLong()).isEqualTo(30);
+        assertThat(report.path("closedloop").path("salesforceCallsPer1000Activities").asDouble())
+                .isLessThan(report.path("baseline").path("salesforceCallsPer1000Activities").asDouble());
+    }
+
     /** A live run of {@code events} at 400 a second over 600 people and a 20 ms round trip; returns its table. */
     private static String quickRun(int events, String warmup, int baselineSample, Path json, String... settings) {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("bench", "--events", Integer.toString(events),
