@@ -8,6 +8,7 @@ import io.closedloop.config.SettingsLoader;
 import io.closedloop.runtime.ClosedloopRuntime;
 import io.closedloop.sandbox.Sandbox;
 import io.closedloop.sandbox.SandboxCommand;
+import io.closedloop.state.SyncRuns;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -272,6 +273,7 @@ public class BenchCommand implements Callable<Integer> {
             }
             report.closedloop(stats, healthy, busyThroughput(runtime, measuredFrom), meter.peakHeapBytes(), ProcessMeter.peakRssBytes(),
                     ProcessMeter.cpuSeconds() - cpuBefore, meter.maxHeapBytes(), settings.salesforceConcurrency());
+            report.inFlight(stats, polling(runtime, measuredFrom), settings.salesforceConcurrency());
         }
     }
 
@@ -296,6 +298,18 @@ public class BenchCommand implements Callable<Integer> {
         return p.path("activities").asInt() >= n && !p.path("liveRunning").asBoolean();
     }
 
+    /** The email source's runs that read something and began once the figures were measured, ended. */
+    private static List<SyncRuns.SyncRun> measuredRuns(ClosedloopRuntime runtime, Instant measuredFrom) {
+        return runtime.store().runs().recent(io.closedloop.core.FlowId.HUBSPOT_EMAIL_EVENTS.key(), 100_000).stream()
+                .filter(run -> run.finishedAt() != null && run.counts().read() > 0 && !run.startedAt().isBefore(measuredFrom)).toList();
+    }
+
+    /** When the email source's measured polls ran (epoch milliseconds), as {@link #busyThroughput} counts them. */
+    private static List<long[]> polling(ClosedloopRuntime runtime, Instant measuredFrom) {
+        return measuredRuns(runtime, measuredFrom).stream()
+                .map(run -> new long[] {run.startedAt().toEpochMilli(), run.finishedAt().toEpochMilli()}).toList();
+    }
+
     /**
      * Events the email source wrote or parked over the time its polls took: the rate while working, comparable with the
      * bound. Events a poll read again (the window's overlap, a chunk's edge) and found already written do not count.
@@ -303,11 +317,9 @@ public class BenchCommand implements Callable<Integer> {
     private static double busyThroughput(ClosedloopRuntime runtime, Instant measuredFrom) {
         long synced = 0;
         long busyMs = 0;
-        for (var run : runtime.store().runs().recent(io.closedloop.core.FlowId.HUBSPOT_EMAIL_EVENTS.key(), 100_000)) {
-            if (run.finishedAt() != null && run.counts().read() > 0 && !run.startedAt().isBefore(measuredFrom)) {
-                synced += run.counts().written() + run.counts().parked();
-                busyMs += Duration.between(run.startedAt(), run.finishedAt()).toMillis();
-            }
+        for (var run : measuredRuns(runtime, measuredFrom)) {
+            synced += run.counts().written() + run.counts().parked();
+            busyMs += Duration.between(run.startedAt(), run.finishedAt()).toMillis();
         }
         return busyMs == 0 ? 0 : synced * 1000.0 / busyMs;
     }

@@ -252,7 +252,15 @@ public class BenchEmulators implements Callable<Integer> {
         s.put("hubspotCalls", hubspot.journal().total());
         s.put("hubspotByEndpoint", byEndpoint(hubspot.journal()));
         s.put("bulkJobs", salesforce.journal().count("salesforce.bulk.create"));
+        s.put("salesforceSpans", spans(salesforce.journal(), "salesforce."));
+        s.put("hubspotReadSpans", spans(hubspot.journal(), "hubspot.email.events"));
         return s;
+    }
+
+    /** When each call to an endpoint starting with {@code prefix} arrived and was answered, in epoch milliseconds. */
+    private static List<long[]> spans(CallJournal journal, String prefix) {
+        return journal.calls().stream().filter(c -> c.endpoint().startsWith(prefix))
+                .map(c -> new long[] {c.began().toEpochMilli(), c.at().toEpochMilli()}).toList();
     }
 
     private static Map<String, Long> byEndpoint(CallJournal journal) {

@@ -79,6 +79,55 @@ final class BenchReport {
         closedloop.put("startupSeconds", ms / 1000.0);
     }
 
+    /**
+     * The calls in flight on average while the email source polled, HubSpot's email reads and every Salesforce call: how
+     * much of each stage's room ({@link HubSpotEmailEventReader#SLICES} slices, {@code SALESFORCE_CONCURRENCY} Composite
+     * calls) the polls used. The bound assumes one stage full all the time; a stage well below its room while the rate is
+     * below the bound means the work between the calls (the CPU) or the stages taking turns holds the rate, not the APIs.
+     *
+     * @param polling when the measured polls ran, in epoch milliseconds
+     */
+    void inFlight(JsonNode stats, List<long[]> polling, int salesforceConcurrency) {
+        List<long[]> busy = merged(polling);
+        long busyMs = busy.stream().mapToLong(b -> b[1] - b[0]).sum();
+        if (busyMs <= 0) {
+            return;
+        }
+        closedloop.put("hubspotReadsInFlight", round(callMillisWithin(stats.path("hubspotReadSpans"), busy) / (double) busyMs));
+        closedloop.put("hubspotReadSlots", HubSpotEmailEventReader.SLICES);
+        closedloop.put("salesforceCallsInFlight", round(callMillisWithin(stats.path("salesforceSpans"), busy) / (double) busyMs));
+        closedloop.put("salesforceCallSlots", salesforceConcurrency);
+    }
+
+    /** The intervals sorted and joined where they touch or overlap. */
+    static List<long[]> merged(List<long[]> intervals) {
+        List<long[]> sorted = new ArrayList<>(intervals.stream().filter(i -> i[1] > i[0]).map(long[]::clone).toList());
+        sorted.sort(java.util.Comparator.comparingLong(i -> i[0]));
+        List<long[]> out = new ArrayList<>();
+        for (long[] i : sorted) {
+            long[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && i[0] <= last[1]) {
+                last[1] = Math.max(last[1], i[1]);
+            } else {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** The milliseconds the calls ({@code [began, answered]} pairs) spent within the merged intervals, summed. */
+    static long callMillisWithin(JsonNode spans, List<long[]> busy) {
+        long total = 0;
+        for (JsonNode span : spans) {
+            long from = span.path(0).asLong();
+            long to = span.path(1).asLong();
+            for (long[] b : busy) {
+                total += Math.max(0, Math.min(to, b[1]) - Math.max(from, b[0]));
+            }
+        }
+        return total;
+    }
+
     /** Summary fields still queued when the figures were taken (0: every measured activity's were written and counted). */
     void summariesQueued(long records) {
         closedloop.put("summariesQueuedAtEnd", records);
@@ -221,6 +270,12 @@ final class BenchReport {
                         latency(baseline.get("latencyMs"), true)});
             }
             rows.add(new String[] {"rejection -> HubSpot p50/p95 s", latency(closedloop.get("feedbackLatencyMs"), false), "n/a (no feedback)"});
+            if (closedloop.containsKey("hubspotReadsInFlight")) {
+                rows.add(new String[] {"HubSpot reads in flight, avg of " + closedloop.get("hubspotReadSlots"),
+                        text(closedloop.get("hubspotReadsInFlight")), "-"});
+                rows.add(new String[] {"Salesforce calls in flight, avg of " + closedloop.get("salesforceCallSlots"),
+                        text(closedloop.get("salesforceCallsInFlight")), "-"});
+            }
         }
         row(rows, "peak heap MB", "peakHeapMb");
         row(rows, "max heap MB (-Xmx)", "maxHeapMb");

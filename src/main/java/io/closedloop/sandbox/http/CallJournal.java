@@ -11,11 +11,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class CallJournal {
     /**
      * One call. {@code status} is 0 for a reset connection. {@code caller} tells apart clients with different
-     * credentials (the last characters of the bearer token), so a test of several daemons sees who called.
+     * credentials (the last characters of the bearer token), so a test of several daemons sees who called. {@code began}
+     * is when the request arrived and {@code at} when it was answered (the latency and any delay in between).
      */
-    public record Call(String endpoint, String method, String path, String query, int status, Instant at, String caller) {
+    public record Call(String endpoint, String method, String path, String query, int status, Instant at, String caller, Instant began) {
         public Call(String endpoint, String method, String path, String query, int status, Instant at) {
             this(endpoint, method, path, query, status, at, null);
+        }
+
+        public Call(String endpoint, String method, String path, String query, int status, Instant at, String caller) {
+            this(endpoint, method, path, query, status, at, caller, at);
         }
     }
 

@@ -9,6 +9,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,13 +141,14 @@ public final class EmulatorServer implements AutoCloseable {
     }
 
     private void dispatch(HttpExchange exchange, EmulatorRequest request, Route route, Matcher matcher, String endpoint) throws IOException {
+        Instant began = clock.instant();
         EmulatorResponse response;
         try {
             sleep(faults.latencyFor(endpoint).next());
             Fault fault = route == null ? null : faults.next(endpoint);
             if (fault != null && fault.kind() == Fault.Kind.CONNECTION_RESET) {
                 journal.record(new CallJournal.Call(endpoint, request.method(), request.path(), request.rawQuery(), 0, clock.instant(),
-                        CallJournal.caller(request)));
+                        CallJournal.caller(request), began));
                 exchange.close();
                 return;
             }
@@ -173,7 +175,7 @@ public final class EmulatorServer implements AutoCloseable {
             response = renderer.serverError(500, request);
         }
         journal.record(new CallJournal.Call(endpoint, request.method(), request.path(), request.rawQuery(), response.status(), clock.instant(),
-                CallJournal.caller(request)));
+                CallJournal.caller(request), began));
         write(exchange, response);
     }
 

@@ -34,6 +34,35 @@ class BenchReportTest {
     }
 
     @Test
+    void theCallsInFlightWhilePollingCountOnlyTheTimeWithinThePolls() throws Exception {
+        BenchReport report = new BenchReport(BenchCommand.Mode.LIVE, 1000, 100, Duration.ofMillis(100), Duration.ofSeconds(5), 1_000_000, 50);
+        // two polls of 1 s each (the second given twice, and touching a third of 0.5 s): 2.5 s of polling
+        java.util.List<long[]> polling = java.util.List.of(new long[] {1_000, 2_000}, new long[] {5_000, 6_000}, new long[] {5_000, 6_000},
+                new long[] {6_000, 6_500});
+        // HubSpot: two reads of 1 s inside the first poll, one of 1 s half inside the last, one between the polls
+        // Salesforce: one call of 2 s over the second and third polls (1.5 s of it inside), one after them all
+        JsonNode stats = JSON.readTree("{\"activities\": 1000, \"generated\": 1000, \"latencyMs\": {}, \"feedbackLatencyMs\": {},"
+                + " \"hubspotReadSpans\": [[1000, 2000], [1000, 2000], [6000, 7000], [3000, 4000]],"
+                + " \"salesforceSpans\": [[5000, 7000], [8000, 9000]]}");
+        report.closedloop(stats, 1000, 900.0, 1L << 20, 1L << 20, 1.0, 1L << 30, 4);
+        report.inFlight(stats, polling, 4);
+
+        JsonNode c = JSON.readTree(report.json()).path("closedloop");
+        assertThat(c.path("hubspotReadsInFlight").asDouble()).isEqualTo(1.0);   // (1 + 1 + 0.5) s / 2.5 s
+        assertThat(c.path("salesforceCallsInFlight").asDouble()).isEqualTo(0.6); // 1.5 s / 2.5 s
+        assertThat(c.path("hubspotReadSlots").asInt()).isEqualTo(HubSpotEmailEventReader.SLICES);
+        assertThat(c.path("salesforceCallSlots").asInt()).isEqualTo(4);
+        assertThat(report.table()).contains("HubSpot reads in flight, avg of 4", "Salesforce calls in flight, avg of 4");
+    }
+
+    @Test
+    void withoutAPollThereIsNoCallsInFlightFigure() throws Exception {
+        BenchReport report = new BenchReport(BenchCommand.Mode.LIVE, 1000, 100, Duration.ofMillis(100), Duration.ofSeconds(5), 1_000_000, 50);
+        report.inFlight(JSON.readTree("{\"hubspotReadSpans\": [[1000, 2000]], \"salesforceSpans\": []}"), java.util.List.of(), 4);
+        assertThat(JSON.readTree(report.json()).path("closedloop").has("hubspotReadsInFlight")).isFalse();
+    }
+
+    @Test
     void atOneHundredMillisecondsHubSpotsBurstLimitBindsTheRead() throws Exception {
         JsonNode c = closedloop(Duration.ofMillis(100), 2);
         // 4 slices × 1,000 events / 0.1 s = 40,000, above 100 calls per 10 s × 1,000 events

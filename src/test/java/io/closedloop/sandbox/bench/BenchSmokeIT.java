@@ -29,7 +29,8 @@ class BenchSmokeIT {
                 "HubSpot calls / 1,000 events", "throughput events/s", "bound events/s", "event -> Salesforce p50/p95/max s",
                 "rejection -> HubSpot p50/p95 s", "peak RSS MB (VmHWM)", "start-up to healthy s", "projection, Closedloop",
                 "measured after a warm-up of 800 events", "settings: SALESFORCE_CONCURRENCY=2", "CPU ms / 1,000 events",
-                "emulators' CPU seconds (same cores)", "cores allow at this CPU");
+                "emulators' CPU seconds (same cores)", "cores allow at this CPU", "HubSpot reads in flight, avg of 4",
+                "Salesforce calls in flight, avg of 2");
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         JsonNode closedloop = report.path("closedloop");
         JsonNode baseline = report.path("baseline");
@@ -50,6 +51,9 @@ class BenchSmokeIT {
         // the figures include the last summary flush (the default CLOSEDLOOP_SUMMARY_INTERVAL holds it back up to 30 s)
         assertThat(closedloop.path("summariesQueuedAtEnd").asLong()).isZero();
         assertThat(baseline.path("activities").asLong()).isEqualTo(40);
+        // the polls read and wrote: some of each stage's room was used while they ran, and no more reads than slices
+        assertThat(closedloop.path("hubspotReadsInFlight").asDouble()).isPositive().isLessThanOrEqualTo(4.0);
+        assertThat(closedloop.path("salesforceCallsInFlight").asDouble()).isPositive();
         assertThat(closedloop.path("salesforceCallsPer1000Activities").asDouble())
                 .isLessThan(baseline.path("salesforceCallsPer1000Activities").asDouble());
     }
