@@ -28,9 +28,21 @@ import java.util.Map;
  * SystemModstamp, less an overlap for late commits, and the contact roles changed since then, in one Composite call
  * of three queries (another for the roles of the closed opportunities). A record whose disposition-relevant fields
  * look as they did when last sent is skipped, so the overlap and restarts send nothing twice.
+ * <p>
+ * A poll reads back {@link #OVERLAP} (a few seconds of commit latency, §2.4); once every {@link #SWEEP_PERIOD} a poll
+ * reads back the whole late-commit {@code overlap} plus that period, the sweep. A record that becomes visible up to
+ * {@code overlap} after its SystemModstamp is then still read, by the next sweep at the latest, while a Lead modified
+ * once is read about twice rather than at every poll within the overlap (with a 5 s poll and a 60 s overlap: twelve
+ * times; the daemon's own summary writes modify every active Lead).
  */
 public class SalesforceDispositionReader {
     public static final String SOURCE = FlowId.SALESFORCE_DISPOSITIONS.key();
+
+    /** What a poll between two sweeps reads back before its watermark: a few seconds of commit latency (§2.4). */
+    public static final Duration OVERLAP = Duration.ofSeconds(5);
+
+    /** How often a poll reads back the whole late-commit overlap and this period again, for records that committed late. */
+    public static final Duration SWEEP_PERIOD = Duration.ofSeconds(60);
 
     private final SalesforceClient client;
     private final StateStore store;
@@ -100,8 +112,28 @@ public class SalesforceDispositionReader {
         Instant now = clock.instant();
         TimeWindowCursor cursor = TimeWindowCursor.parse(store.cursors().getOrStart(cursorKey,
                 () -> new TimeWindowCursor(startFrom.from(now), 0).serialize()));
-        String from = SalesforceDateTimes.format(cursor.watermark().minus(overlap));
-        return read(runId, callsBefore, cursor, from, until, chunk);
+        // a bounded window (a backfill's) reads back the whole overlap each time, as its rows are old
+        boolean sweep = until == null && sweepDue(cursor, now);
+        Duration back = until != null ? overlap : readBack(sweep);
+        return read(runId, callsBefore, cursor, SalesforceDateTimes.format(cursor.watermark().minus(back)), until, chunk, sweep ? now : null);
+    }
+
+    /** Whether this reader sweeps at all: only when its late-commit overlap is longer than a poll's own {@link #OVERLAP}. */
+    private boolean sweeps() {
+        return overlap.compareTo(OVERLAP) > 0;
+    }
+
+    /**
+     * Whether a poll with this cursor at {@code now} is the sweep: this reader sweeps and the last sweep is
+     * {@link #SWEEP_PERIOD} old (or there was none).
+     */
+    private boolean sweepDue(TimeWindowCursor cursor, Instant now) {
+        return sweeps() && !now.isBefore(cursor.sweptAt().plus(SWEEP_PERIOD));
+    }
+
+    /** How far before its watermark a poll reads: the sweep's depth, or a poll's own overlap. */
+    private Duration readBack(boolean sweep) {
+        return !sweeps() ? overlap : sweep ? overlap.plus(SWEEP_PERIOD) : OVERLAP;
     }
 
     /**
@@ -110,7 +142,7 @@ public class SalesforceDispositionReader {
      */
     public DispositionBatch preview(Instant since) {
         long callsBefore = client.calls();
-        return read(0, callsBefore, new TimeWindowCursor(since, 0), SalesforceDateTimes.format(since), null, 0);
+        return read(0, callsBefore, new TimeWindowCursor(since, 0), SalesforceDateTimes.format(since), null, 0, null);
     }
 
     /**
@@ -119,27 +151,32 @@ public class SalesforceDispositionReader {
      */
     public DispositionBatch preview(TimeWindowCursor cursor, Instant until) {
         long callsBefore = client.calls();
-        return read(0, callsBefore, cursor, SalesforceDateTimes.format(cursor.watermark().minus(overlap)), until, chunk);
+        return read(0, callsBefore, cursor, SalesforceDateTimes.format(cursor.watermark().minus(overlap)), until, chunk, null);
     }
 
-    /** Where the next poll would start reading: the cursor less the overlap, or the initial lookback. Reads only. */
+    /** Where the next poll would start reading: the cursor less its overlap (a sweep's, when one is due), or the initial lookback. */
     public Instant nextWindowStart() {
-        Instant watermark = store.cursors().get(cursorKey).map(c -> TimeWindowCursor.parse(c).watermark())
-                .orElseGet(() -> startFrom.from(clock.instant()));
-        return watermark.minus(overlap);
+        Instant now = clock.instant();
+        TimeWindowCursor cursor = store.cursors().get(cursorKey).map(TimeWindowCursor::parse)
+                .orElseGet(() -> new TimeWindowCursor(startFrom.from(now), 0));
+        return cursor.watermark().minus(readBack(sweepDue(cursor, now)));
     }
 
     /**
      * @param until exclusive upper bound, or null
      * @param limit most rows per query (0: no limit); a query that hits it ends the chunk at its last row's time
+     * @param sweptAt when this read is the sweep (it reads back the sweep's depth), else null
      */
-    private DispositionBatch read(long runId, long callsBefore, TimeWindowCursor cursor, String from, Instant until, int limit) {
+    private DispositionBatch read(long runId, long callsBefore, TimeWindowCursor cursor, String from, Instant until, int limit,
+                                  Instant sweptAt) {
         List<List<JsonNode>> rows = query(from, until, limit);
         Instant cut = cut(rows, limit);
         Instant watermark = cursor.watermark();
         if (cut != null && !cut.isAfter(watermark)) {
             if (watermark.isBefore(clock.instant().minus(overlap))) {
                 // the overlap alone fills a chunk (a drain under way), and rows this old are committed: read on from the watermark
+                // (a sweep that gives its depth up here is not one: the next poll sweeps)
+                sweptAt = null;
                 String start = SalesforceDateTimes.format(watermark);
                 rows = query(start, until, limit);
                 cut = cut(rows, limit);
@@ -169,7 +206,7 @@ public class SalesforceDispositionReader {
         }
         // a bounded window read through has covered everything before its end
         newest = cut != null ? cut : until != null && until.isAfter(newest) ? until : newest;
-        return read(runId, callsBefore, cursor, rows, newest).moreToRead(cut != null);
+        return read(runId, callsBefore, cursor, rows, newest, sweptAt).moreToRead(cut != null);
     }
 
     private List<List<JsonNode>> query(String from, Instant until, int limit) {
@@ -195,7 +232,8 @@ public class SalesforceDispositionReader {
         return cut;
     }
 
-    private DispositionBatch read(long runId, long callsBefore, TimeWindowCursor cursor, List<List<JsonNode>> rows, Instant newest) {
+    private DispositionBatch read(long runId, long callsBefore, TimeWindowCursor cursor, List<List<JsonNode>> rows, Instant newest,
+                                  Instant sweptAt) {
         String reasonField = rules.reasonField();
         String detailField = rules.detailField();
         Map<String, String> fingerprints = new LinkedHashMap<>();
@@ -240,7 +278,7 @@ public class SalesforceDispositionReader {
         SalesforceOpportunityOutcomes.Outcomes opportunities = outcomes.read(rows.get(1), rows.get(2));
         out.addAll(opportunities.dispositions());
         List<DispositionBatch.WonOpportunity> won = opportunities.won();
-        String next = new TimeWindowCursor(newest, cursor.polls() + 1).serialize();
+        String next = new TimeWindowCursor(newest, cursor.polls() + 1, sweptAt != null ? sweptAt : cursor.sweptAt()).serialize();
         return new DispositionBatch(out, won, next, runId, client.calls() - callsBefore, unmapped, qualified);
     }
 
