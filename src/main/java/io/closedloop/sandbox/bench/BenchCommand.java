@@ -324,16 +324,16 @@ public class BenchCommand implements Callable<Integer> {
         return busyMs == 0 ? 0 : synced * 1000.0 / busyMs;
     }
 
-    /** The emulators' {@code history} events end this long before the command is answered. */
-    private static final Duration HISTORY_SETTLE = Duration.ofSeconds(10);
-
-    /** When the emulators answered the burst's {@code history} command: every burst event is older than this minus 10 s. */
+    /**
+     * When the emulators answered the burst's {@code history} command: every burst event is older than this less
+     * {@link BenchEmulators#HISTORY_SETTLE}.
+     */
     private Instant burstAnswered;
 
     private void baseline(BenchWorld world, BenchReport report) throws Exception {
         int sample = Math.min(baselineSample, events);
         world.send("reset");
-        Instant from = Instant.now().minus(Duration.ofMinutes(11));
+        Instant from;
         BaselineSync baseline = new BaselineSync(world.ready().path("hubspot").asText(), world.ready().path("salesforce").asText());
         if (mode == Mode.LIVE) {
             // the sample arrives over one poll interval; then the one poll, then one record at a time
@@ -344,9 +344,9 @@ public class BenchCommand implements Callable<Integer> {
                 Thread.sleep(100);
             }
         } else {
-            // the sample goes after the daemon's burst, which ended 10 s before its command was answered: the baseline's
+            // the sample goes after the daemon's burst, which ended HISTORY_SETTLE before its command was answered: the baseline's
             // one poll then reads the sample only, not the burst again
-            from = burstAnswered.minus(HISTORY_SETTLE).plusMillis(1);
+            from = burstAnswered.minus(BenchEmulators.HISTORY_SETTLE).plusMillis(1);
             Duration span = Duration.ofMinutes(10);
             Duration since = Duration.between(burstAnswered, Instant.now()).dividedBy(2);
             world.send("history " + sample + " " + (since.compareTo(span) < 0 ? since : span).toMillis());

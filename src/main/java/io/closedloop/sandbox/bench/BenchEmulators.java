@@ -114,9 +114,12 @@ public class BenchEmulators implements Callable<Integer> {
         };
     }
 
-    /** Events spread evenly over the span that ends ten seconds ago (older than any poll's settle time). */
+    /** How long before a {@code history} command is answered its events end (older than any poll's settle time). */
+    static final Duration HISTORY_SETTLE = Duration.ofSeconds(10);
+
+    /** Events spread evenly over the span that ends {@link #HISTORY_SETTLE} ago. */
     private Map<String, Object> history(int n, Duration span) {
-        long end = clock.millis() - 10_000;
+        long end = clock.millis() - HISTORY_SETTLE.toMillis();
         long step = Math.max(1, span.toMillis() / Math.max(1, n));
         Random random = new Random(seed + sequence.get());
         for (int i = 0; i < n; i++) {
