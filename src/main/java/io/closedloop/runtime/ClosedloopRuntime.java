@@ -74,6 +74,8 @@ public final class ClosedloopRuntime implements AutoCloseable {
     private List<ClockOffset> clockOffsets = List.of();
     /** Problems that refuse the start, asked for once Camel is configured and before any route starts. */
     private java.util.function.Supplier<List<String>> startCheck = List::of;
+    /** Whether this runtime is the daemon (its routes start), not a replay or a plan. */
+    private final boolean daemon;
     /** Replicas on PostgreSQL elect a leader; null on a single node (H2) and in a replay-only runtime. */
     private final io.closedloop.cluster.PostgresLeaderElection election;
 
@@ -92,12 +94,10 @@ public final class ClosedloopRuntime implements AutoCloseable {
             // before the store or any flow: a daemon without its ops server would answer no health check
             OpsPortCheck.ensureFree(settings.httpHost(), settings.httpPort());
         }
-        this.store = StateStore.open(settings, clock);
-        // a run left RUNNING belongs to a daemon that stopped mid-run; its cursor never moved past it
-        if (!"false".equals(extraProperties.get("camel.main.auto-startup"))) {
-            // only a daemon may: a replay or a plan runs next to a live daemon, whose runs are not abandoned
-            store.runs().endAbandoned("abandoned: the daemon stopped during the run");
-        }
+        // the schema migrates on its own thread while Camel is configured; the start joins it before any route starts
+        this.store = StateStore.opening(settings, clock);
+        // only a daemon ends abandoned runs: a replay or a plan runs next to a live daemon, whose runs are not abandoned
+        this.daemon = !"false".equals(extraProperties.get("camel.main.auto-startup"));
         this.election = Replicas.election(settings, store, extraProperties);
         Leadership leadership = election == null ? Leadership.SINGLE_NODE : election;
         store.fenceWith(leadership);
@@ -153,13 +153,19 @@ public final class ClosedloopRuntime implements AutoCloseable {
     }
 
     /**
-     * Asks the start check as late as Camel allows and still before any route (so any poll or ops page) starts: the
-     * context's services start meanwhile, in parallel with the check.
+     * Joins the store's migration and asks the start check as late as Camel allows and still before any route (so any
+     * poll or ops page) starts: the context's services start meanwhile, in parallel with the check.
      */
     private org.apache.camel.StartupListener startCheckBeforeRoutes() {
         return new org.apache.camel.StartupListener() {
             @Override
             public void onCamelContextStarting(CamelContext starting, boolean alreadyStarted) {
+                // a schema that could not be migrated refuses the start with the migration's own failure
+                store.awaitSchema();
+                if (daemon) {
+                    // a run left RUNNING belongs to a daemon that stopped mid-run; its cursor never moved past it
+                    store.runs().endAbandoned("abandoned: the daemon stopped during the run");
+                }
                 List<String> problems = startCheck.get();
                 if (!problems.isEmpty()) {
                     throw new StartRefused(problems);

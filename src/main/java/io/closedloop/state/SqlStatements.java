@@ -34,16 +34,32 @@ final class SqlStatements {
      * Each column's type, by {@code table.column} in lower case: on H2 as declared, for the casts; on PostgreSQL its
      * base type ({@code udt_name}: {@code varchar}, {@code int8}, {@code timestamptz}), for the arrays.
      */
-    private final Map<String, String> types;
+    private final java.util.function.Supplier<Map<String, String>> types;
+    private volatile Map<String, String> read;
+    /** Every statement built so far, so that {@link #buildAll} can check them at once. */
+    private final List<Write> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private SqlStatements(Dialect dialect, Map<String, String> types) {
+    private SqlStatements(Dialect dialect, java.util.function.Supplier<Map<String, String>> types) {
         this.dialect = dialect;
         this.types = types;
     }
 
-    /** The statements for a migrated store; it reads the columns' types once. */
+    /**
+     * The statements of a store; it reads the columns' types once, when the first statement is first used, so a store
+     * whose schema is still being migrated can build its statements (then the first use waits for the migration).
+     */
     static SqlStatements of(DataSource dataSource, Dialect dialect) {
-        return new SqlStatements(dialect, dialect == Dialect.H2 ? h2Types(dataSource) : postgresTypes(dataSource));
+        return new SqlStatements(dialect, () -> dialect == Dialect.H2 ? h2Types(dataSource) : postgresTypes(dataSource));
+    }
+
+    /** Builds every statement made so far: one naming a column the store does not have throws here, not at its first write. */
+    void buildAll() {
+        writes.forEach(Write::sql);
+    }
+
+    private Write add(Write write) {
+        writes.add(write);
+        return write;
     }
 
     private static Map<String, String> h2Types(DataSource dataSource) {
@@ -117,28 +133,61 @@ final class SqlStatements {
      * <p>{@code many} must not see a key twice: {@code ON CONFLICT DO UPDATE} cannot change a row twice in one
      * statement. {@link Jdbc#batch(Write, List)} splits such rows into rounds.
      */
-    record Write(String sql, String many, int[] keys) {
+    static final class Write {
+        /** Key columns' positions among the parameters. */
+        private final int[] keys;
+        private final java.util.function.Supplier<String[]> build;
+        private volatile String[] built;
+
+        private Write(int[] keys, java.util.function.Supplier<String[]> build) {
+            this.keys = keys;
+            this.build = build;
+        }
+
+        String sql() {
+            return statements()[0];
+        }
+
+        String many() {
+            return statements()[1];
+        }
+
+        int[] keys() {
+            return keys;
+        }
+
+        /** Built on first use: the H2 casts and PostgreSQL arrays need the columns' types, which the migrated store has. */
+        private String[] statements() {
+            String[] s = built;
+            if (s == null) {
+                s = build.get();
+                built = s;
+            }
+            return s;
+        }
     }
 
     private Write insertOr(String table, List<String> keys, List<Merge> merges, String... columns) {
         String cols = String.join(", ", columns);
         int[] keyAt = positions(table, keys, columns);
         if (dialect == Dialect.H2) {
-            String values = Arrays.stream(columns).map(c -> "CAST(? AS " + type(table, c) + ")").collect(Collectors.joining(", "));
             String on = keys.stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
             String sourceCols = Arrays.stream(columns).map(c -> "s." + c).collect(Collectors.joining(", "));
             String matched = merges.isEmpty() ? ""
                     : " WHEN MATCHED THEN UPDATE SET " + merges.stream().map(m -> m.set("t.", "s.")).collect(Collectors.joining(", "));
-            return new Write("MERGE INTO " + table + " t USING (VALUES (" + values + ")) s (" + cols + ") ON " + on + matched
-                    + " WHEN NOT MATCHED THEN INSERT (" + cols + ") VALUES (" + sourceCols + ")", null, keyAt);
+            return add(new Write(keyAt, () -> {
+                String values = Arrays.stream(columns).map(c -> "CAST(? AS " + type(table, c) + ")").collect(Collectors.joining(", "));
+                return new String[] {"MERGE INTO " + table + " t USING (VALUES (" + values + ")) s (" + cols + ") ON " + on + matched
+                        + " WHEN NOT MATCHED THEN INSERT (" + cols + ") VALUES (" + sourceCols + ")", null};
+            }));
         }
         String conflict = merges.isEmpty() ? "DO NOTHING"
                 : "DO UPDATE SET " + merges.stream().map(m -> m.set(table + ".", "EXCLUDED.")).collect(Collectors.joining(", "));
-        return postgres(table, keys, keyAt, conflict, columns);
+        return add(new Write(keyAt, () -> postgres(table, keys, conflict, columns)));
     }
 
     /** The PostgreSQL statements: one row's {@code INSERT … ON CONFLICT}, and the same for many rows from arrays. */
-    private Write postgres(String table, List<String> keys, int[] keyAt, String conflict, String... columns) {
+    private String[] postgres(String table, List<String> keys, String conflict, String... columns) {
         String cols = String.join(", ", columns);
         String marks = Arrays.stream(columns).map(c -> "?").collect(Collectors.joining(", "));
         String onConflict = " ON CONFLICT (" + String.join(", ", keys) + ") " + conflict;
@@ -149,7 +198,7 @@ final class SqlStatements {
         String many = "WITH s AS (SELECT * FROM unnest(" + arrays + ") WITH ORDINALITY AS u (" + cols + ", row_at)), "
                 + "w AS (INSERT INTO " + table + " (" + cols + ") SELECT " + cols + " FROM s ORDER BY row_at" + onConflict
                 + " RETURNING " + String.join(", ", keys) + ") SELECT s.row_at FROM s JOIN w ON " + joined;
-        return new Write("INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ")" + onConflict, many, keyAt);
+        return new String[] {"INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ")" + onConflict, many};
     }
 
     private static int[] positions(String table, List<String> keys, String... columns) {
@@ -161,7 +210,12 @@ final class SqlStatements {
     }
 
     private String type(String table, String column) {
-        String type = types.get((table + "." + column).toLowerCase(Locale.ROOT));
+        Map<String, String> columns = read;
+        if (columns == null) {
+            columns = types.get();
+            read = columns;
+        }
+        String type = columns.get((table + "." + column).toLowerCase(Locale.ROOT));
         if (type == null) {
             throw new IllegalStateException("no column " + table + "." + column + " in the store");
         }
@@ -177,11 +231,12 @@ final class SqlStatements {
         int[] keyAt = positions(table, keys, columns);
         if (dialect == Dialect.H2) {
             String marks = Arrays.stream(columns).map(c -> "?").collect(Collectors.joining(", "));
-            return new Write("MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keys) + ") VALUES ("
-                    + marks + ")", null, keyAt);
+            String[] merge = {"MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keys) + ") VALUES ("
+                    + marks + ")", null};
+            return add(new Write(keyAt, () -> merge));
         }
         String updates = Arrays.stream(columns).filter(c -> !keys.contains(c))
                 .map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
-        return postgres(table, keys, keyAt, "DO UPDATE SET " + updates, columns);
+        return add(new Write(keyAt, () -> postgres(table, keys, "DO UPDATE SET " + updates, columns)));
     }
 }

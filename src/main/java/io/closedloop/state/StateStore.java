@@ -14,10 +14,23 @@ import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The daemon's durable state: one JDBC database (H2 by default, PostgreSQL in production), migrated at open. */
+/**
+ * The daemon's durable state: one JDBC database (H2 by default, PostgreSQL in production), migrated at open.
+ *
+ * <p>{@link #open} returns a migrated store. {@link #opening} returns once the database answered, and migrates on its own
+ * thread while the daemon configures the rest: every connection the store hands out, and so every read and write
+ * through it, waits for the migration, and fails with its failure.
+ */
 public final class StateStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
-    private final HikariDataSource dataSource;
+    private final HikariDataSource pool;
+    /** The pool behind the migration: what every part of the store, and every caller, reads and writes through. */
+    private final DataSource dataSource;
+    /** Done once the schema is up to date: connections wait for it. */
+    private final java.util.concurrent.CompletableFuture<Void> schema = new java.util.concurrent.CompletableFuture<>();
+    /** Done once, after that, every statement of the store is built against it: the start waits for it. */
+    private final java.util.concurrent.CompletableFuture<Void> ready = new java.util.concurrent.CompletableFuture<>();
+    private final SqlStatements statements;
     private final Dialect dialect;
     private final CursorStore cursors;
     private final IdentityMap identities;
@@ -45,11 +58,12 @@ public final class StateStore implements AutoCloseable {
     });
     private java.util.concurrent.CompletableFuture<String> pending;
 
-    private StateStore(HikariDataSource dataSource, Dialect dialect, Clock clock) {
-        this.dataSource = dataSource;
+    private StateStore(HikariDataSource pool, Dialect dialect, Clock clock) {
+        this.pool = pool;
+        this.dataSource = new MigratedDataSource(pool, () -> await(schema));
         this.dialect = dialect;
         this.jdbc = new Jdbc(dataSource, StateStoreWriters.of(dialect));
-        SqlStatements statements = SqlStatements.of(dataSource, dialect);
+        this.statements = SqlStatements.of(dataSource, dialect);
         this.cursors = new CursorStore(jdbc, statements, clock, this::fence);
         this.identities = new IdentityMap(jdbc, statements, clock);
         this.ledger = new EventLedger(jdbc, statements, clock);
@@ -73,6 +87,25 @@ public final class StateStore implements AutoCloseable {
     }
 
     /**
+     * Opens a pool once the database answers (else fails at once, as {@link #open} does) and migrates the schema on a
+     * thread of its own: the store's reads and writes wait for it. {@link #awaitSchema} gives the migration's outcome.
+     */
+    public static StateStore opening(ClosedloopSettings settings, Clock clock) {
+        return opening(settings.dbUrl(), settings.dbUser(), settings.dbPassword().reveal(), clock, StateStore::migrate, StateStore::onItsOwnThread);
+    }
+
+    private static void onItsOwnThread(Runnable migration) {
+        Thread thread = new Thread(migration, "closedloop-store-migration");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** How a store brings its schema up to date. */
+    interface Migration {
+        void run(DataSource pool, Dialect dialect);
+    }
+
+    /**
      * H2 writes commits to its file up to half a second late by default, so a kill -9 could lose ledger rows for writes
      * that reached Salesforce, and leave a row pointing at text that never reached the file. Every commit is written at
      * once instead, unless the URL says otherwise.
@@ -86,6 +119,19 @@ public final class StateStore implements AutoCloseable {
 
     /** Opens a pool and brings the schema up to date; fails fast if the database is unreachable. */
     public static StateStore open(String url, String user, String password, Clock clock) {
+        StateStore store = opening(url, user, password, clock, StateStore::migrate, Runnable::run);
+        try {
+            store.awaitSchema();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    /** @param start runs the migration: on the caller's thread, or on one of its own */
+    static StateStore opening(String url, String user, String password, Clock clock, Migration migration,
+            java.util.function.Consumer<Runnable> start) {
         Dialect dialect = Dialect.fromUrl(url);
         String jdbcUrl = H2Files.untraced(durable(url));
         H2Files.prepare(url);
@@ -109,14 +155,50 @@ public final class StateStore implements AutoCloseable {
                 // the probe has done its part
             }
         }
+        StateStore store = new StateStore(dataSource, dialect, clock);
+        start.accept(() -> store.bringUpToDate(migration, url));
+        return store;
+    }
+
+    private void bringUpToDate(Migration migration, String url) {
         try {
-            migrate(dataSource, dialect);
-        } catch (RuntimeException e) {
-            dataSource.close();
+            migration.run(pool, dialect);
+            H2Files.restrict(url);
+            schema.complete(null);
+        } catch (RuntimeException | Error e) {
+            schema.completeExceptionally(e);
+            ready.completeExceptionally(e);
+            return;
+        }
+        try {
+            statements.buildAll();
+            ready.complete(null);
+        } catch (RuntimeException | Error e) {
+            ready.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * Returns once the schema is up to date, or throws what stopped its migration (the same failure every read and
+     * write of this store then meets).
+     */
+    public void awaitSchema() {
+        await(ready);
+    }
+
+    private static void await(java.util.concurrent.CompletableFuture<Void> step) {
+        try {
+            step.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
             throw e;
         }
-        H2Files.restrict(url);
-        return new StateStore(dataSource, dialect, clock);
     }
 
     /** One plain connection first: a store that cannot be opened is one line naming the key, not a pool's stack trace in the log. */
@@ -180,7 +262,7 @@ public final class StateStore implements AutoCloseable {
         try {
             return java.util.Optional.ofNullable(probe.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
         } catch (java.util.concurrent.TimeoutException e) {
-            return java.util.Optional.of("no answer within " + timeout.toMillis() + " ms");
+            return java.util.Optional.of(ready.isDone() ? "no answer within " + timeout.toMillis() + " ms" : "the schema is still being migrated");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return java.util.Optional.of("interrupted");
@@ -190,6 +272,10 @@ public final class StateStore implements AutoCloseable {
     }
 
     private String probe() {
+        // a probe during the migration waits for it, as every connection does
+        if (ready.isCompletedExceptionally()) {
+            return "the schema migration failed";
+        }
         try (Connection c = dataSource.getConnection()) {
             return c.isValid(2) ? null : "the connection is not valid";
         } catch (SQLException e) {
@@ -282,6 +368,12 @@ public final class StateStore implements AutoCloseable {
             // a store that cannot be written any more loses at most the calls counted while it was busy
             LOG.warn("API calls counted in memory were not written as the state store closed: {}", e.getMessage());
         }
-        dataSource.close();
+        // a migration still running ends first: closing its pool under it would leave a half-migrated schema
+        try {
+            ready.join();
+        } catch (RuntimeException e) {
+            // its failure was the start's to report
+        }
+        pool.close();
     }
 }

@@ -19,7 +19,11 @@ import java.time.Duration;
  * attribution (routes/observe-attribution) and the replay of parked dispositions.
  */
 public final class FeedbackFlow implements FlowBinding {
-    /** How far behind now the disposition reader stays, so records saved in the same second are not skipped. */
+    /**
+     * How long after its {@code SystemModstamp} a Lead, Contact or Opportunity may still become visible to a query (a
+     * late commit): the disposition reader's sweep reads this far back once a minute, so such a record is still read
+     * (each regular poll reads back only a few seconds; {@code SalesforceDispositionReader}).
+     */
     public static final Duration SETTLE = Duration.ofSeconds(60);
     /** The bean counting unmapped Lead statuses, for the runtime's health check. */
     public static final String UNMAPPED_BEAN = "unmappedDispositionStatuses";

@@ -151,10 +151,26 @@ final class BenchReport {
         bound(closedloop, Math.min(HubSpotEmailEventReader.SLICES * HUBSPOT_PAGE * 1000.0 / rtt.toMillis(),
                         HUBSPOT_CALLS_PER_SECOND * HUBSPOT_PAGE),
                 salesforceConcurrency * COMPOSITE_RECORDS * 1000.0 / rtt.toMillis());
+        salesforceStageAtRunCalls(stats, salesforceConcurrency);
         closedloop.put("feedbackLatencyMs", JSON.convertValue(stats.path("feedbackLatencyMs"), Map.class));
         memory(closedloop, peakHeap, peakRss, cpu, maxHeap);
         cpuBound(stats, cpu);
         projection(closedloop);
+    }
+
+    /**
+     * The Salesforce stage's bound at the calls this run made per activity: its slots full all the time, each call one
+     * round trip, carrying the activities the run's calls carried on average. The issue's bound counts one Composite of
+     * 1,000 records per call; the run's calls also read identities, write summary fields and read dispositions, so this
+     * is what a full Salesforce stage gives at the run's own call count.
+     */
+    private void salesforceStageAtRunCalls(JsonNode stats, int salesforceConcurrency) {
+        long calls = stats.path("salesforceCalls").asLong();
+        long activities = stats.path("activities").asLong();
+        if (calls <= 0 || activities <= 0) {
+            return;
+        }
+        closedloop.put("salesforceBoundAtRunCalls", round(salesforceConcurrency * 1000.0 / rtt.toMillis() * activities / calls));
     }
 
     /**
@@ -263,6 +279,9 @@ final class BenchReport {
             row(rows, "throughput events/s", "throughputEventsPerSecond");
             row(rows, "bound events/s", "boundEventsPerSecond");
             row(rows, "throughput / bound", "throughputToBound");
+            if (closedloop.containsKey("salesforceBoundAtRunCalls")) {
+                rows.add(new String[] {"Salesforce stage full at this run's calls, events/s", text(closedloop.get("salesforceBoundAtRunCalls")), "-"});
+            }
             if (mode == BenchCommand.Mode.BURST) {
                 row(rows, "drain time s", "drainSeconds");
             } else {

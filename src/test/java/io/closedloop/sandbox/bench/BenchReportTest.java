@@ -70,4 +70,24 @@ class BenchReportTest {
         assertThat(c.path("boundStages").path("salesforceWrite").asDouble()).isEqualTo(20_000.0);
         assertThat(c.path("boundEventsPerSecond").asDouble()).isEqualTo(10_000.0);
     }
+
+    @Test
+    void theSalesforceStageFullAtTheRunsOwnCallsIsItsSlotsOverTheCallsEachActivityCost() throws Exception {
+        BenchReport report = new BenchReport(BenchCommand.Mode.LIVE, 60_000, 100, Duration.ofSeconds(1), Duration.ofSeconds(5), 1_000_000, 50);
+        // a run at 1 s that wrote 60,000 activities in 303 Salesforce calls: 4 slots × 1 call/s × 60,000 / 303
+        JsonNode stats = JSON.readTree("{\"activities\": 60000, \"generated\": 60000, \"salesforceCalls\": 303, \"latencyMs\": {},"
+                + " \"feedbackLatencyMs\": {}}");
+        report.closedloop(stats, 1000, 784.0, 1L << 20, 1L << 20, 1.0, 1L << 30, 4);
+
+        JsonNode c = JSON.readTree(report.json()).path("closedloop");
+        assertThat(c.path("salesforceBoundAtRunCalls").asDouble()).isEqualTo(792.08);
+        assertThat(c.path("boundEventsPerSecond").asDouble()).as("the issue's bound, next to it").isEqualTo(4_000.0);
+        assertThat(report.table()).contains("Salesforce stage full at this run's calls, events/s").contains("792.08");
+    }
+
+    @Test
+    void aRunWithoutSalesforceCallsHasNoSalesforceStageFigure() throws Exception {
+        JsonNode c = closedloop(Duration.ofSeconds(1), 4);
+        assertThat(c.has("salesforceBoundAtRunCalls")).isFalse();
+    }
 }
