@@ -280,7 +280,7 @@ final class BenchReport {
             row(rows, "bound events/s", "boundEventsPerSecond");
             row(rows, "throughput / bound", "throughputToBound");
             if (closedloop.containsKey("salesforceBoundAtRunCalls")) {
-                rows.add(new String[] {"Salesforce stage full at this run's calls, events/s", text(closedloop.get("salesforceBoundAtRunCalls")), "-"});
+                rows.add(new String[] {"bound at this run's calls, events/s", text(closedloop.get("salesforceBoundAtRunCalls")), "-"});
             }
             if (mode == BenchCommand.Mode.BURST) {
                 row(rows, "drain time s", "drainSeconds");
