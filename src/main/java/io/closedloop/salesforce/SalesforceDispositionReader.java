@@ -28,27 +28,9 @@ import java.util.Map;
  * SystemModstamp, less an overlap for late commits, and the contact roles changed since then, in one Composite call
  * of three queries (another for the roles of the closed opportunities). A record whose disposition-relevant fields
  * look as they did when last sent is skipped, so the overlap and restarts send nothing twice.
- * <p>
- * A poll reads back {@link #OVERLAP} (a few seconds of commit latency, §2.4); once every {@link #SWEEP_PERIOD} a poll
- * reads back the whole late-commit {@code overlap} plus that period, the sweep. A record that becomes visible up to
- * {@code overlap} after its SystemModstamp is then still read, by the next sweep at the latest, while a Lead modified
- * once is read about twice rather than at every poll within the overlap (with a 5 s poll and a 60 s overlap: twelve
- * times; the daemon's own summary writes modify every active Lead).
- * <p>
- * A sweep's poll reads in three chunks, each sent and committed before the next is read: what a poll between sweeps
- * reads, then the sweep's deep read, then once more what was modified meanwhile. The deep read holds two minutes of
- * modifications, many pages and so many round trips at a long round trip: a rejection made meanwhile does not wait
- * for it (measured at a 1 s round trip: rejection to HubSpot p50 26 s with the deep read first, against 6.5 s when
- * every poll read back a minute).
  */
 public class SalesforceDispositionReader {
     public static final String SOURCE = FlowId.SALESFORCE_DISPOSITIONS.key();
-
-    /** What a poll between two sweeps reads back before its watermark: a few seconds of commit latency (§2.4). */
-    public static final Duration OVERLAP = Duration.ofSeconds(5);
-
-    /** How often a poll reads back the whole late-commit overlap and this period again, for records that committed late. */
-    public static final Duration SWEEP_PERIOD = Duration.ofSeconds(60);
 
     private final SalesforceClient client;
     private final StateStore store;
@@ -60,11 +42,6 @@ public class SalesforceDispositionReader {
     private final SalesforceOpportunityOutcomes outcomes;
     private final java.util.function.Consumer<String> reasonRule;
     private final int chunk;
-    /**
-     * A sweep is due and its poll's first chunk, the records modified since the watermark, has been read: the next read
-     * is the deep one. Kept in memory only: a daemon that stops between the two reads the first chunk again.
-     */
-    private volatile boolean sweepNext;
 
     public SalesforceDispositionReader(SalesforceClient client, StateStore store, DispositionRules rules, Clock clock,
                                        StartFrom startFrom, Duration overlap) {
@@ -123,44 +100,8 @@ public class SalesforceDispositionReader {
         Instant now = clock.instant();
         TimeWindowCursor cursor = TimeWindowCursor.parse(store.cursors().getOrStart(cursorKey,
                 () -> new TimeWindowCursor(startFrom.from(now), 0).serialize()));
-        // a bounded window (a backfill's) reads back the whole overlap each time, as its rows are old
-        boolean sweep = until == null && sweepDue(cursor, now);
-        if (sweep && !sweepNext) {
-            // the records modified since the watermark go out first; the deep read is the next chunk
-            DispositionBatch fresh = read(runId, callsBefore, cursor, SalesforceDateTimes.format(cursor.watermark().minus(OVERLAP)), null,
-                    chunk, null);
-            if (fresh.more()) {
-                return fresh; // a drain under way: the sweep waits until it has read up to now
-            }
-            sweepNext = true;
-            return fresh.moreToRead(true);
-        }
-        sweepNext = false;
-        Duration back = until != null ? overlap : readBack(sweep);
-        DispositionBatch batch = read(runId, callsBefore, cursor, SalesforceDateTimes.format(cursor.watermark().minus(back)), until, chunk,
-                sweep ? now : null);
-        // after the deep read, once more what was modified while it ran; a sweep that gave its depth up (a drain of
-        // old rows) did not happen, and the next poll's sweep starts with its first chunk again
-        boolean swept = sweep && now.equals(TimeWindowCursor.parse(batch.nextCursor()).sweptAt());
-        return swept && !batch.more() ? batch.moreToRead(true) : batch;
-    }
-
-    /** Whether this reader sweeps at all: only when its late-commit overlap is longer than a poll's own {@link #OVERLAP}. */
-    private boolean sweeps() {
-        return overlap.compareTo(OVERLAP) > 0;
-    }
-
-    /**
-     * Whether a poll with this cursor at {@code now} is the sweep: this reader sweeps and the last sweep is
-     * {@link #SWEEP_PERIOD} old (or there was none).
-     */
-    private boolean sweepDue(TimeWindowCursor cursor, Instant now) {
-        return sweeps() && !now.isBefore(cursor.sweptAt().plus(SWEEP_PERIOD));
-    }
-
-    /** How far before its watermark a poll reads: the sweep's depth, or a poll's own overlap. */
-    private Duration readBack(boolean sweep) {
-        return !sweeps() ? overlap : sweep ? overlap.plus(SWEEP_PERIOD) : OVERLAP;
+        String from = SalesforceDateTimes.format(cursor.watermark().minus(overlap));
+        return read(runId, callsBefore, cursor, from, until, chunk);
     }
 
     /**
@@ -169,7 +110,7 @@ public class SalesforceDispositionReader {
      */
     public DispositionBatch preview(Instant since) {
         long callsBefore = client.calls();
-        return read(0, callsBefore, new TimeWindowCursor(since, 0), SalesforceDateTimes.format(since), null, 0, null);
+        return read(0, callsBefore, new TimeWindowCursor(since, 0), SalesforceDateTimes.format(since), null, 0);
     }
 
     /**
@@ -178,32 +119,27 @@ public class SalesforceDispositionReader {
      */
     public DispositionBatch preview(TimeWindowCursor cursor, Instant until) {
         long callsBefore = client.calls();
-        return read(0, callsBefore, cursor, SalesforceDateTimes.format(cursor.watermark().minus(overlap)), until, chunk, null);
+        return read(0, callsBefore, cursor, SalesforceDateTimes.format(cursor.watermark().minus(overlap)), until, chunk);
     }
 
-    /** Where the next poll would start reading: the cursor less its overlap (a sweep's, when one is due), or the initial lookback. */
+    /** Where the next poll would start reading: the cursor less the overlap, or the initial lookback. Reads only. */
     public Instant nextWindowStart() {
-        Instant now = clock.instant();
-        TimeWindowCursor cursor = store.cursors().get(cursorKey).map(TimeWindowCursor::parse)
-                .orElseGet(() -> new TimeWindowCursor(startFrom.from(now), 0));
-        return cursor.watermark().minus(readBack(sweepDue(cursor, now)));
+        Instant watermark = store.cursors().get(cursorKey).map(c -> TimeWindowCursor.parse(c).watermark())
+                .orElseGet(() -> startFrom.from(clock.instant()));
+        return watermark.minus(overlap);
     }
 
     /**
      * @param until exclusive upper bound, or null
      * @param limit most rows per query (0: no limit); a query that hits it ends the chunk at its last row's time
-     * @param sweptAt when this read is the sweep (it reads back the sweep's depth), else null
      */
-    private DispositionBatch read(long runId, long callsBefore, TimeWindowCursor cursor, String from, Instant until, int limit,
-                                  Instant sweptAt) {
+    private DispositionBatch read(long runId, long callsBefore, TimeWindowCursor cursor, String from, Instant until, int limit) {
         List<List<JsonNode>> rows = query(from, until, limit);
         Instant cut = cut(rows, limit);
         Instant watermark = cursor.watermark();
         if (cut != null && !cut.isAfter(watermark)) {
             if (watermark.isBefore(clock.instant().minus(overlap))) {
                 // the overlap alone fills a chunk (a drain under way), and rows this old are committed: read on from the watermark
-                // (a sweep that gives its depth up here is not one: the next poll sweeps)
-                sweptAt = null;
                 String start = SalesforceDateTimes.format(watermark);
                 rows = query(start, until, limit);
                 cut = cut(rows, limit);
@@ -233,7 +169,7 @@ public class SalesforceDispositionReader {
         }
         // a bounded window read through has covered everything before its end
         newest = cut != null ? cut : until != null && until.isAfter(newest) ? until : newest;
-        return read(runId, callsBefore, cursor, rows, newest, sweptAt).moreToRead(cut != null);
+        return read(runId, callsBefore, cursor, rows, newest).moreToRead(cut != null);
     }
 
     private List<List<JsonNode>> query(String from, Instant until, int limit) {
@@ -259,8 +195,7 @@ public class SalesforceDispositionReader {
         return cut;
     }
 
-    private DispositionBatch read(long runId, long callsBefore, TimeWindowCursor cursor, List<List<JsonNode>> rows, Instant newest,
-                                  Instant sweptAt) {
+    private DispositionBatch read(long runId, long callsBefore, TimeWindowCursor cursor, List<List<JsonNode>> rows, Instant newest) {
         String reasonField = rules.reasonField();
         String detailField = rules.detailField();
         Map<String, String> fingerprints = new LinkedHashMap<>();
@@ -305,7 +240,7 @@ public class SalesforceDispositionReader {
         SalesforceOpportunityOutcomes.Outcomes opportunities = outcomes.read(rows.get(1), rows.get(2));
         out.addAll(opportunities.dispositions());
         List<DispositionBatch.WonOpportunity> won = opportunities.won();
-        String next = new TimeWindowCursor(newest, cursor.polls() + 1, sweptAt != null ? sweptAt : cursor.sweptAt()).serialize();
+        String next = new TimeWindowCursor(newest, cursor.polls() + 1).serialize();
         return new DispositionBatch(out, won, next, runId, client.calls() - callsBefore, unmapped, qualified);
     }
 

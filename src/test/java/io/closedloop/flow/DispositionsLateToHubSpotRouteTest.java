@@ -3,8 +3,6 @@ package io.closedloop.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.closedloop.core.ErrorKind;
-import io.closedloop.flow.feedback.FeedbackFlow;
-import io.closedloop.salesforce.SalesforceDispositionReader;
 import io.closedloop.sandbox.hubspot.Note;
 import io.closedloop.sandbox.salesforce.SalesforceOrg;
 import io.closedloop.sandbox.world.World;
@@ -12,7 +10,6 @@ import io.closedloop.sandbox.world.WorldConfig;
 import io.closedloop.sandbox.world.WorldSeeder;
 import io.closedloop.state.MutableClock;
 import io.closedloop.state.ParkedRecords;
-import io.closedloop.state.TimeWindowCursor;
 import io.closedloop.testsupport.Emulators;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -79,100 +76,6 @@ class DispositionsLateToHubSpotRouteTest {
 
     private List<ParkedRecords.ParkedRecord> parked() {
         return emulators.startedStore().parked().list(ParkedRecords.Filter.parkedIn(SOURCE), 10);
-    }
-
-    private TimeWindowCursor dispositionsCursor() {
-        return TimeWindowCursor.parse(emulators.runtime().store().cursors().get(SOURCE).orElseThrow());
-    }
-
-    /**
-     * A poll reads back a few seconds before its watermark, and once a minute a poll sweeps the whole late-commit
-     * overlap: a Lead saved with a SystemModstamp older than that and visible only later (salesforce-api.md §2.4, "keep
-     * the watermark a few seconds behind now to absorb commit latency") still reaches HubSpot, by the next sweep, while a
-     * Lead modified once is not read again at every poll of the next minute.
-     */
-    @Test
-    void aLeadThatCommittedLateIsReadByTheNextSweepNotByThePollsBetween() throws Exception {
-        assertThat(FeedbackFlow.SETTLE).isGreaterThan(SalesforceDispositionReader.OVERLAP);
-        List<World.Person> leads = world.people().stream().filter(p -> p.match() == World.Match.LEAD && p.duplicateSfId() == null)
-                .limit(2).toList();
-        World.Person onTime = leads.get(0);
-        World.Person late = leads.get(1);
-        emulators.startDaemon();
-        emulators.poll(SOURCE);
-        // the first poll is a sweep
-        Instant firstSweep = dispositionsCursor().sweptAt();
-        assertThat(firstSweep).isAfter(Instant.EPOCH);
-
-        clock.advance(Duration.ofSeconds(30));
-        reject(onTime);
-        emulators.poll(SOURCE);
-        assertThat(disposition(onTime)).isEqualTo("rejected");
-        assertThat(dispositionsCursor().sweptAt()).isEqualTo(firstSweep);
-
-        // a save stamped 20 s before the watermark that becomes visible only now: a late commit
-        clock.advance(Duration.ofSeconds(-20));
-        reject(late);
-        clock.advance(Duration.ofSeconds(25));
-        emulators.poll(SOURCE);
-        // a poll between sweeps reads back 5 s before its watermark: not as far as the late Lead
-        assertThat(disposition(late)).isNull();
-        assertThat(dispositionsCursor().sweptAt()).isEqualTo(firstSweep);
-
-        clock.advance(SalesforceDispositionReader.SWEEP_PERIOD.minusSeconds(30));
-        emulators.poll(SOURCE);
-        // the sweep reads back the whole overlap and the period: the late Lead is sent, once
-        assertThat(disposition(late)).isEqualTo("rejected");
-        assertThat(dispositionsCursor().sweptAt()).isAfter(firstSweep);
-        long updates = emulators.hubspot.journal().count("hubspot.contacts.batch.update");
-        emulators.poll(SOURCE);
-        assertThat(emulators.hubspot.journal().count("hubspot.contacts.batch.update")).isEqualTo(updates);
-    }
-
-    /**
-     * A sweep's deep read holds two minutes of modifications (many pages, each a round trip): the records modified
-     * since the watermark are read, sent and committed first, so a rejection does not wait for it. Measured at a 1 s
-     * round trip with the deep read first: rejection to HubSpot p50 26 s. Here the deep read fails outright, and the
-     * fresh rejection has reached HubSpot all the same.
-     */
-    @Test
-    void aSweepSendsWhatIsNewBeforeItsDeepReadWhichFailingTakesNothingAlreadySent() throws Exception {
-        World.Person lead = world.people().stream().filter(p -> p.match() == World.Match.LEAD && p.duplicateSfId() == null)
-                .findFirst().orElseThrow();
-        emulators.startDaemon();
-        emulators.poll(SOURCE);
-        Instant firstSweep = dispositionsCursor().sweptAt();
-
-        clock.advance(SalesforceDispositionReader.SWEEP_PERIOD);
-        reject(lead);
-        // the sweep poll's first read is let through; every call after it (the deep read and its retries) fails
-        io.closedloop.sandbox.http.Fault[] faults = new io.closedloop.sandbox.http.Fault[21];
-        java.util.Arrays.fill(faults, 1, faults.length, io.closedloop.sandbox.http.Fault.serverError(503));
-        emulators.salesforce.faults().script("salesforce.composite", faults);
-        try {
-            emulators.poll(SOURCE);
-        } catch (RuntimeException failed) {
-            // the deep read's failure, once its retries ran out
-        }
-        emulators.salesforce.faults().clear();
-
-        assertThat(disposition(lead)).as("sent before the deep read").isEqualTo("rejected");
-        assertThat(dispositionsCursor().sweptAt()).as("the sweep did not happen").isEqualTo(firstSweep);
-        long updates = emulators.hubspot.journal().count("hubspot.contacts.batch.update");
-
-        // the next poll sweeps, and sends nothing twice
-        emulators.poll(SOURCE);
-        assertThat(dispositionsCursor().sweptAt()).isAfter(firstSweep);
-        assertThat(emulators.hubspot.journal().count("hubspot.contacts.batch.update")).isEqualTo(updates);
-    }
-
-    private void reject(World.Person p) {
-        org.update("Lead", p.sfLeadId(), Map.of("Status", "Closed - Not Converted", "Rejection_Reason__c", "No budget",
-                "Rejection_Detail__c", "Frozen until Q3"));
-    }
-
-    private String disposition(World.Person p) {
-        return emulators.hubspot.portal().contact(p.hubspotContactId()).get("sales_disposition");
     }
 
     private long contactReads() {

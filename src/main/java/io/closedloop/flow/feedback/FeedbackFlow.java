@@ -20,9 +20,8 @@ import java.time.Duration;
  */
 public final class FeedbackFlow implements FlowBinding {
     /**
-     * How long after its {@code SystemModstamp} a Lead, Contact or Opportunity may still become visible to a query (a
-     * late commit): the disposition reader's sweep reads this far back once a minute, so such a record is still read
-     * (each regular poll reads back only a few seconds; {@code SalesforceDispositionReader}).
+     * How far before its watermark the disposition reader reads at every poll: a Lead, Contact or Opportunity that
+     * becomes visible to a query up to this long after its {@code SystemModstamp} (a late commit) is still read.
      */
     public static final Duration SETTLE = Duration.ofSeconds(60);
     /** The bean counting unmapped Lead statuses, for the runtime's health check. */
