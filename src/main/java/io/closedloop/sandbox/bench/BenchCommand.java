@@ -129,6 +129,7 @@ public class BenchCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("closedloop-bench");
         BenchReport report = new BenchReport(mode, events, people, rtt, poll, perDay, licences);
         report.settings(settings);
+        report.jvmOptions(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         try (ProcessMeter meter = new ProcessMeter();
              BenchWorld world = BenchWorld.start(people, rtt.toMillis(), emulatorHeap, dir.resolve("emulators.log"))) {
             out.printf("Emulators up in their own JVM (%d people, %d ms round trip); %s run of %d events...%n",

@@ -75,6 +75,16 @@ final class BenchReport {
         root.put("store", url == null || url.startsWith("jdbc:h2:") ? "h2" : "postgresql");
     }
 
+    /**
+     * The daemon's JVM options (the {@code -X} and {@code -XX:} options of this process, which the daemon runs in),
+     * printed under the title: start-up, CPU and throughput depend on them, e.g. the image's
+     * {@code -XX:CompileThresholdScaling}. System properties ({@code -D}) and agents are left out: they may carry
+     * secrets or paths and do not change how the JVM runs the daemon's code.
+     */
+    void jvmOptions(java.util.List<String> inputArguments) {
+        root.put("daemonJvmOptions", inputArguments.stream().filter(a -> a.startsWith("-X")).toList());
+    }
+
     void startup(long ms) {
         closedloop.put("startupSeconds", ms / 1000.0);
     }
@@ -312,6 +322,10 @@ final class BenchReport {
         if (root.get("settings") instanceof Map<?, ?> set) {
             out.append("settings: ").append(set.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining(" "))).append(" (--set; the rest as `run` defaults them)\n");
+        }
+        if (root.get("daemonJvmOptions") instanceof java.util.List<?> options) {
+            out.append("daemon JVM options: ").append(options.isEmpty() ? "the JVM's defaults"
+                    : options.stream().map(String::valueOf).collect(Collectors.joining(" "))).append(" (this process's)\n");
         }
         if ("postgresql".equals(root.get("store"))) {
             out.append("state store: PostgreSQL (--set CLOSEDLOOP_DB_URL); its server's CPU is in no figure below\n");

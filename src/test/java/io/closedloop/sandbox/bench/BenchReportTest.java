@@ -90,4 +90,25 @@ class BenchReportTest {
         JsonNode c = closedloop(Duration.ofSeconds(1), 4);
         assertThat(c.has("salesforceBoundAtRunCalls")).isFalse();
     }
+
+    @Test
+    void theTitleSaysTheDaemonsJvmOptionsButNotItsSystemPropertiesOrAgents() throws Exception {
+        BenchReport report = new BenchReport(BenchCommand.Mode.LIVE, 1000, 100, Duration.ofMillis(100), Duration.ofSeconds(5), 1_000_000, 50);
+        report.jvmOptions(java.util.List.of("-Xmx256m", "-Djavax.net.ssl.keyStorePassword=hunter2", "-XX:CompileThresholdScaling=10",
+                "-javaagent:/opt/agent.jar"));
+        report.closedloop(JSON.readTree("{\"activities\": 1000, \"generated\": 1000, \"latencyMs\": {}, \"feedbackLatencyMs\": {}}"),
+                1000, 900.0, 1L << 20, 1L << 20, 1.0, 1L << 30, 4);
+
+        assertThat(report.table()).contains("daemon JVM options: -Xmx256m -XX:CompileThresholdScaling=10 (this process's)")
+                .doesNotContain("hunter2").doesNotContain("agent");
+        JsonNode options = JSON.readTree(report.json()).path("daemonJvmOptions");
+        assertThat(options).hasSize(2);
+        assertThat(options.get(1).asText()).isEqualTo("-XX:CompileThresholdScaling=10");
+
+        BenchReport defaults = new BenchReport(BenchCommand.Mode.LIVE, 1000, 100, Duration.ofMillis(100), Duration.ofSeconds(5), 1_000_000, 50);
+        defaults.jvmOptions(java.util.List.of("-Dfile.encoding=UTF-8"));
+        defaults.closedloop(JSON.readTree("{\"activities\": 1000, \"generated\": 1000, \"latencyMs\": {}, \"feedbackLatencyMs\": {}}"),
+                1000, 900.0, 1L << 20, 1L << 20, 1.0, 1L << 30, 4);
+        assertThat(defaults.table()).contains("daemon JVM options: the JVM's defaults (this process's)");
+    }
 }

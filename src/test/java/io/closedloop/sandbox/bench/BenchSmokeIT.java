@@ -30,7 +30,7 @@ class BenchSmokeIT {
                 "rejection -> HubSpot p50/p95 s", "peak RSS MB (VmHWM)", "start-up to healthy s", "projection, Closedloop",
                 "measured after a warm-up of 800 events", "settings: SALESFORCE_CONCURRENCY=2", "CPU ms / 1,000 events",
                 "emulators' CPU seconds (same cores)", "cores allow at this CPU", "HubSpot reads in flight, avg of 4",
-                "Salesforce calls in flight, avg of 2");
+                "Salesforce calls in flight, avg of 2", "daemon JVM options: ");
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         JsonNode closedloop = report.path("closedloop");
         JsonNode baseline = report.path("baseline");
@@ -47,6 +47,7 @@ class BenchSmokeIT {
         // and the daemon spent fewer calls per activity than the baseline
         assertThat(report.path("warmupEvents").asInt()).isEqualTo(800);
         assertThat(report.path("settings").path("SALESFORCE_CONCURRENCY").asText()).isEqualTo("2");
+        assertThat(report.path("daemonJvmOptions").isArray()).isTrue();
         assertThat(closedloop.path("activities").asLong()).isEqualTo(2000);
         // the figures include the last summary flush (the default CLOSEDLOOP_SUMMARY_INTERVAL holds it back up to 30 s)
         assertThat(closedloop.path("summariesQueuedAtEnd").asLong()).isZero();
