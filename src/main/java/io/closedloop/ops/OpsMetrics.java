@@ -72,11 +72,12 @@ public final class OpsMetrics {
                 .description("CLOSEDLOOP_POLL_INTERVAL, for alerts on missing successes").strongReference(true).register(registry);
     }
 
-    /** Registers the metrics; {@link #refresh()} must run before each scrape. */
+    /**
+     * Registers the metrics without reading the store: {@link #refresh()} must run before each scrape, which fills them.
+     * (Reading here made a first start wait for the store's migration before Camel was configured.)
+     */
     public static OpsMetrics register(MeterRegistry registry, OpsView view, StateStoreAvailability store, Duration pollInterval) {
-        OpsMetrics metrics = new OpsMetrics(registry, view, store, pollInterval);
-        metrics.refresh();
-        return metrics;
+        return new OpsMetrics(registry, view, store, pollInterval);
     }
 
     /** Reads the store once; skipped while the store is known to be away, so a scrape never waits for it. */
