@@ -11,6 +11,7 @@ import io.closedloop.core.ErrorKind;
 import io.closedloop.core.PausedSyncException;
 import io.closedloop.core.SyncException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -135,8 +136,8 @@ public class HubSpotClient {
         clockOffset.sample(response.getHeader("Date", String.class), clock.instant());
         budget.observe(name -> response.getHeader(name, String.class));
         int status = response.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String text = response.getBody(String.class);
         if (status < 200 || status > 299) {
+            String text = response.getBody(String.class);
             String retryAfter = response.getHeader("Retry-After", String.class);
             Classification c = HubSpotErrorClassifier.classify(status, text, retryAfter);
             SyncException error = c.toException();
@@ -156,8 +157,11 @@ public class HubSpotClient {
             }
             throw error;
         }
-        try {
-            Response parsed = new Response(status, text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text));
+        // parsed straight from the response's stream: a page of 1,000 events is not first copied into a String
+        try (InputStream in = response.getBody(InputStream.class)) {
+            JsonNode tree = in == null ? null : JSON.readTree(in);
+            // no content (or only white space) reads as a missing node: an answer without a body
+            Response parsed = new Response(status, tree == null || tree.isMissingNode() ? JSON.createObjectNode() : tree);
             breaker.answered(start);
             return parsed;
         } catch (IOException e) {

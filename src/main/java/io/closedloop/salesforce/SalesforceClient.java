@@ -9,6 +9,7 @@ import io.closedloop.core.ClockOffset;
 import io.closedloop.core.ConcurrentCalls;
 import io.closedloop.core.IdlePool;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 
 /**
@@ -193,21 +195,26 @@ public class SalesforceClient {
 
     /** §5.5: {@code successfulResults}, {@code failedResults} or {@code unprocessedrecords}, as CSV text. */
     public String bulkResults(String jobId, String kind) {
-        String text = exchange("GET", dataPath + "/jobs/ingest/" + jobId + "/" + kind + "/", null, null, null);
+        String text = exchange("GET", dataPath + "/jobs/ingest/" + jobId + "/" + kind + "/", null, null, null).getBody(String.class);
         return text == null ? "" : text;
     }
 
+    /**
+     * The answer parsed straight from the response's stream: a query page of 2,000 records or a Composite answer of
+     * 1,000 results is not first copied into a String (a copy as large as the answer, grown in steps).
+     */
     private JsonNode call(String method, String path, String soql, String body) {
-        String text = exchange(method, path, soql, body, null);
-        try {
-            return text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+        try (InputStream in = exchange(method, path, soql, body, null).getBody(InputStream.class)) {
+            JsonNode tree = in == null ? null : JSON.readTree(in);
+            // no content (or only white space) reads as a missing node: an answer without a body
+            return tree == null || tree.isMissingNode() ? JSON.createObjectNode() : tree;
         } catch (IOException e) {
             throw SalesforceErrorClassifier.classify(e).toException();
         }
     }
 
-    /** One counted, budgeted, guarded call; the response body as text. */
-    private String exchange(String method, String path, String soql, String body, String contentType) {
+    /** One counted, budgeted, guarded call; the answer's message, whose body is read once by the caller. */
+    private Message exchange(String method, String path, String soql, String body, String contentType) {
         Classification rejected = authFailure;
         if (rejected != null) {
             throw rejected.toException();
@@ -249,7 +256,7 @@ public class SalesforceClient {
             throw c.toException();
         }
         breaker.answered(start);
-        return exchange.getMessage().getBody(String.class);
+        return exchange.getMessage();
     }
 
 }

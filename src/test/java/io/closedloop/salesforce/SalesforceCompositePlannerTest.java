@@ -19,6 +19,23 @@ class SalesforceCompositePlannerTest {
     }
 
     @Test
+    void eachFieldValueBecomesTheSameJsonAsValueToTreeMakesOfIt() throws Exception {
+        java.util.Map<String, Object> withNull = new java.util.HashMap<>();
+        withNull.put("k", null);
+        List<Object> values = java.util.Arrays.asList("Email Open", "Grüße ✓ \"quoted\"", "", true, false, 7, -3L, 1234567890123L,
+                2.5, 0.1, null, new java.math.BigDecimal("12.50"), 1.5f, (short) 4, List.of("a", 1), Map.of("x", 2), withNull);
+        for (Object v : values) {
+            JsonNode expected = JSON.valueToTree(v);
+            JsonNode actual = SalesforceCompositePlanner.node(v);
+            assertThat(JSON.writeValueAsString(actual)).as("%s", v).isEqualTo(JSON.writeValueAsString(expected == null
+                    ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : expected));
+            if (expected != null) {
+                assertThat(actual).as("%s", v).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void thousandRecordsFitOneCompositeCallOfFiveCollections() throws Exception {
         List<SalesforceCompositePlanner.CompositeCall> calls = SalesforceCompositePlanner.plan("62.0", upserts(1000));
         assertThat(calls).hasSize(1);
