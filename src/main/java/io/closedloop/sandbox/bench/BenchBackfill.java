@@ -77,6 +77,7 @@ final class BenchBackfill {
             out.flush();
             report.backfill(world.send("stats"), elapsed, totals.written(), totals.salesforceCalls(), totals.bulkJobs(),
                     meter.peakHeapBytes(), ProcessMeter.peakRssBytes(), ProcessMeter.cpuSeconds(), meter.maxHeapBytes());
+            report.collector(totals.written(), ProcessMeter.allocatedBytes(), ProcessMeter.gcSeconds());
         }
     }
 

@@ -234,12 +234,16 @@ public class BenchCommand implements Callable<Integer> {
             double liveRate = rate != null ? rate : events / 60.0;
             Instant measuredFrom = Instant.EPOCH;
             double cpuBefore = 0;
+            long allocatedBefore = 0;
+            double gcBefore = 0;
             if (mode == Mode.LIVE && !warmup.isZero()) {
                 int warm = warmUp(world, liveRate);
                 // from here on: the emulators' journals, latencies and counts, the polls' throughput and the CPU
                 world.send("reset");
                 measuredFrom = Instant.now();
                 cpuBefore = ProcessMeter.cpuSeconds();
+                allocatedBefore = ProcessMeter.allocatedBytes();
+                gcBefore = ProcessMeter.gcSeconds();
                 report.warmup(warm, warmup);
             }
             if (mode == Mode.LIVE) {
@@ -274,6 +278,9 @@ public class BenchCommand implements Callable<Integer> {
             }
             report.closedloop(stats, healthy, busyThroughput(runtime, measuredFrom), meter.peakHeapBytes(), ProcessMeter.peakRssBytes(),
                     ProcessMeter.cpuSeconds() - cpuBefore, meter.maxHeapBytes(), settings.salesforceConcurrency());
+            long allocated = ProcessMeter.allocatedBytes();
+            report.collector(stats.path("generated").asLong(), allocated < 0 || allocatedBefore < 0 ? -1 : allocated - allocatedBefore,
+                    ProcessMeter.gcSeconds() - gcBefore);
             report.inFlight(stats, polling(runtime, measuredFrom), settings.salesforceConcurrency());
         }
     }

@@ -200,6 +200,19 @@ final class BenchReport {
         closedloop.put("cores", cores);
     }
 
+    /**
+     * The heap the daemon's JVM allocated per 1,000 events and its collectors' pauses over the measured part of the run:
+     * allocation is what the heap limit turns into collector work, and unlike CPU time it barely moves from run to run.
+     *
+     * @param allocatedBytes -1 where the JVM cannot tell (no row then)
+     */
+    void collector(long events, long allocatedBytes, double gcPauseSeconds) {
+        if (allocatedBytes >= 0 && events > 0) {
+            closedloop.put("allocatedMbPer1000Events", round(allocatedBytes * 1000.0 / events / (1024 * 1024)));
+        }
+        closedloop.put("gcPauseSeconds", round(gcPauseSeconds));
+    }
+
     void baseline(JsonNode stats, BaselineSync.Result result) {
         counts(baseline, stats, result.written(), stats.path("generated").asLong());
         baseline.put("sampleEvents", stats.path("generated").asLong());
@@ -311,6 +324,12 @@ final class BenchReport {
         row(rows, "peak RSS MB (VmHWM)", "peakRssMb");
         row(rows, "CPU seconds", "cpuSeconds");
         row(rows, "CPU ms / 1,000 events", "cpuMsPer1000Events");
+        if (closedloop.containsKey("allocatedMbPer1000Events")) {
+            row(rows, "heap allocated MB / 1,000 events", "allocatedMbPer1000Events");
+        }
+        if (closedloop.containsKey("gcPauseSeconds")) {
+            row(rows, "GC pause seconds", "gcPauseSeconds");
+        }
         row(rows, "emulators' CPU seconds (same cores)", "emulatorCpuSeconds");
         if (closedloop.containsKey("cores")) {
             rows.add(new String[] {"events/s " + closedloop.get("cores") + " cores allow at this CPU", text(closedloop.get("cpuBoundEventsPerSecond")), "-"});

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** This JVM's peak used heap (sampled every 100 ms), peak RSS (VmHWM) and CPU time. */
+/** This JVM's peak used heap (sampled every 100 ms), peak RSS (VmHWM), CPU time, heap allocated and collectors' time. */
 final class ProcessMeter implements AutoCloseable {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final AtomicLong peakHeap = new AtomicLong();
@@ -69,6 +69,27 @@ final class ProcessMeter implements AutoCloseable {
             return os.getProcessCpuTime() / 1e9;
         }
         return -1;
+    }
+
+    /**
+     * Bytes this JVM's threads have allocated on the heap since it started (the JVM's approximation, exited threads
+     * included); -1 where it cannot tell.
+     */
+    static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+                && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+            return threads.getTotalThreadAllocatedBytes();
+        }
+        return -1;
+    }
+
+    /** Seconds this JVM's collectors have spent collecting since it started (with G1: its pauses, young and full). */
+    static double gcSeconds() {
+        long ms = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms / 1000.0;
     }
 
     @Override

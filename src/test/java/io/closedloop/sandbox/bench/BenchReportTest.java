@@ -111,4 +111,39 @@ class BenchReportTest {
                 1000, 900.0, 1L << 20, 1L << 20, 1.0, 1L << 30, 4);
         assertThat(defaults.table()).contains("daemon JVM options: the JVM's defaults (this process's)");
     }
+
+    @Test
+    void theHeapAllocatedPerThousandEventsAndTheCollectorsPausesAreReported() throws Exception {
+        BenchReport report = new BenchReport(BenchCommand.Mode.LIVE, 1000, 100, Duration.ofMillis(100), Duration.ofSeconds(5), 1_000_000, 50);
+        report.closedloop(JSON.readTree("{\"activities\": 4000, \"generated\": 4000, \"latencyMs\": {}, \"feedbackLatencyMs\": {}}"),
+                1000, 900.0, 1L << 20, 1L << 20, 1.0, 1L << 30, 4);
+        // 800 MB over 4,000 events
+        report.collector(4000, 800L * 1024 * 1024, 1.234);
+
+        JsonNode c = JSON.readTree(report.json()).path("closedloop");
+        assertThat(c.path("allocatedMbPer1000Events").asDouble()).isEqualTo(200.0);
+        assertThat(c.path("gcPauseSeconds").asDouble()).isEqualTo(1.23);
+        assertThat(report.table()).containsPattern("heap allocated MB / 1,000 events +200\\.00")
+                .containsPattern("GC pause seconds +1\\.23");
+
+        BenchReport unknown = new BenchReport(BenchCommand.Mode.LIVE, 1000, 100, Duration.ofMillis(100), Duration.ofSeconds(5), 1_000_000, 50);
+        unknown.closedloop(JSON.readTree("{\"activities\": 1000, \"generated\": 1000, \"latencyMs\": {}, \"feedbackLatencyMs\": {}}"),
+                1000, 900.0, 1L << 20, 1L << 20, 1.0, 1L << 30, 4);
+        unknown.collector(1000, -1, 0.5);
+        assertThat(JSON.readTree(unknown.json()).path("closedloop").has("allocatedMbPer1000Events")).isFalse();
+        assertThat(unknown.table()).doesNotContain("heap allocated MB");
+    }
+
+    @Test
+    void theJvmTellsItsAllocationAndCollectionTime() {
+        long before = ProcessMeter.allocatedBytes();
+        byte[][] garbage = new byte[64][];
+        for (int i = 0; i < garbage.length; i++) {
+            garbage[i] = new byte[64 * 1024];
+        }
+        assertThat(garbage[63]).hasSize(64 * 1024);
+        assertThat(before).isPositive();
+        assertThat(ProcessMeter.allocatedBytes() - before).isGreaterThanOrEqualTo(64L * 64 * 1024);
+        assertThat(ProcessMeter.gcSeconds()).isGreaterThanOrEqualTo(0.0);
+    }
 }

@@ -40,7 +40,7 @@ class BenchSmokeIT {
             assertThat(baseline.has(key)).as("baseline." + key).isTrue();
         }
         for (String key : new String[] {"feedbackLatencyMs", "peakHeapMb", "peakRssMb", "cpuSeconds", "startupSeconds", "cpuMsPer1000Events",
-                "emulatorCpuSeconds", "cpuBoundEventsPerSecond"}) {
+                "emulatorCpuSeconds", "cpuBoundEventsPerSecond", "allocatedMbPer1000Events", "gcPauseSeconds"}) {
             assertThat(closedloop.has(key)).as("closedloop." + key).isTrue();
         }
         // every generated event reached Salesforce once, the warm-up's 800 (2 s at 400 a second) not counted among them,
