@@ -292,6 +292,7 @@ final class Jdbc {
                     transaction.remove();
                     c.setAutoCommit(true);
                 }
+                writers.durable(c);
             }
             return null;
         };
@@ -309,7 +310,11 @@ final class Jdbc {
         }
         StateStoreWriters.Call<T> call = () -> {
             try (Connection c = dataSource.getConnection()) {
-                return work.run(c);
+                T out = work.run(c);
+                if (write) {
+                    writers.durable(c);
+                }
+                return out;
             }
         };
         return write ? writers.exclusive(sql, call) : writers.retrying(sql, call);

@@ -48,6 +48,7 @@ public final class StateStore implements AutoCloseable {
     private final Dispositions dispositions;
     private final SqlMoments sqlMoments;
     private final ApiBudgetStore apiBudgets;
+    private final StateStoreWriters jdbcWriters;
     private final Jdbc jdbc;
     private volatile Leadership fence = Leadership.SINGLE_NODE;
     /** Readiness probes run here, so a pool waiting for a dead database holds no caller longer than its timeout. */
@@ -62,7 +63,8 @@ public final class StateStore implements AutoCloseable {
         this.pool = pool;
         this.dataSource = new MigratedDataSource(pool, () -> await(schema));
         this.dialect = dialect;
-        this.jdbc = new Jdbc(dataSource, StateStoreWriters.of(dialect));
+        this.jdbcWriters = StateStoreWriters.of(dialect);
+        this.jdbc = new Jdbc(dataSource, jdbcWriters);
         this.statements = SqlStatements.of(dataSource, dialect);
         this.cursors = new CursorStore(jdbc, statements, clock, this::fence);
         this.identities = new IdentityMap(jdbc, statements, clock);
@@ -106,15 +108,28 @@ public final class StateStore implements AutoCloseable {
     }
 
     /**
-     * H2 writes commits to its file up to half a second late by default, so a kill -9 could lose ledger rows for writes
-     * that reached Salesforce, and leave a row pointing at text that never reached the file. Every commit is written at
-     * once instead, unless the URL says otherwise.
+     * H2 writes commits to its file from a background thread up to half a second late, and every write makes them
+     * durable at once instead ({@code StateStoreWriters.durable}). An H2 URL that sets {@code WRITE_DELAY=0} stops that
+     * thread, and with it H2's compaction: its file then grows without bound, so it is named at start.
      */
-    static String durable(String url) {
-        if (!url.startsWith("jdbc:h2:") || url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
-            return url;
+    static void warnOfNoCompaction(String url) {
+        if (stopsCompaction(url)) {
+            LOG.warn("CLOSEDLOOP_DB_URL sets WRITE_DELAY=0: H2 then never compacts its file, which grows with every write;"
+                    + " remove it (every write is made durable at once without it)");
         }
-        return url + ";WRITE_DELAY=0";
+    }
+
+    static boolean stopsCompaction(String url) {
+        if (!url.startsWith("jdbc:h2:")) {
+            return false;
+        }
+        for (String part : url.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).trim().equalsIgnoreCase("WRITE_DELAY") && part.substring(eq + 1).trim().equals("0")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Opens a pool and brings the schema up to date; fails fast if the database is unreachable. */
@@ -133,7 +148,8 @@ public final class StateStore implements AutoCloseable {
     static StateStore opening(String url, String user, String password, Clock clock, Migration migration,
             java.util.function.Consumer<Runnable> start) {
         Dialect dialect = Dialect.fromUrl(url);
-        String jdbcUrl = H2Files.untraced(durable(url));
+        warnOfNoCompaction(url);
+        String jdbcUrl = H2Files.untraced(url);
         H2Files.prepare(url);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
@@ -163,6 +179,14 @@ public final class StateStore implements AutoCloseable {
     private void bringUpToDate(Migration migration, String url) {
         try {
             migration.run(pool, dialect);
+            if (dialect == Dialect.H2) {
+                // the new schema is on file before anything is written to it
+                try (Connection c = pool.getConnection()) {
+                    jdbcWriters.durable(c);
+                } catch (SQLException e) {
+                    throw StateStoreException.of("CHECKPOINT", e);
+                }
+            }
             H2Files.restrict(url);
             schema.complete(null);
         } catch (RuntimeException | Error e) {
