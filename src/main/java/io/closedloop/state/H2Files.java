@@ -6,7 +6,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -21,10 +20,30 @@ final class H2Files {
 
     /** H2 traces failing statements, SQL and values, to {@code <name>.trace.db} by default (level 1, ERROR): off unless the URL says otherwise. */
     static String untraced(String url) {
-        if (!url.startsWith("jdbc:h2:") || url.toUpperCase(Locale.ROOT).contains("TRACE_LEVEL_FILE")) {
+        if (!url.startsWith("jdbc:h2:") || setting(url, "TRACE_LEVEL_FILE") != null) {
             return url;
         }
         return url + ";TRACE_LEVEL_FILE=0";
+    }
+
+    /**
+     * Whether an H2 URL sets {@code WRITE_DELAY=0}. That stops H2's background writer, and with it the only place H2
+     * compacts its file, which then grows with every write ({@code StateStore.warnOfNoCompaction}).
+     */
+    static boolean stopsCompaction(String url) {
+        return url.startsWith("jdbc:h2:") && "0".equals(setting(url, "WRITE_DELAY"));
+    }
+
+    /** The value an H2 URL gives a setting ({@code ;NAME=value}, the name in any case), or null when it gives none. */
+    static String setting(String url, String name) {
+        String[] parts = url.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            if (eq > 0 && parts[i].substring(0, eq).trim().equalsIgnoreCase(name)) {
+                return parts[i].substring(eq + 1).trim();
+            }
+        }
+        return null;
     }
 
     /** Creates the database's directory, owner-only, when it does not exist yet; an existing directory is the operator's. */

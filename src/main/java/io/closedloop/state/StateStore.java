@@ -113,24 +113,12 @@ public final class StateStore implements AutoCloseable {
      * thread, and with it H2's compaction: its file then grows without bound, so it is named at start.
      */
     static void warnOfNoCompaction(String url) {
-        if (stopsCompaction(url)) {
+        if (H2Files.stopsCompaction(url)) {
             LOG.warn("CLOSEDLOOP_DB_URL sets WRITE_DELAY=0: H2 then never compacts its file, which grows with every write;"
                     + " remove it (every write is made durable at once without it)");
         }
     }
 
-    static boolean stopsCompaction(String url) {
-        if (!url.startsWith("jdbc:h2:")) {
-            return false;
-        }
-        for (String part : url.split(";")) {
-            int eq = part.indexOf('=');
-            if (eq > 0 && part.substring(0, eq).trim().equalsIgnoreCase("WRITE_DELAY") && part.substring(eq + 1).trim().equals("0")) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** Opens a pool and brings the schema up to date; fails fast if the database is unreachable. */
     public static StateStore open(String url, String user, String password, Clock clock) {

@@ -36,6 +36,16 @@ class H2FilesTest {
         assertThat(H2Files.untraced("jdbc:h2:file:x;TRACE_LEVEL_FILE=2")).isEqualTo("jdbc:h2:file:x;TRACE_LEVEL_FILE=2");
         assertThat(H2Files.untraced("jdbc:h2:file:x")).isEqualTo("jdbc:h2:file:x;TRACE_LEVEL_FILE=0");
         assertThat(H2Files.untraced("jdbc:postgresql://db/closedloop")).isEqualTo("jdbc:postgresql://db/closedloop");
+        // only a setting counts, in any case, not the same words in the database's path
+        assertThat(H2Files.untraced("jdbc:h2:file:x;trace_level_file = 3")).isEqualTo("jdbc:h2:file:x;trace_level_file = 3");
+        assertThat(H2Files.untraced("jdbc:h2:file:/data/trace_level_file/x")).isEqualTo("jdbc:h2:file:/data/trace_level_file/x;TRACE_LEVEL_FILE=0");
+    }
+
+    @Test
+    void aSettingIsReadFromTheUrlsSettingsOnly() {
+        assertThat(H2Files.setting("jdbc:h2:file:x;CACHE_SIZE=65536;write_delay = 0", "WRITE_DELAY")).isEqualTo("0");
+        assertThat(H2Files.setting("jdbc:h2:file:x;CACHE_SIZE=65536", "WRITE_DELAY")).isNull();
+        assertThat(H2Files.setting("jdbc:h2:file:/WRITE_DELAY=0/x", "WRITE_DELAY")).isNull();
     }
 
     @Test

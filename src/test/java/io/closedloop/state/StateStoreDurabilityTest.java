@@ -26,11 +26,11 @@ class StateStoreDurabilityTest {
 
     @Test
     void onlyAnH2UrlWithWriteDelayZeroIsNamedAsStoppingCompaction() {
-        assertThat(StateStore.stopsCompaction("jdbc:h2:file:./data/closedloop;DB_CLOSE_ON_EXIT=FALSE")).isFalse();
-        assertThat(StateStore.stopsCompaction("jdbc:h2:file:x;write_delay=0;DB_CLOSE_ON_EXIT=FALSE")).isTrue();
-        assertThat(StateStore.stopsCompaction("jdbc:h2:file:x;WRITE_DELAY = 0")).isTrue();
-        assertThat(StateStore.stopsCompaction("jdbc:h2:file:x;WRITE_DELAY=100")).isFalse();
-        assertThat(StateStore.stopsCompaction("jdbc:postgresql://db:5432/closedloop?WRITE_DELAY=0")).isFalse();
+        assertThat(H2Files.stopsCompaction("jdbc:h2:file:./data/closedloop;DB_CLOSE_ON_EXIT=FALSE")).isFalse();
+        assertThat(H2Files.stopsCompaction("jdbc:h2:file:x;write_delay=0;DB_CLOSE_ON_EXIT=FALSE")).isTrue();
+        assertThat(H2Files.stopsCompaction("jdbc:h2:file:x;WRITE_DELAY = 0")).isTrue();
+        assertThat(H2Files.stopsCompaction("jdbc:h2:file:x;WRITE_DELAY=100")).isFalse();
+        assertThat(H2Files.stopsCompaction("jdbc:postgresql://db:5432/closedloop?WRITE_DELAY=0")).isFalse();
     }
 
     @Test
