@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -59,5 +61,19 @@ class DeployFilesTest {
         assertThat(ports).singleElement().asString()
                 .matches("\\$\\{[A-Z_]+:-[0-9.]+}:\\$\\{[A-Z_]+:-\\d+}-\\$\\{[A-Z_]+:-\\d+}:\\$\\{CLOSEDLOOP_HTTP_PORT:-8080}");
         assertThat(map(closedloop, "environment").get("CLOSEDLOOP_DB_URL").toString()).startsWith("jdbc:postgresql:");
+    }
+
+    /**
+     * The image's JVM options are the ones the README documents (the bench measures with them: docs/performance.md), and
+     * they hold the heap limit and the collector the image is sized and measured with.
+     */
+    @Test
+    void theImagesJvmOptionsAreTheOnesTheReadmeDocuments() throws IOException {
+        Matcher m = Pattern.compile("JAVA_OPTS=\"([^\"]+)\"").matcher(Files.readString(Path.of("docker/Dockerfile")));
+        assertThat(m.find()).as("JAVA_OPTS in docker/Dockerfile").isTrue();
+        String options = m.group(1);
+        assertThat(options.split(" ")).contains("-Xmx256m", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError",
+                "-XX:SharedArchiveFile=/app/closedloop.jsa");
+        assertThat(Files.readString(Path.of("README.md"))).contains("JAVA_OPTS=\"" + options + "\"");
     }
 }
