@@ -119,7 +119,6 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
-
     /** Opens a pool and brings the schema up to date; fails fast if the database is unreachable. */
     public static StateStore open(String url, String user, String password, Clock clock) {
         StateStore store = opening(url, user, password, clock, StateStore::migrate, Runnable::run);
