@@ -71,15 +71,20 @@ public class HubSpotClient {
     }
 
     public Response get(String path, Map<String, String> query) {
-        return call("GET", path, query, null);
+        return call("GET", path, query, null, null);
+    }
+
+    /** A GET whose answer keeps, of each item of its array, only the fields {@code keep} names ({@link HubSpotPageFields}). */
+    Response get(String path, Map<String, String> query, HubSpotPageFields keep) {
+        return call("GET", path, query, null, keep);
     }
 
     public Response post(String path, Object body) {
-        return call("POST", path, Map.of(), body);
+        return call("POST", path, Map.of(), body, null);
     }
 
     public Response patch(String path, Object body) {
-        return call("PATCH", path, Map.of(), body);
+        return call("PATCH", path, Map.of(), body, null);
     }
 
     /** Calls made so far, for sync runs and budgets. */
@@ -107,7 +112,7 @@ public class HubSpotClient {
         clockOffset.guard(now);
     }
 
-    private Response call(String method, String path, Map<String, String> query, Object body) {
+    private Response call(String method, String path, Map<String, String> query, Object body, HubSpotPageFields keep) {
         Classification rejected = authFailure;
         if (rejected != null) {
             throw rejected.toException();
@@ -159,7 +164,7 @@ public class HubSpotClient {
         }
         // parsed straight from the response's stream: a page of 1,000 events is not first copied into a String
         try (InputStream in = response.getBody(InputStream.class)) {
-            JsonNode tree = in == null ? null : JSON.readTree(in);
+            JsonNode tree = in == null ? null : keep == null ? JSON.readTree(in) : keep.read(JSON, in);
             // no content (or only white space) reads as a missing node: an answer without a body
             Response parsed = new Response(status, tree == null || tree.isMissingNode() ? JSON.createObjectNode() : tree);
             breaker.answered(start);

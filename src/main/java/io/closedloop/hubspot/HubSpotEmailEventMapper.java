@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Maps one event of {@code GET /email/public/v1/events} (hubspot-api.md §2.1) to the canonical event.
@@ -15,6 +16,13 @@ import java.util.Optional;
 public final class HubSpotEmailEventMapper {
     private HubSpotEmailEventMapper() {
     }
+
+    /**
+     * Every field of an event that {@link #map}, the reader (type, created, campaign) and the sends
+     * ({@link HubSpotEmailSends}) read; the pager keeps only these of each event ({@link HubSpotPageFields}).
+     */
+    static final Set<String> FIELDS = Set.of("id", "created", "type", "recipient", "emailCampaignId", "url", "deviceType", "duration",
+            "category", "status", "response", "portalSubscriptionStatus", "source", "filteredEvent", "location", "subscriptions");
 
     /** Empty for types that are counted but not written (SENT, DELIVERED, DEFERRED, ...). */
     public static Optional<EngagementEvent> map(JsonNode event, Map<Long, String> campaignNames) {

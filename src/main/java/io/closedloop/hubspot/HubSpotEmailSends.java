@@ -53,6 +53,9 @@ public class HubSpotEmailSends {
         return pages(client, query, read -> PAGE, read -> false).events();
     }
 
+    /** What the pager keeps of each event: the fields the mapper and the sends read, nothing a chunk does not need. */
+    static final HubSpotPageFields EVENT_FIELDS = new HubSpotPageFields("events", HubSpotEmailEventMapper.FIELDS);
+
     /** The events of a paged read, newest first, and whether it stopped before HubSpot's last page. */
     record Pages(List<JsonNode> events, boolean stopped) {
     }
@@ -72,7 +75,7 @@ public class HubSpotEmailSends {
             if (offset != null) {
                 page.put("offset", offset);
             }
-            JsonNode body = client.get("/email/public/v1/events", page).body();
+            JsonNode body = client.get("/email/public/v1/events", page, EVENT_FIELDS).body();
             if (!body.path("events").isArray()) {
                 throw new SkippableSyncException("MALFORMED_RESPONSE", "HubSpot email events page without an events array", null);
             }
