@@ -213,4 +213,15 @@ class HubSpotClientBodyTest {
         answer("  \n");
         assertThat(client.get(PATH, Map.of(), HubSpotEmailSends.EVENT_FIELDS).body()).isEmpty();
     }
+
+    @Test
+    void aPageCutOffMidwayFailsAsMalformedJsonWhereverItStops() {
+        // an answer cut off inside the events array, inside an event, inside a skipped field and inside a kept one
+        for (String cut : List.of("{\"events\": [{\"id\": \"e\", \"created\": 5}", "{\"events\": [{\"id\": \"e\", \"crea",
+                "{\"events\": [{\"browser\": {\"name\": \"Chr", "{\"events\": [{\"location\": {\"city\": \"bos")) {
+            answer(cut);
+            assertThatThrownBy(() -> client.get(PATH, Map.of(), HubSpotEmailSends.EVENT_FIELDS)).as(cut)
+                    .isInstanceOf(SyncException.class).hasMessageContaining("malformed JSON");
+        }
+    }
 }
